@@ -1,0 +1,380 @@
+/**
+ * The Cortex-M4 core: architectural state (ARMv7-M ARM B1.4), the fetch/decode cache and the run
+ * loop. Instruction semantics live in src/cpu/handlers (selected by isa/), exception entry/return in
+ * the ExceptionModel, cycle costs in the cycle model. Hot-path rules: no allocation per instruction,
+ * flags as small integers, decoded instructions cached per halfword address.
+ */
+import type { Bus, MemoryRegion } from '../mcu/bus.js';
+import { BusError } from '../mcu/bus-error.js';
+import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
+import { type ExceptionModel, stopOnException } from './exception-model.js';
+import { Fault, FaultSignal, StopSignal } from './faults.js';
+import { Insn } from './insn.js';
+import { TIMING_BASE_CYCLES } from './timing-classes.js';
+
+/** Per-instruction cost hook (issue 3's cycle model). Called after each executed instruction. */
+export interface CycleModel {
+  /** Cycles for `insn`, just executed (cpu.branched tells whether it wrote the PC). */
+  cost(cpu: Cpu, insn: Insn, passed: boolean): number;
+}
+
+/** Zero-wait-state base costs from the TRM table; taken branches add a refill of 1 (TRM P >= 1). */
+export const baseCycleModel: CycleModel = {
+  cost(cpu, insn, passed) {
+    if (!passed) return 1;
+    return TIMING_BASE_CYCLES[insn.timing]! + (cpu.branched ? 1 : 0);
+  },
+};
+
+export const MODE_THREAD = 0;
+export const MODE_HANDLER = 1;
+
+export class Cpu {
+  /** r[0..12], r[13] = the active SP, r[14] = LR; r[15] reads as this instruction's address + 4. */
+  readonly r = new Uint32Array(16);
+  n = 0;
+  z = 0;
+  c = 0;
+  v = 0;
+  q = 0;
+  /** APSR.GE[3:0] */
+  ge = 0;
+  /** EPSR.IT[7:0]: firstcond[3:0]:mask[3:0] as in ITSTATE (0 = not in an IT block). */
+  itstate = 0;
+  /** 1 while executing an instruction inside an IT block (InITBlock()). */
+  inIT = 0;
+  /** IPSR: the current exception number, 0 in Thread mode. */
+  ipsr = 0;
+  msp = 0;
+  psp = 0;
+  primask = 0;
+  faultmask = 0;
+  basepri = 0;
+  /** CONTROL: bit0 nPRIV, bit1 SPSEL, bit2 FPCA. */
+  control = 0;
+
+  /** S0..S31 as raw bits (NaN payloads preserved) with a float view on the same storage. */
+  readonly sBits = new Uint32Array(32);
+  readonly s = new Float32Array(this.sBits.buffer);
+  fpscr = 0;
+
+  /** Address of the instruction being executed. */
+  pc = 0;
+  /** Where execution continues after this instruction; handlers set it through the *WritePC helpers. */
+  nextPC = 0;
+  /** The current instruction wrote the PC (taken branch, load to PC, exception return). */
+  branched = false;
+
+  cycles = 0;
+  instructions = 0;
+  /** The cycle count at which a device wants attention (SysTick reload, ...). */
+  nextEventCycle = Infinity;
+  /** Set by devices/NVIC when an exception may have become pending or unmasked. */
+  exceptionCheck = false;
+  halted = false;
+  sleeping = false;
+  stopReason = '';
+
+  exceptions: ExceptionModel = stopOnException;
+  cycleModel: CycleModel = baseCycleModel;
+  /** BKPT handler (semihosting answers BKPT 0xAB); returns false when the BKPT is not handled. */
+  onBreakpoint: (cpu: Cpu, imm8: number) => boolean = () => false;
+  /** Called when cycles reach nextEventCycle. */
+  onEvent: (cpu: Cpu) => void = (cpu) => { cpu.nextEventCycle = Infinity; };
+
+  private codeRegion: MemoryRegion | undefined;
+  private codeBase = 0;
+  private codeEnd = 0;
+
+  constructor(
+    readonly bus: Bus,
+    readonly decoder: Decoder = thumbDecoder(),
+  ) {}
+
+  // ---- APSR / xPSR -------------------------------------------------------------------------
+
+  get apsr(): number {
+    return ((this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28) | (this.q << 27) | (this.ge << 16)) >>> 0;
+  }
+
+  set apsr(value: number) {
+    this.n = (value >>> 31) & 1;
+    this.z = (value >>> 30) & 1;
+    this.c = (value >>> 29) & 1;
+    this.v = (value >>> 28) & 1;
+    this.q = (value >>> 27) & 1;
+    this.ge = (value >>> 16) & 0xf;
+  }
+
+  /** xPSR as stacked on exception entry: APSR | EPSR (T=1, IT) | IPSR. */
+  get xpsr(): number {
+    const it = this.itstate;
+    return (this.apsr | (1 << 24) | ((it & 3) << 25) | ((it >>> 2) << 10) | this.ipsr) >>> 0;
+  }
+
+  setNZ(result: number): void {
+    this.n = result >>> 31;
+    this.z = result === 0 ? 1 : 0;
+  }
+
+  /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1). */
+  conditionPassed(cond: number): boolean {
+    let r: boolean;
+    switch (cond >>> 1) {
+      case 0: r = this.z === 1; break;
+      case 1: r = this.c === 1; break;
+      case 2: r = this.n === 1; break;
+      case 3: r = this.v === 1; break;
+      case 4: r = this.c === 1 && this.z === 0; break;
+      case 5: r = this.n === this.v; break;
+      case 6: r = this.n === this.v && this.z === 0; break;
+      default: return true;
+    }
+    return (cond & 1) === 1 && cond !== 15 ? !r : r;
+  }
+
+  // ---- stack pointers and modes --------------------------------------------------------------
+
+  get handlerMode(): boolean {
+    return this.ipsr !== 0;
+  }
+
+  /** True when SP_process is the active stack (Thread mode with CONTROL.SPSEL). */
+  get usingPsp(): boolean {
+    return this.ipsr === 0 && (this.control & 2) !== 0;
+  }
+
+  /** Writes CONTROL, switching the banked SP when SPSEL changes. */
+  setControl(value: number): void {
+    const wasPsp = this.usingPsp;
+    if (wasPsp) this.psp = this.r[13]!; else this.msp = this.r[13]!;
+    this.control = value & 7;
+    this.r[13] = this.usingPsp ? this.psp : this.msp;
+  }
+
+  /** Makes `sp` current after ipsr/control changed (exception entry/return). */
+  syncStackPointer(wasPsp: boolean): void {
+    if (wasPsp) this.psp = this.r[13]!; else this.msp = this.r[13]!;
+    this.r[13] = this.usingPsp ? this.psp : this.msp;
+  }
+
+  get mspValue(): number {
+    return this.usingPsp ? this.msp : this.r[13]!;
+  }
+
+  get pspValue(): number {
+    return this.usingPsp ? this.r[13]! : this.psp;
+  }
+
+  setMsp(v: number): void {
+    if (this.usingPsp) this.msp = v & ~3; else this.r[13] = v & ~3;
+  }
+
+  setPsp(v: number): void {
+    if (this.usingPsp) this.r[13] = v & ~3; else this.psp = v & ~3;
+  }
+
+  // ---- register writes and PC writes (ARM ARM A2.3.1) -----------------------------------------
+
+  /** R[d] = value, with the ARM ARM's ALUWritePC when d is 15 and the SP's low bits cleared. */
+  setReg(d: number, value: number): void {
+    if (d === 15) this.branchWritePC(value);
+    else if (d === 13) this.r[13] = value & ~3;
+    else this.r[d] = value;
+  }
+
+  /** BranchWritePC / ALUWritePC: bit 0 ignored. */
+  branchWritePC(address: number): void {
+    this.nextPC = (address & ~1) >>> 0;
+    this.branched = true;
+  }
+
+  /** BXWritePC / BLXWritePC / LoadWritePC: EXC_RETURN in Handler mode, else interworking rules. */
+  bxWritePC(address: number): void {
+    address >>>= 0;
+    this.branched = true;
+    if (this.ipsr !== 0 && address >>> 28 === 0xf) {
+      this.nextPC = address;
+      this.exceptions.exceptionReturn(address);
+      return;
+    }
+    if ((address & 1) === 0) {
+      // Clearing EPSR.T: the next instruction faults with INVSTATE (ARM ARM A2.3.1 note).
+      this.nextPC = address;
+      this.pendingInvState = true;
+      return;
+    }
+    this.nextPC = (address & ~1) >>> 0;
+  }
+
+  /** EPSR.T was cleared by an interworking branch; the next fetch raises INVSTATE. */
+  pendingInvState = false;
+
+  // ---- memory access (ARM ARM B2.3.x MemA / MemU) ---------------------------------------------
+
+  /** CCR.UNALIGN_TRP, mirrored here by the SCB so the hot path does not ask it. */
+  unalignTrap = false;
+
+  /** CCR.DIV_0_TRP: SDIV/UDIV by zero raise UsageFault DIVBYZERO instead of returning 0. */
+  divZeroTrap = false;
+  /** CPACR grants CP10/CP11 (full access): otherwise FP instructions raise UsageFault NOCP. */
+  fpuEnabled = false;
+  /** Local exclusive monitor (ARM ARM A3.4): the tagged address, or -1 when Open Access. */
+  exclusiveAddress = -1;
+
+  /** MemU: unaligned allowed (LDR/STR/LDRH/STRH/LDRT...), unless CCR.UNALIGN_TRP. */
+  readU(address: number, width: 1 | 2 | 4): number {
+    if (width !== 1 && (address & (width - 1)) !== 0) {
+      if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
+      return this.readUnaligned(address, width);
+    }
+    return this.bus.read(address, width);
+  }
+
+  writeU(address: number, width: 1 | 2 | 4, value: number): void {
+    if (width !== 1 && (address & (width - 1)) !== 0) {
+      if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
+      for (let k = 0; k < width; k++) this.bus.write(address + k, 1, (value >>> (8 * k)) & 0xff);
+      return;
+    }
+    this.bus.write(address, width, value);
+  }
+
+  /** MemA: must be aligned (LDM/STM, LDRD/STRD, LDREX/STREX, VLDR/VSTR, stacking) or UsageFault. */
+  readA(address: number, width: 1 | 2 | 4): number {
+    if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
+    return this.bus.read(address, width);
+  }
+
+  writeA(address: number, width: 1 | 2 | 4, value: number): void {
+    if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
+    this.bus.write(address, width, value);
+  }
+
+  private readUnaligned(address: number, width: 2 | 4): number {
+    let v = 0;
+    for (let k = width - 1; k >= 0; k--) v = (v * 256) + this.bus.read(address + k, 1);
+    return v >>> 0;
+  }
+
+  // ---- fetch and decode cache ----------------------------------------------------------------
+
+  /** The decoded instruction at `pc` (cached per halfword; the bus clears entries on writes). */
+  fetch(pc: number): Insn {
+    let off = pc - this.codeBase;
+    if (off < 0 || off >= this.codeEnd - this.codeBase || this.codeRegion === undefined) {
+      const hit = this.bus.regionAt(pc);
+      if (!hit) throw new FaultSignal(Fault.IBUSERR, pc);
+      this.codeRegion = hit.region;
+      this.codeBase = pc - hit.offset;
+      this.codeEnd = this.codeBase + hit.region.size;
+      off = hit.offset;
+    }
+    const region = this.codeRegion;
+    const cached = region.insns[off >>> 1];
+    if (cached !== undefined) return cached;
+    const hw1 = region.view.getUint16(off, true);
+    let hw2 = 0;
+    if (is32BitPrefix(hw1)) {
+      if (off + 4 > region.size) throw new FaultSignal(Fault.IBUSERR, pc + 2);
+      hw2 = region.view.getUint16(off + 2, true);
+    }
+    const insn = this.decoder.decode(hw1, hw2);
+    region.insns[off >>> 1] = insn;
+    return insn;
+  }
+
+  // ---- execution -----------------------------------------------------------------------------
+
+  /**
+   * Runs until halted, `maxInstructions` executed, or `cycles` reaches `cycleLimit`. Faults inside
+   * an instruction are turned into exceptions by the exception model; JavaScript errors from a
+   * handler propagate (they are simulator bugs, reported by the runner with the PC).
+   */
+  run(maxInstructions: number, cycleLimit = Infinity): void {
+    const stopAt = this.instructions + maxInstructions;
+    while (!this.halted && this.instructions < stopAt && this.cycles < cycleLimit) {
+      try {
+        this.runInner(stopAt, cycleLimit);
+      } catch (e) {
+        this.handleSignal(e);
+      }
+    }
+  }
+
+  /** Turns a signal thrown inside an instruction into an exception, or a stop. */
+  private handleSignal(e: unknown): void {
+    try {
+      if (e instanceof FaultSignal) {
+        this.abandonInstruction();
+        this.exceptions.fault(e.fault, e.address);
+      } else if (e instanceof BusError) {
+        this.abandonInstruction();
+        this.exceptions.fault(Fault.PRECISERR, e.address);
+      } else {
+        throw e;
+      }
+    } catch (inner) {
+      if (!(inner instanceof StopSignal)) throw inner;
+      this.halted = true;
+      this.stopReason = inner.reason;
+    }
+  }
+
+  /** Executes exactly one instruction (or takes one pending exception). For tests and debuggers. */
+  step(): void {
+    this.run(1);
+  }
+
+  /** The faulting instruction did not complete: restore the IT state it started with. */
+  private abandonInstruction(): void {
+    this.itstate = this.itAtStart;
+    this.nextPC = this.pc;
+    this.branched = false;
+  }
+
+  private itAtStart = 0;
+
+  private runInner(stopAt: number, cycleLimit: number): void {
+    const r = this.r;
+    const model = this.cycleModel;
+    while (this.instructions < stopAt && this.cycles < cycleLimit && !this.halted) {
+      if (this.exceptionCheck) {
+        this.exceptionCheck = false;
+        this.exceptions.takePending();
+      }
+      if (this.sleeping) {
+        // WFI/WFE: time passes until the next device event wakes the core.
+        if (this.nextEventCycle === Infinity) throw new StopSignal('WFI with no interrupt source enabled: the core sleeps for ever');
+        this.cycles = Math.max(this.cycles, this.nextEventCycle);
+        this.onEvent(this);
+        continue;
+      }
+      const pc = this.pc;
+      if (this.pendingInvState) {
+        this.pendingInvState = false;
+        throw new FaultSignal(Fault.INVSTATE);
+      }
+      const insn = this.fetch(pc);
+      r[15] = pc + 4;
+      this.nextPC = pc + insn.size;
+      this.branched = false;
+      const it = this.itstate;
+      this.itAtStart = it;
+      let passed = true;
+      if (it !== 0) {
+        this.inIT = 1;
+        passed = this.conditionPassed(it >>> 4);
+        this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+      } else {
+        this.inIT = 0;
+        if (insn.cond !== 14) passed = this.conditionPassed(insn.cond);
+      }
+      if (passed && !insn.exec(this, insn)) throw new FaultSignal(Fault.UNDEFINSTR);
+      this.cycles += model.cost(this, insn, passed);
+      this.instructions++;
+      this.pc = this.nextPC;
+      if (this.cycles >= this.nextEventCycle) this.onEvent(this);
+    }
+  }
+}

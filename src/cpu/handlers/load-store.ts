@@ -1,0 +1,4 @@
+/** Handlers named by isa/ lines (see src/cpu/insn.ts for the Handler contract). */
+import type { Handler } from '../insn.js';
+
+export const loadStoreHandlers: Record<string, Handler> = {};

@@ -1,0 +1,61 @@
+/**
+ * A decoded instruction: the record the decoder builds once per address and the executor runs
+ * many times. One class, one shape (monomorphic property access in every handler); the slots follow
+ * the names the Arm ARM pseudo-code gives after an encoding's "decode" step (d, n, m, imm32, setflags,
+ * shift_t, shift_n, registers, add, index, wback ...). Which slots an encoding fills is declared in
+ * its `isa/` line; absent registers are -1.
+ */
+import type { Cpu } from './cpu.js';
+
+/** Executes one instruction. Returns false for UNDEFINED (the caller raises UsageFault UNDEFINSTR). */
+export type Handler = (cpu: Cpu, i: Insn) => boolean;
+
+/** `setflags` values: the ARM ARM's `setflags = !InITBlock()` is only known at run time. */
+export const SETFLAGS_NEVER = 0;
+export const SETFLAGS_ALWAYS = 1;
+export const SETFLAGS_OUTSIDE_IT = 2;
+
+export class Insn {
+  /** Register numbers (0-15, or 0-31 for S registers in FP encodings); -1 when not used. */
+  d = -1;
+  n = -1;
+  m = -1;
+  a = -1;
+  t = -1;
+  t2 = -1;
+  dLo = -1;
+  dHi = -1;
+  /** imm32 (or any immediate the handler needs, already extended/expanded). */
+  imm = 0;
+  /** A second immediate where an encoding has two (lsb/width of BFI, saturate_to, rotation ...). */
+  imm2 = 0;
+  setflags = SETFLAGS_NEVER;
+  /** Carry out of ThumbExpandImm_C: 0 or 1, or -1 when the expansion leaves C unchanged. */
+  carry = -1;
+  /** SRType (0 LSL, 1 LSR, 2 ASR, 3 ROR, 4 RRX) and shift amount, from DecodeImmShift. */
+  shiftType = 0;
+  shiftN = 0;
+  /** register_list bit mask (bit k = Rk). */
+  list = 0;
+  index = 0;
+  add = 0;
+  wback = 0;
+  /** Condition for B<c> encodings (14 = always). IT-block conditions are applied by the executor. */
+  cond = 14;
+  /** A per-encoding selector for handlers shared by a family (e.g. which parallel add/sub). */
+  op = 0;
+  /** Raw named fields of the encoding, for rare uses (disassembly, system register numbers). */
+  fields: Record<string, number> = {};
+
+  constructor(
+    readonly exec: Handler,
+    readonly mnemonic: string,
+    readonly encoding: string,
+    /** Index into the core's timing-class table (src/cpu/timing-classes.ts). */
+    readonly timing: number,
+    /** 2 or 4 bytes. */
+    readonly size: number,
+    /** The raw opcode: hw1 for 16-bit, (hw1 << 16 | hw2) >>> 0 for 32-bit. */
+    readonly opcode: number,
+  ) {}
+}

@@ -1,0 +1,181 @@
+/**
+ * The system bus: routes every data access to RAM/flash (typed arrays, the fast path) or to a
+ * memory-mapped device (`Peripheral`). Address decoding is a two-level table of 1 KB pages, which is
+ * the finest granularity STM32 peripherals are placed at. Unmapped addresses throw `BusError`, which
+ * the CPU turns into a BusFault. Writes into a RAM page that holds decoded instructions invalidate
+ * them (self-modifying code and code copied to RAM stay correct).
+ */
+import type { Insn } from '../cpu/insn.js';
+import { BusError } from './bus-error.js';
+import type { Peripheral } from './peripheral.js';
+
+export interface MemoryRegion {
+  name: string;
+  base: number;
+  size: number;
+  /** 'flash' is read-only to the CPU; writes raise BusFault. */
+  kind: 'flash' | 'sram' | 'ccm' | 'rom';
+  bytes: Uint8Array;
+  view: DataView;
+  /** Decoded instructions by (offset >> 1); filled by the CPU, cleared by writes. */
+  insns: (Insn | undefined)[];
+}
+
+const PAGE_BITS = 10;
+const PAGES_PER_MB = 1 << (20 - PAGE_BITS);
+
+export function createRegion(name: string, base: number, size: number, kind: MemoryRegion['kind']): MemoryRegion {
+  const bytes = new Uint8Array(size);
+  return { name, base, size, kind, bytes, view: new DataView(bytes.buffer), insns: new Array(size >>> 1) };
+}
+
+export class Bus {
+  readonly regions: MemoryRegion[] = [];
+  readonly devices: Peripheral[] = [];
+  /** top[addr >>> 20] -> per-page entries: k > 0 region k-1 (entry also keeps the alias base), k < 0 device -k-1. */
+  private readonly top: (Int32Array | undefined)[] = new Array(4096);
+  /** Base address that page maps to region offset 0 (aliases map the same region at two bases). */
+  private readonly pageBase: (Uint32Array | undefined)[] = new Array(4096);
+
+  /** Maps `region` at its own base, or at `alias` too (flash aliased at 0x00000000). */
+  mapRegion(region: MemoryRegion, at = region.base): void {
+    if (!this.regions.includes(region)) this.regions.push(region);
+    const id = this.regions.indexOf(region) + 1;
+    this.fill(at, region.size, id, at);
+  }
+
+  mapDevice(device: Peripheral): void {
+    this.devices.push(device);
+    this.fill(device.base, device.size, -this.devices.length, device.base);
+  }
+
+  private fill(base: number, size: number, id: number, mapBase: number): void {
+    if (base % (1 << PAGE_BITS) !== 0 || size % (1 << PAGE_BITS) !== 0) {
+      throw new Error(`bus: ${base.toString(16)}+${size.toString(16)} is not 1 KB aligned`);
+    }
+    for (let a = base; a < base + size; a += 1 << PAGE_BITS) {
+      const mb = a >>> 20;
+      const l2 = (this.top[mb] ??= new Int32Array(PAGES_PER_MB));
+      const b2 = (this.pageBase[mb] ??= new Uint32Array(PAGES_PER_MB));
+      const page = (a >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+      if (l2[page] !== 0) throw new Error(`bus: overlapping mapping at 0x${(a >>> 0).toString(16)}`);
+      l2[page] = id;
+      b2[page] = mapBase;
+    }
+  }
+
+  /** The region and offset for an address, or undefined when it is not RAM/flash. */
+  regionAt(addr: number): { region: MemoryRegion; offset: number } | undefined {
+    const l2 = this.top[addr >>> 20];
+    if (!l2) return undefined;
+    const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+    const id = l2[page]!;
+    if (id <= 0) return undefined;
+    return { region: this.regions[id - 1]!, offset: (addr - this.pageBase[addr >>> 20]![page]!) >>> 0 };
+  }
+
+  deviceAt(addr: number): Peripheral | undefined {
+    const l2 = this.top[addr >>> 20];
+    const id = l2 ? l2[(addr >>> PAGE_BITS) & (PAGES_PER_MB - 1)]! : 0;
+    return id < 0 ? this.devices[-id - 1] : undefined;
+  }
+
+  read(addr: number, width: 1 | 2 | 4): number {
+    addr >>>= 0;
+    const mb = addr >>> 20;
+    const l2 = this.top[mb];
+    if (l2 !== undefined) {
+      const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+      const id = l2[page]!;
+      if (id > 0) {
+        const r = this.regions[id - 1]!;
+        const off = addr - this.pageBase[mb]![page]!;
+        if (off + width <= r.size) {
+          if (width === 4) return r.view.getUint32(off, true);
+          if (width === 2) return r.view.getUint16(off, true);
+          return r.bytes[off]!;
+        }
+      } else if (id < 0) {
+        const d = this.devices[-id - 1]!;
+        return d.read(addr - d.base, width) >>> 0;
+      }
+    }
+    throw new BusError(addr, false, 'no memory or device at this address');
+  }
+
+  write(addr: number, width: 1 | 2 | 4, value: number): void {
+    addr >>>= 0;
+    const mb = addr >>> 20;
+    const l2 = this.top[mb];
+    if (l2 !== undefined) {
+      const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+      const id = l2[page]!;
+      if (id > 0) {
+        const r = this.regions[id - 1]!;
+        const off = addr - this.pageBase[mb]![page]!;
+        if (r.kind === 'flash') throw new BusError(addr, true, 'write to flash memory (read-only to the CPU)');
+        if (off + width <= r.size) {
+          if (width === 4) r.view.setUint32(off, value, true);
+          else if (width === 2) r.view.setUint16(off, value, true);
+          else r.bytes[off] = value;
+          const insns = r.insns;
+          const h = off >>> 1;
+          if (insns[h] !== undefined || (h > 0 && insns[h - 1] !== undefined) || (width === 4 && insns[h + 1] !== undefined)) {
+            insns[h] = undefined;
+            if (h > 0) insns[h - 1] = undefined;
+            if (width === 4) insns[h + 1] = undefined;
+          }
+          return;
+        }
+      } else if (id < 0) {
+        const d = this.devices[-id - 1]!;
+        d.write(addr - d.base, width, value >>> 0);
+        return;
+      }
+    }
+    throw new BusError(addr, true, 'no memory or device at this address');
+  }
+
+  /** Loader/debugger access: writes flash too, never faults on RAM/flash, throws on unmapped. */
+  writeBytes(addr: number, data: Uint8Array): void {
+    for (let k = 0; k < data.length; ) {
+      const hit = this.regionAt(addr + k);
+      if (!hit) throw new BusError((addr + k) >>> 0, true, 'no memory at this address');
+      const n = Math.min(data.length - k, hit.region.size - hit.offset);
+      hit.region.bytes.set(data.subarray(k, k + n), hit.offset);
+      for (let h = hit.offset >>> 1; h < (hit.offset + n + 1) >>> 1; h++) hit.region.insns[h] = undefined;
+      k += n;
+    }
+  }
+
+  readBytes(addr: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    for (let k = 0; k < length; k++) out[k] = this.read(addr + k, 1);
+    return out;
+  }
+}
+
+/**
+ * Bit-band alias (ARMv7-M ARM B3.5.3 / Cortex-M4 TRM §3.7): each word of the 32 MB alias maps one bit
+ * of the 1 MB region at `targetBase`.
+ */
+export class BitBandAlias implements Peripheral {
+  readonly size = 0x02000000;
+  constructor(
+    readonly name: string,
+    readonly base: number,
+    private readonly targetBase: number,
+    private readonly bus: Bus,
+  ) {}
+  read(offset: number): number {
+    const byteAddr = this.targetBase + (offset >>> 5);
+    return (this.bus.read(byteAddr, 1) >>> ((offset >>> 2) & 7)) & 1;
+  }
+  write(offset: number, _width: 1 | 2 | 4, value: number): void {
+    const byteAddr = this.targetBase + (offset >>> 5);
+    const bit = (offset >>> 2) & 7;
+    const old = this.bus.read(byteAddr, 1);
+    this.bus.write(byteAddr, 1, value & 1 ? old | (1 << bit) : old & ~(1 << bit));
+  }
+  reset(): void {}
+}
