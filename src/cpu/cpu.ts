@@ -67,6 +67,11 @@ export class Cpu {
 
   cycles = 0;
   instructions = 0;
+  /**
+   * Extra-cycle totals by cause, kept by the cycle model, read by DWT's 8-bit counters (CPICNT,
+   * EXCCNT, SLEEPCNT, LSUCNT, FOLDCNT: ARMv7-M ARM C1.8) and by the stall breakdown of the report.
+   */
+  readonly stalls = { cpi: 0, exc: 0, sleep: 0, lsu: 0, fold: 0 };
   /** The cycle count at which a device wants attention (SysTick reload, ...). */
   nextEventCycle = Infinity;
   /** Set by devices/NVIC when an exception may have become pending or unmasked. */
@@ -221,6 +226,8 @@ export class Cpu {
   fpuEnabled = false;
   /** Local exclusive monitor (ARM ARM A3.4): the tagged address, or -1 when Open Access. */
   exclusiveAddress = -1;
+  /** The event register of WFE/SEV (ARM ARM B1.5.18): 1 = an event is latched, WFE consumes it. */
+  eventRegister = 0;
 
   /** MemU: unaligned allowed (LDR/STR/LDRH/STRH/LDRT...), unless CCR.UNALIGN_TRP. */
   readU(address: number, width: 1 | 2 | 4): number {

@@ -49,6 +49,17 @@ export class Bus {
     this.fill(device.base, device.size, -this.devices.length, device.base);
   }
 
+  /** Maps `device` on the pages of its range that nothing else occupies (fallback ranges). */
+  mapDeviceWhereFree(device: Peripheral): void {
+    this.devices.push(device);
+    const id = -this.devices.length;
+    for (let a = device.base; a < device.base + device.size; a += 1 << PAGE_BITS) {
+      const l2 = this.top[a >>> 20];
+      if (l2 && l2[(a >>> PAGE_BITS) & (PAGES_PER_MB - 1)] !== 0) continue;
+      this.fill(a, 1 << PAGE_BITS, id, device.base);
+    }
+  }
+
   private fill(base: number, size: number, id: number, mapBase: number): void {
     if (base % (1 << PAGE_BITS) !== 0 || size % (1 << PAGE_BITS) !== 0) {
       throw new Error(`bus: ${base.toString(16)}+${size.toString(16)} is not 1 KB aligned`);

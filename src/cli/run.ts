@@ -1,0 +1,106 @@
+/**
+ * `mcusim run <elf>`: run firmware on a simulated board. Firmware output (semihosting, ITM port 0,
+ * the console UART) goes to stdout unchanged; mcusim's summary goes to stderr; the exit code is the
+ * firmware's (see src/sim/exit-codes.ts for the simulator's own).
+ */
+import { readFileSync } from 'node:fs';
+import chalk from 'chalk';
+import type { Command } from './command.js';
+import { UserError } from './command.js';
+import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
+import { runElf, type RunResult } from '../sim/runner.js';
+import { EXIT } from '../sim/exit-codes.js';
+import { formatFault } from '../sim/fault-report.js';
+import { buildRunReport, writeRunReport } from '../report/run-report.js';
+
+export interface RunArgs {
+  elf?: string;
+  board: string;
+  frames?: string;
+  report?: string;
+  quiet: boolean;
+  maxCycles?: number;
+  maxInstructions?: number;
+  timeout?: number;
+  allowFs: boolean;
+  '--'?: string[];
+  _: (string | number)[];
+}
+
+export const runCommand: Command<RunArgs> = {
+  command: 'run [elf]',
+  describe: 'Run a Cortex-M4 ELF on a simulated board (no ELF: the shipped detector demo)',
+  builder: (y) =>
+    y
+      .positional('elf', { type: 'string', describe: 'firmware ELF built by arm-none-eabi-gcc' })
+      .option('board', { type: 'string', default: DEFAULT_BOARD, describe: 'board profile (see `mcusim boards`)' })
+      .option('frames', { type: 'string', describe: 'frame file passed to the firmware as argv[1]' })
+      .option('report', { type: 'string', describe: 'write a report (.json or .md)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
+      .option('max-cycles', { type: 'number', describe: 'stop after this many simulated cycles' })
+      .option('max-instructions', { type: 'number', describe: 'stop after this many instructions' })
+      .option('timeout', { type: 'number', describe: 'stop after this many wall-clock seconds' })
+      .option('allow-fs', { type: 'boolean', default: false, describe: 'let semihosting open files outside the working directory' })
+      .epilogue(
+        'Exit codes: the firmware\'s own exit code; 2 usage; 10-15 the ELF cannot run (10 not ELF/truncated, ' +
+          '11 64-bit, 12 big-endian, 13 not ARM, 14 bad segments, 15 bad vector table); 20 lockup; ' +
+          '21 cycle/instruction limit; 22 timeout; 23 stopped without exiting; 70 internal error.',
+      ) as never,
+  handler: async (args) => {
+    if (!args.elf) {
+      throw new UserError('the detector demo firmware is not shipped yet (int8 deployment is a later issue); give an ELF: mcusim run <elf>');
+    }
+    const board = loadBoard(args.board);
+    let elfBytes: Uint8Array;
+    try {
+      elfBytes = new Uint8Array(readFileSync(args.elf));
+    } catch (e) {
+      throw new UserError(`${args.elf}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, EXIT.usage);
+    }
+    const extra = (args['--'] ?? []).map(String);
+    const programArgs = [...(args.frames ? [args.frames] : []), ...extra];
+    const out = (b: Uint8Array) => process.stdout.write(b);
+    const err = (b: Uint8Array) => process.stderr.write(b);
+    const result = runElf({
+      board, elfBytes, elfPath: args.elf, args: programArgs,
+      maxCycles: args.maxCycles, maxInstructions: args.maxInstructions,
+      timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+      stdout: out, stderr: err, allowAnyPath: args.allowFs,
+    });
+    const report = buildRunReport(result, args.elf);
+    if (args.report) writeRunReport(args.report, report);
+    if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n');
+    else if (result.stop !== 'exit') process.stderr.write(`mcusim: ${result.message}\n`);
+    return exitCodeFor(result);
+  },
+};
+
+export function exitCodeFor(r: RunResult): number {
+  switch (r.stop) {
+    case 'exit': return r.exitCode! & 0xff;
+    case 'lockup': return EXIT.lockup;
+    case 'cycle-limit': case 'instruction-limit': return EXIT.limit;
+    case 'timeout': return EXIT.timeout;
+    default: return EXIT.stopped;
+  }
+}
+
+function summary(r: RunResult): string[] {
+  const mhz = r.coreClockHz / 1e6;
+  const mips = r.wallMs > 0 ? r.instructions / r.wallMs / 1000 : 0;
+  const head = r.stop === 'exit' ? chalk.green(r.message) : chalk.red(r.message);
+  const lines = [
+    `mcusim: ${head}`,
+    `  ${r.instructions.toLocaleString('en-US')} instructions, ${r.cycles.toLocaleString('en-US')} cycles ` +
+      `(CPI ${(r.instructions ? r.cycles / r.instructions : 0).toFixed(3)}), ` +
+      `${((r.cycles / r.coreClockHz) * 1000).toFixed(3)} ms at ${mhz.toFixed(3)} MHz on ${r.machine.board.name}`,
+    `  wall ${(r.wallMs / 1000).toFixed(3)} s, ${mips.toFixed(1)} simulated MIPS, ${r.exceptionsTaken} exceptions taken`,
+  ];
+  if (r.fault) lines.push(...formatFault(r.fault).map((l) => `  ${l}`));
+  if (r.unmodelledAccesses.count > 0) {
+    const first = r.unmodelledAccesses.first.map((a) => `${a.device}@0x${a.address.toString(16)}${a.write ? 'w' : 'r'}`).join(', ');
+    lines.push(chalk.yellow(`  ${r.unmodelledAccesses.count} accesses to unmodelled registers (first: ${first})`));
+  }
+  for (const w of r.warnings) lines.push(chalk.yellow(`  warning: ${w}`));
+  return lines;
+}

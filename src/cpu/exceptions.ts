@@ -1,0 +1,325 @@
+/**
+ * The ARMv7-M exception model (ARMv7-M ARM DDI 0403E B1.5): priorities, pending/active state,
+ * fault escalation to HardFault, lockup, exception entry with stacking (including the FP context,
+ * lazily reserved per FPCCR), exception return, tail-chaining by taking the next pending exception at
+ * the return boundary. The NVIC/SCB registers (src/mcu/system) are views onto this state.
+ */
+import type { Cpu } from './cpu.js';
+import type { ExceptionModel } from './exception-model.js';
+import { Fault, FAULT_NAMES, StopSignal } from './faults.js';
+
+export const EXC = { Reset: 1, NMI: 2, HardFault: 3, MemManage: 4, BusFault: 5, UsageFault: 6, SVCall: 11, DebugMonitor: 12, PendSV: 14, SysTick: 15, IRQ0: 16 } as const;
+
+/** CFSR bit for each fault (B3.2.15: MMFSR [7:0], BFSR [15:8], UFSR [31:16]). */
+const CFSR_BIT: Record<Fault, number> = {
+  [Fault.UNDEFINSTR]: 1 << 16, [Fault.INVSTATE]: 1 << 17, [Fault.INVPC]: 1 << 18, [Fault.NOCP]: 1 << 19,
+  [Fault.UNALIGNED]: 1 << 24, [Fault.DIVBYZERO]: 1 << 25,
+  [Fault.IBUSERR]: 1 << 8, [Fault.PRECISERR]: 1 << 9, [Fault.IMPRECISERR]: 1 << 10, [Fault.UNSTKERR]: 1 << 11,
+  [Fault.STKERR]: 1 << 12, [Fault.LSPERR]: 1 << 13,
+  [Fault.IACCVIOL]: 1 << 0, [Fault.DACCVIOL]: 1 << 1, [Fault.MUNSTKERR]: 1 << 3, [Fault.MSTKERR]: 1 << 4, [Fault.MLSPERR]: 1 << 5,
+  [Fault.VECTTBL]: 0, [Fault.DEBUGEVT]: 0,
+};
+const BFARVALID = 1 << 15;
+const MMARVALID = 1 << 7;
+export const HFSR_VECTTBL = 1 << 1;
+export const HFSR_FORCED = 1 << 30;
+export const HFSR_DEBUGEVT = 1 >>> 0 << 31;
+
+function faultException(f: Fault): number {
+  if (f <= Fault.DIVBYZERO) return EXC.UsageFault;
+  if (f <= Fault.LSPERR) return EXC.BusFault;
+  if (f <= Fault.MLSPERR) return EXC.MemManage;
+  return EXC.HardFault;
+}
+
+/** Called when the core locks up (QEMU aborts; real silicon stops until reset). */
+export interface LockupInfo {
+  reason: string;
+}
+
+export class ExceptionUnit implements ExceptionModel {
+  readonly count: number;
+  readonly pending: Uint8Array;
+  readonly active: Uint8Array;
+  /** IRQ enable (NVIC_ISER) per exception number; system exceptions are always "enabled" here. */
+  readonly enabled: Uint8Array;
+  /** Configured priority byte per exception number (Reset/NMI/HardFault fixed at -3/-2/-1). */
+  readonly priority: Int16Array;
+  /** Implemented priority bits (top bits of each 8-bit field): 4 on STM32, 3 on mps2-an386 (QEMU uses 3? set by board). */
+  readonly priorityMask: number;
+  vtor = 0;
+  prigroup = 0;
+  /** SHCSR enable bits: MEMFAULTENA (16), BUSFAULTENA (17), USGFAULTENA (18) and the active/pended views. */
+  shcsrEnables = 0;
+  cfsr = 0;
+  hfsr = 0;
+  mmfar = 0;
+  bfar = 0;
+  /** CCR.STKALIGN (reset 1 on r0p1), BFHFNMIGN, DIV_0_TRP and UNALIGN_TRP live on the CPU. */
+  stkAlign = true;
+  /** FPCCR: ASPEN (31), LSPEN (30), LSPACT (0) + the ready bits recorded at lazy reservation. */
+  fpccr = 0xc0000000;
+  fpcar = 0;
+  /** FPDSCR: the FPSCR defaults loaded on exception entry (AHP, DN, FZ, RMode). */
+  fpdscr = 0;
+  /** Counters for the report and DWT.EXCCNT. */
+  taken = 0;
+  lockedUp = false;
+
+  constructor(
+    private readonly cpu: Cpu,
+    irqCount: number,
+    priorityBits: number,
+  ) {
+    this.count = 16 + irqCount;
+    this.pending = new Uint8Array(this.count);
+    this.active = new Uint8Array(this.count);
+    this.enabled = new Uint8Array(this.count);
+    this.priority = new Int16Array(this.count);
+    this.priorityMask = (0xff << (8 - priorityBits)) & 0xff;
+    for (let k = 0; k < 16; k++) this.enabled[k] = 1;
+    this.priority[EXC.Reset] = -3;
+    this.priority[EXC.NMI] = -2;
+    this.priority[EXC.HardFault] = -1;
+  }
+
+  reset(): void {
+    this.pending.fill(0);
+    this.active.fill(0);
+    for (let k = 16; k < this.count; k++) this.enabled[k] = 0;
+    for (let k = 4; k < this.count; k++) this.priority[k] = 0;
+    this.vtor = 0;
+    this.prigroup = 0;
+    this.shcsrEnables = 0;
+    this.cfsr = this.hfsr = this.mmfar = this.bfar = 0;
+    this.fpccr = 0xc0000000;
+    this.fpcar = 0;
+    this.fpdscr = 0;
+    this.lockedUp = false;
+  }
+
+  /** Group priority of a priority value under AIRCR.PRIGROUP (B1.5.4). */
+  groupPriority(p: number): number {
+    if (p < 0) return p;
+    const subBits = this.prigroup + 1;
+    return p & ~((1 << subBits) - 1) & 0xff;
+  }
+
+  /** The current execution priority (B1.5.4 ExecutionPriority). */
+  executionPriority(): number {
+    let highest = 256;
+    for (let k = 1; k < this.count; k++) {
+      if (this.active[k] && this.groupPriority(this.priority[k]!) < highest) highest = this.groupPriority(this.priority[k]!);
+    }
+    const cpu = this.cpu;
+    let boosted = 256;
+    if (cpu.basepri !== 0) boosted = this.groupPriority(cpu.basepri & this.priorityMask);
+    if (cpu.primask & 1) boosted = 0;
+    if (cpu.faultmask & 1) boosted = -1;
+    return Math.min(highest, boosted);
+  }
+
+  setPending(exc: number): void {
+    this.pending[exc] = 1;
+    this.cpu.exceptionCheck = true;
+  }
+
+  /** The pending exception that would be taken now, or 0. */
+  bestPending(): number {
+    const current = this.executionPriority();
+    let best = 0;
+    let bestPrio = current;
+    for (let k = 2; k < this.count; k++) {
+      if (!this.pending[k] || !this.enabled[k]) continue;
+      const p = this.groupPriority(this.priority[k]!);
+      if (p < bestPrio) {
+        best = k;
+        bestPrio = p;
+      }
+    }
+    return best;
+  }
+
+  // ---- ExceptionModel ------------------------------------------------------------------------
+
+  takePending(): void {
+    const exc = this.bestPending();
+    if (exc === 0) return;
+    this.cpu.sleeping = false;
+    this.pending[exc] = 0;
+    // An interrupt is taken between instructions: the return address is the next instruction.
+    this.enter(exc, this.cpu.pc);
+  }
+
+  fault(fault: Fault, address: number): void {
+    const cpu = this.cpu;
+    let exc = faultException(fault);
+    this.cfsr |= CFSR_BIT[fault];
+    if (address >= 0 && exc === EXC.BusFault && fault === Fault.PRECISERR) {
+      this.bfar = address >>> 0;
+      this.cfsr |= BFARVALID;
+    }
+    if (address >= 0 && exc === EXC.MemManage && fault === Fault.DACCVIOL) {
+      this.mmfar = address >>> 0;
+      this.cfsr |= MMARVALID;
+    }
+    if (fault === Fault.VECTTBL) this.hfsr |= HFSR_VECTTBL;
+    if (fault === Fault.DEBUGEVT) this.hfsr |= HFSR_DEBUGEVT;
+    if (exc !== EXC.HardFault) {
+      const enableBit = exc === EXC.MemManage ? 16 : exc === EXC.BusFault ? 17 : 18;
+      const canTake = (this.shcsrEnables >>> enableBit) & 1 && this.groupPriority(this.priority[exc]!) < this.executionPriority();
+      if (!canTake) {
+        exc = EXC.HardFault;
+        this.hfsr |= HFSR_FORCED;
+      }
+    }
+    if (exc === EXC.HardFault && this.executionPriority() <= -1) {
+      this.lockup(`${FAULT_NAMES[fault]} while at priority ${this.executionPriority()} (in HardFault or NMI)`);
+    }
+    // A synchronous fault returns to the faulting instruction.
+    this.enter(exc, cpu.pc);
+  }
+
+  supervisorCall(): void {
+    const cpu = this.cpu;
+    if (this.groupPriority(this.priority[EXC.SVCall]!) >= this.executionPriority()) {
+      this.hfsr |= HFSR_FORCED;
+      if (this.executionPriority() <= -1) this.lockup('SVC while in HardFault or NMI');
+      this.enter(EXC.HardFault, cpu.nextPC);
+    } else {
+      this.enter(EXC.SVCall, cpu.nextPC);
+    }
+    cpu.branched = true;
+  }
+
+  beforeFpInstruction(): void {
+    const cpu = this.cpu;
+    if (this.fpccr & 1) {
+      // PreserveFPState (B1.5.7): write S0-S15 and FPSCR into the space reserved at FPCAR.
+      for (let k = 0; k < 16; k++) cpu.writeA(this.fpcar + 4 * k, 4, cpu.sBits[k]!);
+      cpu.writeA(this.fpcar + 64, 4, cpu.fpscr);
+      this.fpccr &= ~1;
+    }
+    // ExecuteFPCheck: a new FP context (FPCA clear) starts from the FPDSCR defaults.
+    if (this.fpccr >>> 31 && (cpu.control & 4) === 0) {
+      cpu.fpscr = (cpu.fpscr & ~0x07c00000) | (this.fpdscr & 0x07c00000);
+      cpu.control |= 4;
+    }
+  }
+
+  exceptionReturn(excReturn: number): void {
+    const cpu = this.cpu;
+    const exc = cpu.ipsr;
+    if ((excReturn & 0x0ffffff0) !== 0x0ffffff0 || ![1, 9, 13].includes(excReturn & 0xf) || !this.active[exc]) {
+      // Illegal EXC_RETURN: INVPC UsageFault taken from the handler (B1.5.8).
+      this.cfsr |= CFSR_BIT[Fault.INVPC];
+      this.enter(this.escalate(EXC.UsageFault), cpu.pc);
+      return;
+    }
+    this.active[exc] = 0;
+    // FAULTMASK clears on return from any exception but NMI.
+    if (exc !== EXC.NMI) cpu.faultmask = 0;
+    const toThread = (excReturn & 8) !== 0;
+    const usePsp = (excReturn & 4) !== 0;
+    const wasPsp = cpu.usingPsp;
+    const frameAddr = usePsp ? cpu.pspValue : cpu.mspValue;
+    const read = (k: number) => cpu.readA(frameAddr + 4 * k, 4);
+    for (let k = 0; k < 4; k++) cpu.r[k] = read(k);
+    cpu.r[12] = read(4);
+    cpu.r[14] = read(5);
+    const returnAddress = read(6);
+    const psr = read(7);
+    let frameSize = 0x20;
+    if ((excReturn & 0x10) === 0) {
+      if (this.fpccr & 1) this.fpccr &= ~1; // lazy state never written: nothing to restore
+      else {
+        for (let k = 0; k < 16; k++) cpu.sBits[k] = read(8 + k);
+        cpu.fpscr = read(24);
+      }
+      frameSize = 0x68;
+    }
+    if (psr & (1 << 9) && this.stkAlign) frameSize += 4;
+    const newSp = (frameAddr + frameSize) >>> 0;
+    cpu.apsr = psr;
+    cpu.ipsr = toThread ? 0 : psr & 0x1ff;
+    cpu.itstate = ((psr >>> 25) & 3) | (((psr >>> 10) & 0x3f) << 2);
+    cpu.control = (cpu.control & ~2) | (toThread && usePsp ? 2 : 0);
+    cpu.control = (cpu.control & ~4) | ((excReturn & 0x10) === 0 ? 4 : 0);
+    cpu.syncStackPointer(wasPsp);
+    if (usePsp) cpu.setPsp(newSp); else cpu.setMsp(newSp);
+    cpu.nextPC = returnAddress & ~1;
+    if (((psr >>> 24) & 1) === 0) cpu.pendingInvState = true;
+    cpu.exceptionCheck = true;
+  }
+
+  // ---- entry ---------------------------------------------------------------------------------
+
+  private escalate(exc: number): number {
+    const enableBit = exc === EXC.MemManage ? 16 : exc === EXC.BusFault ? 17 : 18;
+    if ((this.shcsrEnables >>> enableBit) & 1 && this.groupPriority(this.priority[exc]!) < this.executionPriority()) return exc;
+    this.hfsr |= HFSR_FORCED;
+    return EXC.HardFault;
+  }
+
+  private lockup(reason: string): never {
+    this.lockedUp = true;
+    throw new StopSignal(`lockup: ${reason}`);
+  }
+
+  /** ExceptionEntry (B1.5.6): push the frame, set LR to EXC_RETURN, jump to the vector. */
+  enter(exc: number, returnAddress: number): void {
+    const cpu = this.cpu;
+    const fpFrame = (cpu.control & 4) !== 0;
+    const wasPsp = cpu.usingPsp;
+    let sp = cpu.r[13]!;
+    const frameSize = fpFrame ? 0x68 : 0x20;
+    const align = this.stkAlign && ((sp - frameSize) & 4) !== 0 ? 4 : 0;
+    sp = (sp - frameSize - align) >>> 0;
+    const xpsr = (cpu.xpsr & ~(1 << 9)) | (align ? 1 << 9 : 0);
+    const frame = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress >>> 0, xpsr >>> 0];
+    try {
+      for (let k = 0; k < 8; k++) cpu.writeA(sp + 4 * k, 4, frame[k]!);
+      if (fpFrame) {
+        if (this.fpccr & (1 << 30)) {
+          // Lazy stacking: reserve the space, record where, defer the writes to the next FP use.
+          this.fpcar = (sp + 0x20) >>> 0;
+          this.fpccr |= 1;
+        } else {
+          for (let k = 0; k < 16; k++) cpu.writeA(sp + 0x20 + 4 * k, 4, cpu.sBits[k]!);
+          cpu.writeA(sp + 0x60, 4, cpu.fpscr);
+        }
+      }
+    } catch {
+      // A stacking error: record it and keep going to the handler (B1.5.6 derived exceptions).
+      this.cfsr |= CFSR_BIT[Fault.STKERR];
+    }
+    cpu.r[13] = sp;
+    const excReturn = (0xffffffe1 | (fpFrame ? 0 : 0x10) | (cpu.ipsr === 0 ? 8 : 0) | (wasPsp ? 4 : 0)) >>> 0;
+    const vector = this.readVector(exc);
+    cpu.r[14] = excReturn;
+    cpu.ipsr = exc;
+    cpu.itstate = 0;
+    cpu.syncStackPointer(wasPsp);
+    cpu.control &= ~(2 | 4);
+    cpu.r[13] = cpu.msp;
+    this.active[exc] = 1;
+    this.pending[exc] = 0;
+    cpu.exclusiveAddress = -1;
+    cpu.nextPC = vector & ~1;
+    cpu.pc = cpu.nextPC;
+    cpu.branched = true;
+    if ((vector & 1) === 0) cpu.pendingInvState = true;
+    this.taken++;
+    cpu.exceptionCheck = true;
+  }
+
+  private readVector(exc: number): number {
+    try {
+      return this.cpu.bus.read((this.vtor + 4 * exc) >>> 0, 4);
+    } catch {
+      this.hfsr |= HFSR_VECTTBL;
+      if (exc === EXC.HardFault) this.lockup('vector table read failed for HardFault');
+      return this.cpu.bus.read((this.vtor + 4 * EXC.HardFault) >>> 0, 4);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The report model of one `mcusim run` and its renderers. Every number carries its unit in its name
+ * (DESIGN.md conventions); times are at the board's core clock. The profiler issue extends this
+ * model with per-function and per-layer rows; renderers pick the format from the file extension.
+ */
+import type { RunResult } from '../sim/runner.js';
+import type { FaultReport } from '../sim/fault-report.js';
+import { writeFileAtomic } from './write-atomic.js';
+import { UserError } from '../cli/command.js';
+
+export interface RunReport {
+  schema: 'mcusim.run/1';
+  elf: string;
+  board: string;
+  coreClockHz: number;
+  stop: RunResult['stop'];
+  exitCode: number | null;
+  message: string;
+  instructions: number;
+  cycles: number;
+  /** Simulated time at the core clock. */
+  simulatedMs: number;
+  cyclesPerInstruction: number;
+  wallMs: number;
+  simulatedMips: number;
+  exceptionsTaken: number;
+  stalls: { cpi: number; exc: number; sleep: number; lsu: number; fold: number };
+  fault: FaultReport | null;
+  unmodelledAccesses: number;
+  warnings: string[];
+}
+
+export function buildRunReport(r: RunResult, elf: string): RunReport {
+  return {
+    schema: 'mcusim.run/1',
+    elf,
+    board: r.machine.board.name,
+    coreClockHz: r.coreClockHz,
+    stop: r.stop,
+    exitCode: r.exitCode ?? null,
+    message: r.message,
+    instructions: r.instructions,
+    cycles: r.cycles,
+    simulatedMs: (r.cycles / r.coreClockHz) * 1000,
+    cyclesPerInstruction: r.instructions ? r.cycles / r.instructions : 0,
+    wallMs: r.wallMs,
+    simulatedMips: r.wallMs > 0 ? r.instructions / r.wallMs / 1000 : 0,
+    exceptionsTaken: r.exceptionsTaken,
+    stalls: { ...r.machine.cpu.stalls },
+    fault: r.fault ?? null,
+    unmodelledAccesses: r.unmodelledAccesses.count,
+    warnings: r.warnings,
+  };
+}
+
+export function renderRunReportMarkdown(rep: RunReport): string {
+  const rows: [string, string][] = [
+    ['ELF', rep.elf], ['board', `${rep.board} at ${(rep.coreClockHz / 1e6).toFixed(3)} MHz`],
+    ['outcome', rep.message], ['instructions', String(rep.instructions)], ['cycles', String(rep.cycles)],
+    ['simulated time', `${rep.simulatedMs.toFixed(3)} ms at ${(rep.coreClockHz / 1e6).toFixed(3)} MHz`],
+    ['CPI', rep.cyclesPerInstruction.toFixed(3)], ['exceptions taken', String(rep.exceptionsTaken)],
+    ['wall time', `${rep.wallMs.toFixed(1)} ms`], ['simulated MIPS', rep.simulatedMips.toFixed(1)],
+  ];
+  return ['# mcusim run report', '', '| what | value |', '|---|---|', ...rows.map(([a, b]) => `| ${a} | ${b} |`), ''].join('\n');
+}
+
+/** Writes the report in the format its extension names (.json or .md). */
+export function writeRunReport(path: string, rep: RunReport): void {
+  if (path.endsWith('.json')) writeFileAtomic(path, JSON.stringify(rep, null, 2) + '\n');
+  else if (path.endsWith('.md')) writeFileAtomic(path, renderRunReportMarkdown(rep));
+  else throw new UserError(`${path}: unknown report format (use .json or .md)`);
+}

@@ -1,0 +1,125 @@
+/**
+ * A board put together: memory regions and aliases from the board profile, bit-band aliases, the
+ * system control space (SCB/NVIC/SysTick/DWT/ITM) and the chip's peripherals on one bus, one Cortex-M4
+ * core with its exception unit, and semihosting. The runner (./runner.ts) loads an ELF into it.
+ */
+import { Bus, BitBandAlias, createRegion, type MemoryRegion } from '../mcu/bus.js';
+import type { Board } from '../mcu/boards/types.js';
+import { Cpu } from '../cpu/cpu.js';
+import { ExceptionUnit, EXC } from '../cpu/exceptions.js';
+import { SystemControlSpace } from '../mcu/system/scs.js';
+import { SysTick } from '../mcu/system/systick.js';
+import { Dwt } from '../mcu/system/dwt.js';
+import { Itm, type ItmSink } from '../mcu/system/itm.js';
+import { ReadAsZero } from '../mcu/system/read-as-zero.js';
+
+export interface MachineEvents {
+  /** An access the models do not implement: reported, never silently invented. */
+  unmodelled(address: number, write: boolean, value: number, device: string): void;
+  itm: ItmSink;
+}
+
+export interface Machine {
+  board: Board;
+  bus: Bus;
+  cpu: Cpu;
+  exceptions: ExceptionUnit;
+  scs: SystemControlSpace;
+  systick: SysTick;
+  dwt: Dwt;
+  itm: Itm;
+  regions: Map<string, MemoryRegion>;
+  /** Core clock in Hz now (follows RCC when the board has one). */
+  coreClockHz: () => number;
+  /** Devices with timed behaviour, asked for their next event cycle. */
+  reset(): void;
+}
+
+export function buildMachine(board: Board, events: MachineEvents): Machine {
+  const bus = new Bus();
+  const regions = new Map<string, MemoryRegion>();
+  for (const m of board.memory) {
+    const region = createRegion(m.name, m.base, m.size, m.kind);
+    regions.set(m.name, region);
+    bus.mapRegion(region);
+  }
+  for (const a of board.aliases) {
+    const target = regions.get(a.target);
+    if (!target) throw new Error(`board ${board.name}: alias ${a.name} targets unknown memory ${a.target}`);
+    bus.mapRegion(target, a.base);
+  }
+  if (board.cpu.bitBanding) {
+    bus.mapDevice(new BitBandAlias('sram-bitband', 0x22000000, 0x20000000, bus));
+    bus.mapDevice(new BitBandAlias('periph-bitband', 0x42000000, 0x40000000, bus));
+  }
+  const cpu = new Cpu(bus);
+  const exceptions = new ExceptionUnit(cpu, board.cpu.nvicIrqs, board.cpu.nvicPriorityBits);
+  cpu.exceptions = exceptions;
+  const coreClockHz = () => board.clocks.resetHz;
+  const ref = board.clocks.systickReference;
+  const referenceDivider = 'hclkDivider' in ref ? ref.hclkDivider : Math.max(1, Math.round(board.clocks.resetHz / ref.hz));
+  // CALIB.TENMS: reference ticks in 10 ms; NOREF clear, SKEW set when 10 ms is not a whole number.
+  const tenMs = Math.round(board.clocks.resetHz / referenceDivider / 100);
+  const systick = new SysTick(cpu, referenceDivider, () => exceptions.setPending(EXC.SysTick), (tenMs & 0xffffff) | (1 << 30));
+  const unmodelled = (device: string) => (address: number, write: boolean, value: number) => events.unmodelled(address, write, value, device);
+  const scs = new SystemControlSpace(cpu, exceptions, systick, {
+    cpuid: board.cpu.cpuid,
+    irqCount: board.cpu.nvicIrqs,
+    unmodelled: unmodelled('scs'),
+    resetRequest: () => machine.reset(),
+  });
+  const traceEnabled = () => (scs.demcr & (1 << 24)) !== 0;
+  const dwt = new Dwt(cpu, traceEnabled, unmodelled('dwt'));
+  const itm = new Itm(traceEnabled, events.itm, unmodelled('itm'));
+  bus.mapDevice(itm);
+  bus.mapDevice(dwt);
+  bus.mapDevice(scs);
+  // The rest of the private peripheral bus (FPB, TPIU, ETM, ROM table) reads as zero, as in QEMU.
+  bus.mapDeviceWhereFree(new ReadAsZero('ppb', 0xe0000000, 0x00100000, unmodelled('ppb')));
+  for (const z of board.readAsZero) bus.mapDeviceWhereFree(new ReadAsZero(z.name, z.base, z.size, unmodelled(z.name)));
+
+  cpu.onEvent = (c) => {
+    systick.sync();
+    c.nextEventCycle = systick.nextEventCycle();
+    if (c.nextEventCycle <= c.cycles) c.nextEventCycle = c.cycles + 1;
+  };
+
+  const machine: Machine = {
+    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, coreClockHz,
+    reset() {
+      exceptions.reset();
+      scs.reset();
+      systick.reset();
+      dwt.reset();
+      itm.reset();
+      for (const d of bus.devices) if (d !== scs && d !== dwt && d !== itm && d !== systick as unknown) d.reset();
+      resetCore(cpu, exceptions);
+    },
+  };
+  return machine;
+}
+
+/** Reset behaviour (ARMv7-M ARM B1.5.5): SP_main from vector 0, PC from vector 1, Thread mode. */
+export function resetCore(cpu: Cpu, exceptions: ExceptionUnit): void {
+  cpu.r.fill(0);
+  cpu.sBits.fill(0);
+  cpu.apsr = 0;
+  cpu.itstate = 0;
+  cpu.ipsr = 0;
+  cpu.control = 0;
+  cpu.primask = cpu.faultmask = cpu.basepri = 0;
+  cpu.fpscr = 0;
+  cpu.psp = 0;
+  cpu.halted = false;
+  cpu.sleeping = false;
+  cpu.exclusiveAddress = -1;
+  const sp = cpu.bus.read(exceptions.vtor, 4) & ~3;
+  const reset = cpu.bus.read(exceptions.vtor + 4, 4);
+  cpu.msp = sp;
+  cpu.r[13] = sp;
+  cpu.r[14] = 0xffffffff;
+  cpu.pc = reset & ~1;
+  cpu.nextPC = cpu.pc;
+  cpu.pendingInvState = (reset & 1) === 0;
+  cpu.nextEventCycle = cpu.cycles + 1;
+}
