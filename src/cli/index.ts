@@ -5,10 +5,12 @@
 import yargs, { type Argv } from 'yargs';
 import { UserError, type Command } from './command.js';
 import { runCommand } from './run.js';
+import { disasmCommand } from './disasm.js';
+import { boardsCommand } from './boards.js';
 import { EXIT } from '../sim/exit-codes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: Command<any>[] = [runCommand];
+const COMMANDS: Command<any>[] = [runCommand, disasmCommand, boardsCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

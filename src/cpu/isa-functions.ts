@@ -76,3 +76,6 @@ export const isaFunctions: Record<string, IsaFunction> = {
     return u32((sign << 31) | (exp << 23) | ((imm8 & 0xf) << 19));
   },
 };
+
+/** Bit(x, n): bit n of x, 1 bit wide (`registers<n>` in LDM T1's `wback = registers<n> == '0'`). */
+isaFunctions.Bit = (x, n) => ({ value: (x.value >>> n.value) & 1, width: 1 });

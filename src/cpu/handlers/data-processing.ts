@@ -1,15 +1,15 @@
-/** Handlers named by isa/ lines (see src/cpu/insn.ts for the Handler contract). */
+/**
+ * Data-processing handlers named by isa/data-processing.isa (ARM ARM DDI 0403E A5.2.1-A5.2.5,
+ * A5.3.1, A5.3.3, A5.3.11, A5.3.12); see src/cpu/insn.ts for the Handler contract. The family is split
+ * by kind of operation in ./dp/.
+ */
 import type { Handler } from '../insn.js';
-import { SETFLAGS_ALWAYS, SETFLAGS_OUTSIDE_IT } from '../insn.js';
+import { arithmeticHandlers } from './dp/arithmetic.js';
+import { bitsHandlers } from './dp/bits.js';
+import { logicalHandlers } from './dp/logical.js';
 
 export const dataProcessingHandlers: Record<string, Handler> = {
-  nop: () => true,
-  movImm: (cpu, i) => {
-    cpu.setReg(i.d, i.imm);
-    if (i.setflags === SETFLAGS_ALWAYS || (i.setflags === SETFLAGS_OUTSIDE_IT && cpu.inIT === 0)) {
-      cpu.setNZ(i.imm);
-      if (i.carry >= 0) cpu.c = i.carry;
-    }
-    return true;
-  },
+  ...logicalHandlers,
+  ...arithmeticHandlers,
+  ...bitsHandlers,
 };

@@ -1,0 +1,91 @@
+/**
+ * Single loads and stores: LDR/LDRB/LDRH/LDRSB/LDRSH/STR/STRB/STRH with immediate, register and literal
+ * offsets, pre/post-indexed with writeback, and the unprivileged LDRT/STRT family (ARM ARM DDI 0403E
+ * A7.7.42-A7.7.62, A7.7.158-A7.7.171). The isa/ line gives op (access size and signedness), imm,
+ * shiftN (register LSL) and index/add/wback (P/U/W). These use MemU: unaligned word and halfword
+ * accesses are allowed unless CCR.UNALIGN_TRP (Cpu.readU/writeU).
+ */
+import type { Cpu } from '../../cpu.js';
+import { Fault, FaultSignal } from '../../faults.js';
+import type { Handler, Insn } from '../../insn.js';
+
+/** `op` values of the load/store lines in isa/load-store.isa. */
+export const ACCESS_WORD = 0;
+export const ACCESS_BYTE = 1;
+export const ACCESS_HALF = 2;
+export const ACCESS_SBYTE = 3;
+export const ACCESS_SHALF = 4;
+
+function readAccess(cpu: Cpu, op: number, address: number): number {
+  switch (op) {
+    case ACCESS_WORD: return cpu.readU(address, 4);
+    case ACCESS_BYTE: return cpu.readU(address, 1);
+    case ACCESS_HALF: return cpu.readU(address, 2);
+    case ACCESS_SBYTE: return ((cpu.readU(address, 1) << 24) >> 24) >>> 0;
+    default: return ((cpu.readU(address, 2) << 16) >> 16) >>> 0;
+  }
+}
+
+/**
+ * Loads R[t] from `address`; writes `offsetAddress` back first when wback (so a load into the base
+ * register keeps the loaded value, QEMU's choice for this UNPREDICTABLE case).
+ */
+function completeLoad(cpu: Cpu, i: Insn, address: number, offsetAddress: number): boolean {
+  if (i.t === 15) {
+    // LoadWritePC: the word must be aligned (UNPREDICTABLE otherwise; we raise UsageFault UNALIGNED).
+    if ((address & 3) !== 0) throw new FaultSignal(Fault.UNALIGNED, address);
+    const target = cpu.readU(address, 4);
+    if (i.wback) cpu.setReg(i.n, offsetAddress);
+    cpu.bxWritePC(target);
+    return true;
+  }
+  const data = readAccess(cpu, i.op, address);
+  if (i.wback) cpu.setReg(i.n, offsetAddress);
+  cpu.setReg(i.t, data);
+  return true;
+}
+
+/** Rt = 15 on a byte/halfword load that no PLD/PLI/PLDW line claims: a memory hint, executed as NOP. */
+function isHint(i: Insn): boolean {
+  return i.t === 15 && i.op !== ACCESS_WORD;
+}
+
+const loadImm: Handler = (cpu, i) => {
+  if (i.index === 0 && i.wback === 0) return false; // P = W = 0 of the imm8 forms: UNDEFINED
+  if (isHint(i)) return true;
+  // Rn = 15 is the literal form: the base is Align(PC, 4).
+  const base = i.n === 15 ? (cpu.r[15]! & ~3) >>> 0 : cpu.r[i.n]!;
+  const offsetAddress = (i.add ? base + i.imm : base - i.imm) >>> 0;
+  return completeLoad(cpu, i, i.index ? offsetAddress : base, offsetAddress);
+};
+
+const loadReg: Handler = (cpu, i) => {
+  if (isHint(i)) return true;
+  const address = (cpu.r[i.n]! + (cpu.r[i.m]! << i.shiftN)) >>> 0;
+  return completeLoad(cpu, i, address, address);
+};
+
+function writeAccess(cpu: Cpu, op: number, address: number, value: number): void {
+  if (op === ACCESS_WORD) cpu.writeU(address, 4, value);
+  else if (op === ACCESS_BYTE) cpu.writeU(address, 1, value & 0xff);
+  else cpu.writeU(address, 2, value & 0xffff);
+}
+
+const storeImm: Handler = (cpu, i) => {
+  if (i.n === 15 || (i.index === 0 && i.wback === 0)) return false; // UNDEFINED rows of A5.3.10
+  const base = cpu.r[i.n]!;
+  const offsetAddress = (i.add ? base + i.imm : base - i.imm) >>> 0;
+  // Rt is read before the writeback: with n == t (UNPREDICTABLE) the original value is stored.
+  writeAccess(cpu, i.op, i.index ? offsetAddress : base, cpu.r[i.t]!);
+  if (i.wback) cpu.setReg(i.n, offsetAddress);
+  return true;
+};
+
+const storeReg: Handler = (cpu, i) => {
+  if (i.n === 15) return false;
+  const address = (cpu.r[i.n]! + (cpu.r[i.m]! << i.shiftN)) >>> 0;
+  writeAccess(cpu, i.op, address, cpu.r[i.t]!);
+  return true;
+};
+
+export const singleLoadStoreHandlers: Record<string, Handler> = { loadImm, loadReg, storeImm, storeReg };

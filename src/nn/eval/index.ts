@@ -1,0 +1,6 @@
+/** Public API of evaluation: matching, AP, the metric set and its tables. */
+export * from './matching.js';
+export * from './ap.js';
+export * from './evaluate.js';
+export * from './format.js';
+export * from './operating-point.js';

@@ -1,0 +1,74 @@
+/**
+ * Batch normalisation over the N*H*W positions of each channel of an NHWC map (Ioffe & Szegedy
+ * 2015). Training mode normalises with the batch statistics and returns them so the layer can
+ * update its running estimates; backward is the closed form of the batch-statistics gradient.
+ */
+
+export interface BatchStats {
+  mean: Float32Array;
+  /** 1 / sqrt(biased batch variance + eps), per channel. */
+  invStd: Float32Array;
+  /** Unbiased batch variance, for the running estimate. */
+  varUnbiased: Float32Array;
+}
+
+/** out = gamma * (x - mean_batch) * invStd + beta; xhat (normalised input) is kept for backward. */
+export function batchNormTrainForward(
+  x: Float32Array, rows: number, c: number, gamma: Float32Array, beta: Float32Array, eps: number,
+  out: Float32Array, xhat: Float32Array,
+): BatchStats {
+  const mean = new Float64Array(c), sq = new Float64Array(c);
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) mean[ch] += x[o]!;
+  for (let ch = 0; ch < c; ch++) mean[ch] /= rows;
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
+    const d = x[o]! - mean[ch]!;
+    sq[ch] += d * d;
+  }
+  const stats: BatchStats = {
+    mean: new Float32Array(c), invStd: new Float32Array(c), varUnbiased: new Float32Array(c),
+  };
+  for (let ch = 0; ch < c; ch++) {
+    stats.mean[ch] = mean[ch]!;
+    stats.invStd[ch] = 1 / Math.sqrt(sq[ch]! / rows + eps);
+    stats.varUnbiased[ch] = rows > 1 ? sq[ch]! / (rows - 1) : 0;
+  }
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
+    const xh = (x[o]! - stats.mean[ch]!) * stats.invStd[ch]!;
+    xhat[o] = xh;
+    out[o] = gamma[ch]! * xh + beta[ch]!;
+  }
+  return stats;
+}
+
+/**
+ * dx += gamma * invStd / rows * (rows * dy - sum(dy) - xhat * sum(dy * xhat));
+ * dgamma += sum(dy * xhat); dbeta += sum(dy).
+ */
+export function batchNormTrainBackward(
+  dy: Float32Array, xhat: Float32Array, rows: number, c: number, gamma: Float32Array, invStd: Float32Array,
+  dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+): void {
+  const sumDy = new Float64Array(c), sumDyXhat = new Float64Array(c);
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
+    sumDy[ch] += dy[o]!;
+    sumDyXhat[ch] += dy[o]! * xhat[o]!;
+  }
+  const scale = new Float32Array(c), meanDy = new Float32Array(c), meanDyXhat = new Float32Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    dgamma[ch] += sumDyXhat[ch]!;
+    dbeta[ch] += sumDy[ch]!;
+    scale[ch] = gamma[ch]! * invStd[ch]!;
+    meanDy[ch] = sumDy[ch]! / rows;
+    meanDyXhat[ch] = sumDyXhat[ch]! / rows;
+  }
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
+    dx[o] += scale[ch]! * (dy[o]! - meanDy[ch]! - xhat[o]! * meanDyXhat[ch]!);
+  }
+}
+
+/** Inference: a per-channel affine map from the running statistics. */
+export function batchNormEvalForward(
+  x: Float32Array, rows: number, c: number, scale: Float32Array, shift: Float32Array, out: Float32Array,
+): void {
+  for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) out[o] = x[o]! * scale[ch]! + shift[ch]!;
+}

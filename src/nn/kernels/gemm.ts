@@ -1,0 +1,88 @@
+/**
+ * Single-precision matrix products for the conv layers, the three forms training needs:
+ *   C  = A B      (forward:          columns x weights)
+ *   C += A^T B    (weight gradient:  columns^T x output gradient)
+ *   C  = A B^T    (input gradient:   output gradient x weights^T)
+ * All three are one strided kernel: C[i, j] (+)= sum_p A[i*asr + p*asc] * B[p*bsr + j*bsc].
+ * It computes 4x4 tiles of C in 16 local accumulators (doubles in V8), so each loaded element
+ * of A and B feeds four multiply-adds. Measured on the project machine (test/bench): 2.8-3.5
+ * GFLOP/s on the detector's shapes, against 1.0-1.4 for the row-streaming loops it replaced.
+ */
+
+/** c[m x n] = a[m x k] * b[k x n] (+ c when accumulate), all row-major. */
+export function gemm(
+  m: number, n: number, k: number,
+  a: Float32Array, aOff: number,
+  b: Float32Array, bOff: number,
+  c: Float32Array, cOff: number,
+  accumulate = false,
+): void {
+  gemmStrided(m, n, k, a, aOff, k, 1, b, bOff, n, 1, c, cOff, n, accumulate);
+}
+
+/** c[k x n] += a[m x k]^T * b[m x n]. */
+export function gemmAtB(
+  m: number, n: number, k: number,
+  a: Float32Array, aOff: number,
+  b: Float32Array, bOff: number,
+  c: Float32Array, cOff: number,
+): void {
+  gemmStrided(k, n, m, a, aOff, 1, k, b, bOff, n, 1, c, cOff, n, true);
+}
+
+/** c[m x k] = a[m x n] * b[k x n]^T (+ c when accumulate). */
+export function gemmABt(
+  m: number, n: number, k: number,
+  a: Float32Array, aOff: number,
+  b: Float32Array, bOff: number,
+  c: Float32Array, cOff: number,
+  accumulate = false,
+): void {
+  gemmStrided(m, k, n, a, aOff, n, 1, b, bOff, 1, n, c, cOff, k, accumulate);
+}
+
+/** C[i, j] (+)= sum_p A[aOff + i*asr + p*asc] * B[bOff + p*bsr + j*bsc]; C has row stride ldc. */
+export function gemmStrided(
+  M: number, N: number, K: number,
+  a: Float32Array, aOff: number, asr: number, asc: number,
+  b: Float32Array, bOff: number, bsr: number, bsc: number,
+  c: Float32Array, cOff: number, ldc: number, acc: boolean,
+): void {
+  const M4 = M & ~3, N4 = N & ~3;
+  for (let i = 0; i < M4; i += 4) {
+    const a0 = aOff + i * asr, a1 = a0 + asr, a2 = a1 + asr, a3 = a2 + asr;
+    for (let j = 0; j < N4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let bp = bOff + j * bsc;
+      let ap = 0;
+      for (let p = 0; p < K; p++, bp += bsr, ap += asc) {
+        const b0 = b[bp]!, b1 = b[bp + bsc]!, b2 = b[bp + 2 * bsc]!, b3 = b[bp + 3 * bsc]!;
+        const x0 = a[a0 + ap]!, x1 = a[a1 + ap]!, x2 = a[a2 + ap]!, x3 = a[a3 + ap]!;
+        s00 += x0 * b0; s01 += x0 * b1; s02 += x0 * b2; s03 += x0 * b3;
+        s10 += x1 * b0; s11 += x1 * b1; s12 += x1 * b2; s13 += x1 * b3;
+        s20 += x2 * b0; s21 += x2 * b1; s22 += x2 * b2; s23 += x2 * b3;
+        s30 += x3 * b0; s31 += x3 * b1; s32 += x3 * b2; s33 += x3 * b3;
+      }
+      let o = cOff + i * ldc + j;
+      if (acc) { c[o] += s00; c[o+1] += s01; c[o+2] += s02; c[o+3] += s03; o += ldc;
+        c[o] += s10; c[o+1] += s11; c[o+2] += s12; c[o+3] += s13; o += ldc;
+        c[o] += s20; c[o+1] += s21; c[o+2] += s22; c[o+3] += s23; o += ldc;
+        c[o] += s30; c[o+1] += s31; c[o+2] += s32; c[o+3] += s33; }
+      else { c[o] = s00; c[o+1] = s01; c[o+2] = s02; c[o+3] = s03; o += ldc;
+        c[o] = s10; c[o+1] = s11; c[o+2] = s12; c[o+3] = s13; o += ldc;
+        c[o] = s20; c[o+1] = s21; c[o+2] = s22; c[o+3] = s23; o += ldc;
+        c[o] = s30; c[o+1] = s31; c[o+2] = s32; c[o+3] = s33; }
+    }
+    for (let j = N4; j < N; j++) for (let r = 0; r < 4; r++) {
+      let s = 0; const ar = aOff + (i + r) * asr;
+      for (let p = 0; p < K; p++) s += a[ar + p * asc]! * b[bOff + p * bsr + j * bsc]!;
+      const o = cOff + (i + r) * ldc + j; c[o] = acc ? c[o]! + s : s;
+    }
+  }
+  for (let i = M4; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0; const ar = aOff + i * asr;
+    for (let p = 0; p < K; p++) s += a[ar + p * asc]! * b[bOff + p * bsr + j * bsc]!;
+    const o = cOff + i * ldc + j; c[o] = acc ? c[o]! + s : s;
+  }
+}

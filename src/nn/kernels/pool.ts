@@ -1,0 +1,150 @@
+/**
+ * Pooling on NHWC maps: windowed max/avg (padding never wins a max; avg divides by the window
+ * cells that lie inside the map), global pools over H x W, and the per-pixel pools over channels
+ * that spatial attention uses. Max pools record the winning input index for backward.
+ */
+import type { ConvGeometry } from './conv-geometry.js';
+
+/** out = windowed max; argmax[i] = flat input index of out[i]'s winner. */
+export function maxPoolForward(x: Float32Array, g: ConvGeometry, out: Float32Array, argmax: Int32Array): void {
+  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
+  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+    const o = ((b * oh + oy) * ow + ox) * c;
+    for (let ch = 0; ch < c; ch++) {
+      out[o + ch] = -Infinity;
+      argmax[o + ch] = -1;
+    }
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * strideH - padH + ky;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * strideW - padW + kx;
+        if (ix < 0 || ix >= w) continue;
+        const xi = ((b * h + iy) * w + ix) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const v = x[xi + ch]!;
+          if (v > out[o + ch]!) {
+            out[o + ch] = v;
+            argmax[o + ch] = xi + ch;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
+  for (let i = 0; i < dy.length; i++) dx[argmax[i]!] += dy[i]!;
+}
+
+function validCells(g: ConvGeometry, oy: number, ox: number): number {
+  const y0 = Math.max(0, oy * g.strideH - g.padH), y1 = Math.min(g.h, oy * g.strideH - g.padH + g.kh);
+  const x0 = Math.max(0, ox * g.strideW - g.padW), x1 = Math.min(g.w, ox * g.strideW - g.padW + g.kw);
+  return (y1 - y0) * (x1 - x0);
+}
+
+export function avgPoolForward(x: Float32Array, g: ConvGeometry, out: Float32Array): void {
+  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
+  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+    const o = ((b * oh + oy) * ow + ox) * c;
+    out.fill(0, o, o + c);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * strideH - padH + ky;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * strideW - padW + kx;
+        if (ix < 0 || ix >= w) continue;
+        const xi = ((b * h + iy) * w + ix) * c;
+        for (let ch = 0; ch < c; ch++) out[o + ch] += x[xi + ch]!;
+      }
+    }
+    const inv = 1 / validCells(g, oy, ox);
+    for (let ch = 0; ch < c; ch++) out[o + ch] *= inv;
+  }
+}
+
+export function avgPoolBackward(dy: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
+  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+    const o = ((b * oh + oy) * ow + ox) * c;
+    const inv = 1 / validCells(g, oy, ox);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * strideH - padH + ky;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * strideW - padW + kx;
+        if (ix < 0 || ix >= w) continue;
+        const xi = ((b * h + iy) * w + ix) * c;
+        for (let ch = 0; ch < c; ch++) dx[xi + ch] += dy[o + ch]! * inv;
+      }
+    }
+  }
+}
+
+/** [n, h, w, c] -> [n, c]: mean (or max, recording the winner's index) over the h*w positions. */
+export function globalPoolForward(
+  x: Float32Array, n: number, hw: number, c: number, kind: 'avg' | 'max', out: Float32Array, argmax: Int32Array | null,
+): void {
+  for (let b = 0; b < n; b++) {
+    const o = b * c;
+    const base = b * hw * c;
+    if (kind === 'avg') {
+      out.fill(0, o, o + c);
+      for (let p = 0; p < hw; p++) for (let ch = 0; ch < c; ch++) out[o + ch] += x[base + p * c + ch]!;
+      for (let ch = 0; ch < c; ch++) out[o + ch] /= hw;
+    } else {
+      for (let ch = 0; ch < c; ch++) {
+        out[o + ch] = x[base + ch]!;
+        argmax![o + ch] = base + ch;
+      }
+      for (let p = 1; p < hw; p++) for (let ch = 0; ch < c; ch++) {
+        const v = x[base + p * c + ch]!;
+        if (v > out[o + ch]!) {
+          out[o + ch] = v;
+          argmax![o + ch] = base + p * c + ch;
+        }
+      }
+    }
+  }
+}
+
+export function globalAvgPoolBackward(dy: Float32Array, n: number, hw: number, c: number, dx: Float32Array): void {
+  const inv = 1 / hw;
+  for (let b = 0; b < n; b++) for (let p = 0; p < hw; p++) {
+    const xi = (b * hw + p) * c;
+    for (let ch = 0; ch < c; ch++) dx[xi + ch] += dy[b * c + ch]! * inv;
+  }
+}
+
+/** [pixels, c] -> [pixels]: mean or max over the channels of each pixel. */
+export function channelPoolForward(
+  x: Float32Array, pixels: number, c: number, kind: 'avg' | 'max', out: Float32Array, argmax: Int32Array | null,
+): void {
+  for (let p = 0; p < pixels; p++) {
+    const base = p * c;
+    if (kind === 'avg') {
+      let s = 0;
+      for (let ch = 0; ch < c; ch++) s += x[base + ch]!;
+      out[p] = s / c;
+    } else {
+      let best = x[base]!, at = base;
+      for (let ch = 1; ch < c; ch++) {
+        const v = x[base + ch]!;
+        if (v > best) {
+          best = v;
+          at = base + ch;
+        }
+      }
+      out[p] = best;
+      argmax![p] = at;
+    }
+  }
+}
+
+export function channelAvgPoolBackward(dy: Float32Array, pixels: number, c: number, dx: Float32Array): void {
+  const inv = 1 / c;
+  for (let p = 0; p < pixels; p++) {
+    const d = dy[p]! * inv;
+    for (let ch = 0; ch < c; ch++) dx[p * c + ch] += d;
+  }
+}

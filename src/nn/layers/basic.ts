@@ -1,0 +1,166 @@
+/**
+ * Basic layers: convolution (any kernel, stride, padding, groups), BatchNorm, and the
+ * conv -> BatchNorm -> activation block every stage of the detector is made of. BatchNorm folds
+ * into the conv for export (foldBatchNorm), after which the block is a conv with bias.
+ */
+import { Tensor, nhwc } from '../tensor.js';
+import type { ConvSpec } from '../kernels/conv-geometry.js';
+import { batchNormEvalForward, batchNormTrainBackward, batchNormTrainForward } from '../kernels/batchnorm.js';
+import type { ActivationKind } from '../kernels/elementwise.js';
+import { activation, conv2d, type Ctx } from './ops.js';
+import { Layer, heNormal, parameterTensor, type Buffer, type Parameter } from './layer.js';
+import type { Rng } from './rng.js';
+
+export class Conv2d extends Layer {
+  readonly weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(readonly cin: number, readonly spec: ConvSpec, withBias: boolean, rng: Rng, gain = Math.SQRT2) {
+    super();
+    const groups = spec.groups ?? 1;
+    const cinPerGroup = cin / groups;
+    if (!Number.isInteger(cinPerGroup)) throw new Error(`conv: ${cin} input channels do not split into ${groups} groups`);
+    this.weight = parameterTensor([spec.kh, spec.kw, cinPerGroup, spec.cout]);
+    heNormal(this.weight, spec.kh * spec.kw * cinPerGroup, rng, gain);
+    this.bias = withBias ? parameterTensor([spec.cout]) : null;
+  }
+
+  forward(ctx: Ctx, x: Tensor): Tensor {
+    return conv2d(ctx, x, this.weight, this.bias, this.spec);
+  }
+
+  override ownParameters(): Parameter[] {
+    const ps: Parameter[] = [{ name: 'weight', tensor: this.weight, decay: true }];
+    if (this.bias) ps.push({ name: 'bias', tensor: this.bias, decay: false });
+    return ps;
+  }
+
+  /** Adds a bias parameter (zero) if the conv has none; used when BatchNorm folds into it. */
+  ensureBias(): Tensor {
+    if (!this.bias) this.bias = parameterTensor([this.spec.cout]);
+    return this.bias;
+  }
+
+  macsPerPixel(): number {
+    return this.weight.size;
+  }
+}
+
+export class BatchNorm extends Layer {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly runningMean: Float32Array;
+  readonly runningVar: Float32Array;
+
+  constructor(readonly channels: number, readonly momentum = 0.1, readonly eps = 1e-5) {
+    super();
+    this.gamma = parameterTensor([channels]);
+    this.gamma.data.fill(1);
+    this.beta = parameterTensor([channels]);
+    this.runningMean = new Float32Array(channels);
+    this.runningVar = new Float32Array(channels).fill(1);
+  }
+
+  forward(ctx: Ctx, x: Tensor): Tensor {
+    const c = this.channels;
+    const rows = x.size / c;
+    const out = new Tensor(x.shape);
+    out.requiresGrad = x.requiresGrad || this.gamma.requiresGrad;
+    if (!this.training) {
+      const { scale, shift } = this.evalAffine();
+      batchNormEvalForward(x.data, rows, c, scale, shift, out.data);
+      return out; // eval mode is not differentiated (the trainer always trains in batch mode)
+    }
+    const xhat = new Float32Array(x.size);
+    const stats = batchNormTrainForward(x.data, rows, c, this.gamma.data, this.beta.data, this.eps, out.data, xhat);
+    const m = this.momentum;
+    for (let ch = 0; ch < c; ch++) {
+      this.runningMean[ch] = (1 - m) * this.runningMean[ch]! + m * stats.mean[ch]!;
+      this.runningVar[ch] = (1 - m) * this.runningVar[ch]! + m * stats.varUnbiased[ch]!;
+    }
+    if (ctx && out.requiresGrad) {
+      ctx.record(() => {
+        if (!out.grad) return;
+        batchNormTrainBackward(
+          out.grad, xhat, rows, c, this.gamma.data, stats.invStd,
+          x.requiresGrad ? x.gradBuffer() : new Float32Array(x.size), this.gamma.gradBuffer(), this.beta.gradBuffer(),
+        );
+      });
+    }
+    return out;
+  }
+
+  /** y = scale * x + shift with the running statistics. */
+  evalAffine(): { scale: Float32Array; shift: Float32Array } {
+    const scale = new Float32Array(this.channels), shift = new Float32Array(this.channels);
+    for (let ch = 0; ch < this.channels; ch++) {
+      scale[ch] = this.gamma.data[ch]! / Math.sqrt(this.runningVar[ch]! + this.eps);
+      shift[ch] = this.beta.data[ch]! - this.runningMean[ch]! * scale[ch]!;
+    }
+    return { scale, shift };
+  }
+
+  override ownParameters(): Parameter[] {
+    return [
+      { name: 'gamma', tensor: this.gamma, decay: false },
+      { name: 'beta', tensor: this.beta, decay: false },
+    ];
+  }
+
+  override ownBuffers(): Buffer[] {
+    return [
+      { name: 'runningMean', data: this.runningMean },
+      { name: 'runningVar', data: this.runningVar },
+    ];
+  }
+}
+
+/** conv -> BatchNorm -> activation; after foldBatchNorm(), conv (with bias) -> activation. */
+export class ConvBlock extends Layer {
+  readonly conv: Conv2d;
+  bn: BatchNorm | null;
+
+  constructor(
+    cin: number, spec: ConvSpec, readonly act: ActivationKind, rng: Rng, withBatchNorm = true, readonly alpha = 0.1,
+  ) {
+    super();
+    this.conv = new Conv2d(cin, spec, !withBatchNorm, rng, act === 'linear' || act === 'sigmoid' ? 1 : Math.SQRT2);
+    this.bn = withBatchNorm ? new BatchNorm(spec.cout) : null;
+  }
+
+  forward(ctx: Ctx, x: Tensor): Tensor {
+    let y = this.conv.forward(ctx, x);
+    if (this.bn) y = this.bn.forward(ctx, y);
+    return activation(ctx, y, this.act, this.alpha);
+  }
+
+  override children(): Array<[string, Layer]> {
+    const c: Array<[string, Layer]> = [['conv', this.conv]];
+    if (this.bn) c.push(['bn', this.bn]);
+    return c;
+  }
+
+  /** Folds the running statistics into the conv: w' = w * s per output channel, b' = b * s + t. */
+  foldBatchNorm(): void {
+    if (!this.bn) return;
+    const { scale, shift } = this.bn.evalAffine();
+    const w = this.conv.weight.data;
+    const cout = this.conv.spec.cout;
+    for (let i = 0; i < w.length; i++) w[i] *= scale[i % cout]!;
+    const bias = this.conv.ensureBias().data;
+    for (let ch = 0; ch < cout; ch++) bias[ch] = bias[ch]! * scale[ch]! + shift[ch]!;
+    this.bn = null;
+  }
+}
+
+/** Activation as a layer, for stand-alone use and gradient checks. */
+export class Activation extends Layer {
+  constructor(readonly kind: ActivationKind, readonly alpha = 0.1) {
+    super();
+  }
+
+  forward(ctx: Ctx, x: Tensor): Tensor {
+    nhwc(x);
+    return activation(ctx, x, this.kind, this.alpha);
+  }
+}

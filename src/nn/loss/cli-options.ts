@@ -1,0 +1,39 @@
+/**
+ * LossConfig <-> command-line options, from LOSS_CONFIG_FIELDS (options as data, STYLE.md §7). The
+ * option records are plain objects in yargs' `.options()` shape, so this file needs no yargs import:
+ *   builder: (y) => y.options(lossConfigOptions())   ...   makeLossConfig(lossOverridesFromArgs(args))
+ * Booleans default to on and are switched off with --no-<flag> (yargs' boolean negation).
+ */
+import { LOSS_CONFIG_FIELDS, defaultLossConfig, type LossConfig } from './config.js';
+
+export interface LossCliOption {
+  type: 'boolean' | 'number' | 'string';
+  describe: string;
+  default: boolean | number | string;
+  group: string;
+  choices?: string[];
+}
+
+export function lossConfigOptions(base: LossConfig = defaultLossConfig): Record<string, LossCliOption> {
+  const out: Record<string, LossCliOption> = {};
+  for (const f of LOSS_CONFIG_FIELDS) {
+    const value = base[f.key] as boolean | number | string;
+    out[f.flag] = {
+      type: f.kind === 'boolean' ? 'boolean' : f.kind === 'variant' ? 'string' : 'number',
+      describe: f.describe,
+      default: value,
+      group: 'Loss and sampling:',
+      ...(f.kind === 'variant' ? { choices: ['final', 'geometric'] } : {}),
+    };
+  }
+  return out;
+}
+
+/** Picks the loss fields out of parsed arguments (keyed by flag); absent ones are left to the defaults. */
+export function lossOverridesFromArgs(args: Record<string, unknown>): Partial<LossConfig> {
+  const out: Record<string, unknown> = {};
+  for (const f of LOSS_CONFIG_FIELDS) {
+    if (args[f.flag] !== undefined) out[f.key] = args[f.flag];
+  }
+  return out as Partial<LossConfig>;
+}

@@ -1,0 +1,91 @@
+// The detector as a whole: output layout, end-to-end gradient check on a tiny config, BatchNorm
+// folding (folded output == unfolded eval-mode output) and the default config's size.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../src/nn/layers/rng.js';
+import { Tensor } from '../../../src/nn/tensor.js';
+import { validateDetectorConfig, loadDetectorConfig, type DetectorConfig } from '../../../src/nn/model/config.js';
+import { Detector, detectorAnchorSpec, foldBatchNorm } from '../../../src/nn/model/detector.js';
+import { buildAnchors } from '../../../src/nn/detect/anchors.js';
+import { gradCheck, randomTensor } from './gradcheck.js';
+
+export function tinyConfig(activation: DetectorConfig['activation'] = 'leaky'): DetectorConfig {
+  return validateDetectorConfig({
+    name: 'tiny',
+    input: { width: 16, height: 8, channels: 1 },
+    classes: ['person'],
+    activation,
+    backbone: { stage1: { width: 3 }, stage2: { width: 4 }, stage3: { width: 4 }, stage4: { width: 5 } },
+    attention: { channelReduction: 2, spatialKernel: 3 },
+    sppf: { poolKernel: 3 },
+    fpn: { width: 3 },
+    head: { width: 4 },
+    anchors: { perLocation: 2, p2_out: [[2, 2], [3, 5]], p3_out: [[5, 5], [6, 8]] },
+  }, 'tiny.json');
+}
+
+describe('detector', () => {
+  it('emits [N, anchors, 4 + classes] in the anchor order of src/nn/detect', () => {
+    const config = tinyConfig();
+    const model = new Detector(config, 3);
+    const out = model.forward(null, randomTensor([2, 8, 16, 1], new Rng(1), 1, false));
+    const anchors = buildAnchors(detectorAnchorSpec(config));
+    // p2_out is 4x2 cells, p3_out 2x1 cells, 2 anchors each: (8 + 2) * 2 = 20
+    expect(anchors.count).toBe(20);
+    expect(out.shape).toEqual([2, 20, 5]);
+  });
+
+  function endToEnd(activation: string, eps: number): ReturnType<typeof gradCheck> {
+    const rng = new Rng(31);
+    // sigmoid is not a deployable activation (validation rejects it); here it makes the network
+    // smooth so finite differences see no kinks (kinks are covered op by op)
+    const model = new Detector({ ...tinyConfig(), activation: activation as DetectorConfig['activation'] }, 5);
+    for (const p of model.parameters()) for (let i = 0; i < p.tensor.size; i++) p.tensor.data[i] += rng.normal() * 0.1;
+    const x = randomTensor([2, 8, 16, 1], rng);
+    const wrt: Array<[string, Tensor]> = [['input', x], ...model.parameters().map((p) => [p.name, p.tensor] as [string, Tensor])];
+    return gradCheck((t) => model.forward(t, x), wrt, rng, { eps, maxProbes: 3 });
+  }
+
+  it('backpropagates correctly end to end (tiny config, smooth activation, every probe)', () => {
+    const r = endToEnd('sigmoid', 1e-3);
+    expect(r.probes).toBeGreaterThan(150);
+    expect(r.failures).toEqual([]);
+    expect(r.relativeError).toBeLessThan(1e-3);
+  });
+
+  it('backpropagates correctly end to end (tiny config, leaky ReLU, gradient vector)', () => {
+    // With kinks, eps must stay below the distance of most pre-activations from 0 (measured:
+    // relative error 8e-2 at eps 1e-2, 2e-3 at 1e-3, 4e-4 at 3e-4).
+    const r = endToEnd('leaky', 3e-4);
+    expect(r.relativeError).toBeLessThan(3e-3);
+    expect(r.failures.length).toBeLessThanOrEqual(3);
+  });
+
+  it('folded BatchNorm gives the eval-mode output of the unfolded model', () => {
+    const rng = new Rng(41);
+    const model = new Detector(tinyConfig('relu'), 7);
+    // a few training-mode passes give non-trivial running statistics
+    for (let i = 0; i < 3; i++) model.forward(null, randomTensor([4, 8, 16, 1], rng, 2, false));
+    for (const p of model.parameters()) for (let i = 0; i < p.tensor.size; i++) p.tensor.data[i] += rng.normal() * 0.1;
+    const x = randomTensor([3, 8, 16, 1], rng, 1, false);
+    model.setTraining(false);
+    const before = model.forward(null, x).data.slice();
+    const bnCount = model.buffers().length;
+    foldBatchNorm(model);
+    const after = model.forward(null, x).data;
+    expect(bnCount).toBeGreaterThan(0);
+    expect(model.buffers().length).toBe(0);
+    let worst = 0;
+    for (let i = 0; i < before.length; i++) worst = Math.max(worst, Math.abs(before[i]! - after[i]!) / (1 + Math.abs(before[i]!)));
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('default config: 32x24x1 MLX90640 input, one class, 20-60k parameters', () => {
+    const config = loadDetectorConfig('models/detector-default.json');
+    const model = new Detector(config);
+    expect(config.input).toEqual({ width: 32, height: 24, channels: 1 });
+    expect(config.classes).toEqual(['person']);
+    expect(model.parameterCount()).toBeGreaterThan(20_000);
+    expect(model.parameterCount()).toBeLessThan(60_000);
+    expect(model.geometry.totalAnchors).toBe((8 * 6 + 4 * 3) * 3);
+  });
+});

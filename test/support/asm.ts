@@ -1,0 +1,132 @@
+// Assembler and disassembler oracles from GNU binutils (STYLE.md §2: encodings are checked against
+// arm-none-eabi-as/objdump, never against our own table). assembleThumb turns Thumb-2 source into
+// machine code bytes (cached by content hash under firmware/build/asm); objdumpMnemonics
+// disassembles many encodings with one objdump process, for the decoder fuzz test.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILD_DIR } from './toolchain.js';
+
+const ASM_CACHE_DIR = join(BUILD_DIR, 'asm');
+export const AS_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard', '-mimplicit-it=always'];
+
+function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'mcusim-asm-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function toolError(tool: string, err: unknown): Error {
+  const e = err as { stderr?: Buffer | string; message: string };
+  return new Error(`${tool} failed: ${e.stderr ? e.stderr.toString() : e.message}`);
+}
+
+/**
+ * Assembles Thumb-2 source (unified syntax, Cortex-M4 with FPv4-SP) and returns the bytes of its
+ * .text section as they sit in memory (little-endian halfwords). Throws with the assembler's message.
+ */
+export function assembleThumb(source: string): Uint8Array {
+  const text = `.syntax unified\n.thumb\n.text\n${source}\n`;
+  const key = createHash('sha256').update(AS_FLAGS.join(' ')).update(text).digest('hex').slice(0, 24);
+  const cached = join(ASM_CACHE_DIR, `${key}.bin`);
+  if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
+  const bytes = withTempDir((dir) => {
+    const src = join(dir, 'in.s');
+    const obj = join(dir, 'in.o');
+    const bin = join(dir, 'out.bin');
+    writeFileSync(src, text);
+    try {
+      execFileSync('arm-none-eabi-as', [...AS_FLAGS, '-o', obj, src], { stdio: 'pipe' });
+      execFileSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', obj, bin], { stdio: 'pipe' });
+    } catch (err) {
+      throw toolError('arm-none-eabi-as', err);
+    }
+    return readFileSync(bin);
+  });
+  mkdirSync(ASM_CACHE_DIR, { recursive: true });
+  const tmp = `${cached}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, cached);
+  return new Uint8Array(bytes);
+}
+
+export interface Encoding {
+  /** One complete instruction as it sits in memory: 2 bytes, or 4 for a 32-bit Thumb-2 encoding. */
+  bytes: Uint8Array;
+}
+
+export interface Disassembly {
+  /** The mnemonic as objdump prints it (`adds`, `ldr.w`, `vmul.f32`), or '' when objdump calls it undefined. */
+  mnemonic: string;
+  /** Operands as objdump prints them, comments removed. */
+  operands: string;
+  /** objdump appended `; <UNPREDICTABLE>`. */
+  unpredictable: boolean;
+}
+
+// Each encoding gets its own 12-byte slot padded with NOPs (0xBF00). An IT instruction conditions at
+// most the next four instructions; the padding absorbs them, so no slot changes how the next decodes.
+const SLOT_BYTES = 12;
+const NOP_LO = 0x00;
+const NOP_HI = 0xbf;
+
+/** Disassembles every encoding with a single objdump run (ARMv7E-M, Thumb); one result per encoding. */
+export function objdumpDisassemble(words: readonly Encoding[]): Disassembly[] {
+  const image = new Uint8Array(words.length * SLOT_BYTES);
+  for (let i = 0; i < image.length; i += 2) {
+    image[i] = NOP_LO;
+    image[i + 1] = NOP_HI;
+  }
+  words.forEach((w, i) => {
+    if (w.bytes.length !== 2 && w.bytes.length !== 4) throw new Error(`encoding ${i} has ${w.bytes.length} bytes; want 2 or 4`);
+    image.set(w.bytes, i * SLOT_BYTES);
+  });
+  const listing = withTempDir((dir) => {
+    const bin = join(dir, 'words.bin');
+    writeFileSync(bin, image);
+    try {
+      return execFileSync(
+        'arm-none-eabi-objdump',
+        ['-D', '-b', 'binary', '-m', 'armv7e-m', '-M', 'force-thumb', '--no-show-raw-insn', bin],
+        { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (err) {
+      throw toolError('arm-none-eabi-objdump', err);
+    }
+  });
+  const results: Disassembly[] = new Array(words.length);
+  const line = /^\s*([0-9a-f]+):\s*(.*)$/;
+  for (const raw of listing.split('\n')) {
+    const m = line.exec(raw);
+    if (!m) continue;
+    const address = parseInt(m[1]!, 16);
+    if (address % SLOT_BYTES !== 0) continue;
+    const index = address / SLOT_BYTES;
+    if (index >= words.length) continue;
+    results[index] = parseInstruction(m[2]!);
+  }
+  for (let i = 0; i < words.length; i++) {
+    if (!results[i]) throw new Error(`objdump printed no instruction at slot ${i}; was encoding ${i} complete?`);
+  }
+  return results;
+}
+
+function parseInstruction(text: string): Disassembly {
+  if (text.includes('<UNDEFINED>') || text.startsWith('.word') || text.startsWith('.short')) {
+    return { mnemonic: '', operands: '', unpredictable: false };
+  }
+  const unpredictable = text.includes('<UNPREDICTABLE>');
+  const body = text.replace(/\s*[@;].*$/, '').trim();
+  const [mnemonic, ...rest] = body.split(/\s+/);
+  return { mnemonic: (mnemonic ?? '').toLowerCase(), operands: rest.join(' '), unpredictable };
+}
+
+/** The mnemonic objdump gives each encoding ('' for an encoding it does not know). */
+export function objdumpMnemonics(words: readonly Encoding[]): string[] {
+  return objdumpDisassemble(words).map((d) => d.mnemonic);
+}

@@ -1,0 +1,77 @@
+// One interface over the simulators a test can target (STYLE.md §5): the same ELF, arguments and
+// working directory go to QEMU (the oracle) and to mcusim, and a spec compares what comes back.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runQemu } from './qemu.js';
+import { REPO_ROOT } from './toolchain.js';
+
+export interface SimRunOptions {
+  args?: string[];
+  cwd?: string;
+  stdin?: Buffer | string;
+  timeoutMs: number;
+}
+
+export interface SimRunResult {
+  stdout: Buffer;
+  /** The firmware's exit code; -1 when the run was killed on timeout. */
+  exitCode: number;
+  stderr?: Buffer;
+  timedOut?: boolean;
+}
+
+export interface SimDriver {
+  name: string;
+  run(elf: string, opts: SimRunOptions): Promise<SimRunResult>;
+}
+
+export const qemuDriver: SimDriver = {
+  name: 'qemu',
+  run: (elf, opts) => runQemu(elf, opts),
+};
+
+export const MCUSIM_BIN = join(REPO_ROOT, 'src/cli/bin.mjs');
+/** mcusim is ready for oracle comparisons once the CPU core exists; suites use this as their guard. */
+export const MCUSIM_CPU_SOURCE = join(REPO_ROOT, 'src/cpu/cpu.ts');
+export const mcusimAvailable = (): boolean => existsSync(MCUSIM_CPU_SOURCE);
+
+/**
+ * `mcusim run <elf> --board mps2-an386 --quiet -- <args...>` (DESIGN.md, CLI contract): the firmware's
+ * stdout is mcusim's stdout and the firmware's exit code is mcusim's exit status. Arguments after
+ * `--` become the semihosting command line after argv[0], as QEMU's `arg=` options do.
+ */
+export const mcusimDriver: SimDriver = {
+  name: 'mcusim',
+  run(elf, opts) {
+    const argv = [MCUSIM_BIN, 'run', elf, '--board', 'mps2-an386', '--quiet'];
+    if (opts.args?.length) argv.push('--', ...opts.args);
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, opts.timeoutMs);
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot start mcusim: ${e.message}`));
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolvePromise({
+          stdout: Buffer.concat(out),
+          stderr: Buffer.concat(err),
+          exitCode: timedOut || code === null ? -1 : code,
+          timedOut,
+        });
+      });
+      child.stdin.on('error', () => {});
+      child.stdin.end(opts.stdin ?? '');
+    });
+  },
+};
