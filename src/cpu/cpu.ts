@@ -278,8 +278,9 @@ export class Cpu {
       off = hit.offset;
     }
     const region = this.codeRegion;
-    const cached = region.insns[off >>> 1];
-    if (cached !== undefined) return cached;
+    const cache = region.insnIndex ?? (region.insnIndex = new Int32Array(region.size >>> 1));
+    const k = cache[off >>> 1]!;
+    if (k !== 0) return region.decoded[k - 1]!;
     const hw1 = region.view.getUint16(off, true);
     let hw2 = 0;
     if (is32BitPrefix(hw1)) {
@@ -287,7 +288,8 @@ export class Cpu {
       hw2 = region.view.getUint16(off + 2, true);
     }
     const insn = this.decoder.decode(hw1, hw2);
-    region.insns[off >>> 1] = insn;
+    region.decoded.push(insn);
+    cache[off >>> 1] = region.decoded.length;
     return insn;
   }
 
