@@ -6,6 +6,8 @@
 #include "check.h"
 
 #define SLOTS 128
+#define ROUNDS 2500
+#define BIG_BYTES (256u * 1024u)
 
 static uint32_t rng_state = 12345;
 static uint32_t rng(void) {
@@ -25,7 +27,7 @@ int main(void) {
   static size_t size[SLOTS];
   uint32_t allocs = 0, frees = 0, reallocs = 0, corrupt = 0, content_hash = 2166136261u;
 
-  for (int round = 0; round < 4000; round++) {
+  for (int round = 0; round < ROUNDS; round++) {
     unsigned i = rng() % SLOTS;
     if (slot[i] == NULL) {
       /* Two statements: the order of two rng() calls in one expression is unspecified in C. */
@@ -66,15 +68,15 @@ int main(void) {
   uint32_t nonzero = 0;
   for (int i = 0; zeros && i < 1000; i++) nonzero += zeros[i] != 0;
   free(zeros);
-  char *big = (char *)malloc(1u << 20);
+  char *big = (char *)malloc(BIG_BYTES);
   if (big) {
-    memset(big, 'x', 1u << 20);
-    big[(1u << 20) - 1] = 0;
+    memset(big, 'x', BIG_BYTES);
+    big[BIG_BYTES - 1] = 0;
   }
   printf("allocs: %lu frees: %lu reallocs: %lu\n", (unsigned long)allocs, (unsigned long)frees, (unsigned long)reallocs);
   printf("corrupt bytes: %lu calloc nonzero: %lu\n", (unsigned long)corrupt, (unsigned long)nonzero);
   printf("content hash: %08lx\n", (unsigned long)content_hash);
-  printf("1 MiB block: %s len=%u\n", big ? "ok" : "failed", big ? (unsigned)strlen(big) : 0u);
+  printf("256 KiB block: %s len=%u\n", big ? "ok" : "failed", big ? (unsigned)strlen(big) : 0u);
   free(big);
   CHECK_EQ(corrupt, 0);
   CHECK_EQ(nonzero, 0);

@@ -157,7 +157,8 @@ async function runExport(args: DatasetArgs): Promise<number> {
   else {
     process.stdout.write(`wrote ${count} ${frames[0].width}x${frames[0].height} frames of split '${split}' to ${args.out}\n`);
     for (const l of listing) {
-      process.stdout.write(`  frame ${l.frame} (image ${l.imageId}): ${l.people} people, ${l.overlapping} overlapping; ${l.tags.join(' ')}\n`);
+      const who = `${l.people} ${l.people === 1 ? 'person' : 'people'}`;
+      process.stdout.write(`  frame ${l.frame} (image ${l.imageId}): ${who}, ${l.overlapping} overlapping; ${l.tags.join(' ')}\n`);
     }
   }
   return 0;

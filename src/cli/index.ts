@@ -7,10 +7,12 @@ import { UserError, type Command } from './command.js';
 import { runCommand } from './run.js';
 import { disasmCommand } from './disasm.js';
 import { boardsCommand } from './boards.js';
+import { datasetCommand } from './dataset.js';
+import { trainCommand } from './train.js';
 import { EXIT } from '../sim/exit-codes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: Command<any>[] = [runCommand, disasmCommand, boardsCommand];
+const COMMANDS: Command<any>[] = [runCommand, disasmCommand, boardsCommand, datasetCommand, trainCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

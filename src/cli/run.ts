@@ -11,7 +11,7 @@ import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { runElf, type RunResult } from '../sim/runner.js';
 import { EXIT } from '../sim/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
-import { buildRunReport, writeRunReport } from '../report/run-report.js';
+import { buildRunReport, formatStallCycles, writeRunReport } from '../report/run-report.js';
 
 export interface RunArgs {
   elf?: string;
@@ -94,6 +94,7 @@ function summary(r: RunResult): string[] {
     `  ${r.instructions.toLocaleString('en-US')} instructions, ${r.cycles.toLocaleString('en-US')} cycles ` +
       `(CPI ${(r.instructions ? r.cycles / r.instructions : 0).toFixed(3)}), ` +
       `${((r.cycles / r.coreClockHz) * 1000).toFixed(3)} ms at ${mhz.toFixed(3)} MHz on ${r.machine.board.name}`,
+    `  stall cycles: ${formatStallCycles({ ...r.machine.timing.stallBreakdown(), sleep: r.machine.cpu.stalls.sleep }, r.cycles)}`,
     `  wall ${(r.wallMs / 1000).toFixed(3)} s, ${mips.toFixed(1)} simulated MIPS, ${r.exceptionsTaken} exceptions taken`,
   ];
   if (r.fault) lines.push(...formatFault(r.fault).map((l) => `  ${l}`));

@@ -10,12 +10,19 @@ import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
-import { TIMING_BASE_CYCLES } from './timing-classes.js';
+import { T, TIMING_BASE_CYCLES } from './timing-classes.js';
 
-/** Per-instruction cost hook (issue 3's cycle model). Called after each executed instruction. */
+const DIV_CLASS = T.div;
+
+/** Exception-model events that cost cycles (Cortex-M4 TRM §3.9.1); see src/cpu/cycle-model.ts. */
+export type ExceptionEvent = 'entry' | 'entryFp' | 'return' | 'returnFp' | 'tailChain' | 'lazyFpSave';
+
+/** Per-instruction cost hook (issue 3's cycle model, src/cpu/cycle-model.ts). Called after each executed instruction. */
 export interface CycleModel {
   /** Cycles for `insn`, just executed (cpu.branched tells whether it wrote the PC). */
   cost(cpu: Cpu, insn: Insn, passed: boolean): number;
+  /** Adds the cycles of an exception entry/return/tail-chain/lazy FP save to cpu.cycles. */
+  exceptionEvent?(cpu: Cpu, event: ExceptionEvent): void;
 }
 
 /** Zero-wait-state base costs from the TRM table; taken branches add a refill of 1 (TRM P >= 1). */
@@ -67,6 +74,11 @@ export class Cpu {
 
   cycles = 0;
   instructions = 0;
+  /** Address of the last data access (readU/readA/writeU/writeA), for the cycle model's memory timing. */
+  dataAddress = 0;
+  /** SDIV/UDIV operands captured before execution (the divide's cycles depend on them). */
+  operandA = 0;
+  operandB = 0;
   /**
    * Extra-cycle totals by cause, kept by the cycle model, read by DWT's 8-bit counters (CPICNT,
    * EXCCNT, SLEEPCNT, LSUCNT, FOLDCNT: ARMv7-M ARM C1.8) and by the stall breakdown of the report.
@@ -231,6 +243,7 @@ export class Cpu {
 
   /** MemU: unaligned allowed (LDR/STR/LDRH/STRH/LDRT...), unless CCR.UNALIGN_TRP. */
   readU(address: number, width: 1 | 2 | 4): number {
+    this.dataAddress = address;
     if (width !== 1 && (address & (width - 1)) !== 0) {
       if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
       return this.readUnaligned(address, width);
@@ -239,6 +252,7 @@ export class Cpu {
   }
 
   writeU(address: number, width: 1 | 2 | 4, value: number): void {
+    this.dataAddress = address;
     if (width !== 1 && (address & (width - 1)) !== 0) {
       if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
       for (let k = 0; k < width; k++) this.bus.write(address + k, 1, (value >>> (8 * k)) & 0xff);
@@ -249,11 +263,13 @@ export class Cpu {
 
   /** MemA: must be aligned (LDM/STM, LDRD/STRD, LDREX/STREX, VLDR/VSTR, stacking) or UsageFault. */
   readA(address: number, width: 1 | 2 | 4): number {
+    this.dataAddress = address;
     if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
     return this.bus.read(address, width);
   }
 
   writeA(address: number, width: 1 | 2 | 4, value: number): void {
+    this.dataAddress = address;
     if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
     this.bus.write(address, width, value);
   }
@@ -270,6 +286,9 @@ export class Cpu {
   fetch(pc: number): Insn {
     let off = pc - this.codeBase;
     if (off < 0 || off >= this.codeEnd - this.codeBase || this.codeRegion === undefined) {
+      // The default memory map's Peripheral, Device and System regions are Execute Never: a fetch
+      // there is a MemManage fault even with no MPU (ARMv7-M ARM B3.1 Table B3-1).
+      if ((pc >>> 29 === 2) || pc >>> 0 >= 0xa0000000) throw new FaultSignal(Fault.IACCVIOL, pc);
       const hit = this.bus.regionAt(pc);
       if (!hit) throw new FaultSignal(Fault.IBUSERR, pc);
       this.codeRegion = hit.region;
@@ -291,6 +310,16 @@ export class Cpu {
     region.decoded.push(insn);
     cache[off >>> 1] = region.decoded.length;
     return insn;
+  }
+
+  /** Whether a 32-bit instruction starts at `address` (false when nothing is mapped there); never faults. */
+  startsWide(address: number): boolean {
+    const off = address - this.codeBase;
+    if (this.codeRegion !== undefined && off >= 0 && off + 2 <= this.codeEnd - this.codeBase) {
+      return is32BitPrefix(this.codeRegion.view.getUint16(off, true));
+    }
+    const hit = this.bus.regionAt(address);
+    return hit !== undefined && hit.offset + 2 <= hit.region.size && is32BitPrefix(hit.region.view.getUint16(hit.offset, true));
   }
 
   // ---- execution -----------------------------------------------------------------------------
@@ -355,7 +384,9 @@ export class Cpu {
       if (this.sleeping) {
         // WFI/WFE: time passes until the next device event wakes the core.
         if (this.nextEventCycle === Infinity) throw new StopSignal('WFI with no interrupt source enabled: the core sleeps for ever');
+        const asleepFrom = this.cycles;
         this.cycles = Math.max(this.cycles, this.nextEventCycle);
+        this.stalls.sleep += this.cycles - asleepFrom;
         this.onEvent(this);
         continue;
       }
@@ -378,6 +409,10 @@ export class Cpu {
       } else {
         this.inIT = 0;
         if (insn.cond !== 14) passed = this.conditionPassed(insn.cond);
+      }
+      if (insn.timing === DIV_CLASS) {
+        this.operandA = r[insn.n]!;
+        this.operandB = r[insn.m]!;
       }
       if (passed && !insn.exec(this, insn)) throw new FaultSignal(Fault.UNDEFINSTR);
       this.cycles += model.cost(this, insn, passed);

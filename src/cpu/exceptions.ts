@@ -21,6 +21,8 @@ const CFSR_BIT: Record<Fault, number> = {
 };
 const BFARVALID = 1 << 15;
 const MMARVALID = 1 << 7;
+/** FPCCR bits written by a lazy reservation: LSPACT, USER, THREAD, HFRDY, MMRDY, BFRDY, MONRDY. */
+export const FPCCR_STATE = 0x17b;
 export const HFSR_VECTTBL = 1 << 1;
 export const HFSR_FORCED = 1 << 30;
 export const HFSR_DEBUGEVT = 1 >>> 0 << 31;
@@ -55,8 +57,10 @@ export class ExceptionUnit implements ExceptionModel {
   hfsr = 0;
   mmfar = 0;
   bfar = 0;
-  /** CCR.STKALIGN (reset 1 on r0p1), BFHFNMIGN, DIV_0_TRP and UNALIGN_TRP live on the CPU. */
+  /** CCR.STKALIGN (reset 1 on r0p1); DIV_0_TRP and UNALIGN_TRP live on the CPU. */
   stkAlign = true;
+  /** CCR.NONBASETHRDENA: Thread mode may be returned to with other exceptions still active. */
+  nonBaseThreadEnable = false;
   /** FPCCR: ASPEN (31), LSPEN (30), LSPACT (0) + the ready bits recorded at lazy reservation. */
   fpccr = 0xc0000000;
   fpcar = 0;
@@ -96,6 +100,7 @@ export class ExceptionUnit implements ExceptionModel {
     this.fpcar = 0;
     this.fpdscr = 0;
     this.lockedUp = false;
+    this.tailChaining = false;
   }
 
   /** Group priority of a priority value under AIRCR.PRIGROUP (B1.5.4). */
@@ -124,19 +129,28 @@ export class ExceptionUnit implements ExceptionModel {
     this.cpu.exceptionCheck = true;
   }
 
-  /** The pending exception that would be taken now, or 0. */
-  bestPending(): number {
-    const current = this.executionPriority();
+  /**
+   * The highest-priority pending enabled exception (B1.5.4: lowest priority value, group and
+   * subpriority together, then lowest number), or 0. Masking is not applied here (ICSR.VECTPENDING).
+   */
+  highestPending(): number {
     let best = 0;
-    let bestPrio = current;
+    let bestPrio = 1 << 10;
     for (let k = 2; k < this.count; k++) {
       if (!this.pending[k] || !this.enabled[k]) continue;
-      const p = this.groupPriority(this.priority[k]!);
+      const p = this.priority[k]!;
       if (p < bestPrio) {
         best = k;
         bestPrio = p;
       }
     }
+    return best;
+  }
+
+  /** The pending exception that would be taken now (its group priority pre-empts the current), or 0. */
+  bestPending(): number {
+    const best = this.highestPending();
+    if (best === 0 || this.groupPriority(this.priority[best]!) >= this.executionPriority()) return 0;
     return best;
   }
 
@@ -176,8 +190,9 @@ export class ExceptionUnit implements ExceptionModel {
     if (exc === EXC.HardFault && this.executionPriority() <= -1) {
       this.lockup(`${FAULT_NAMES[fault]} while at priority ${this.executionPriority()} (in HardFault or NMI)`);
     }
-    // A synchronous fault returns to the faulting instruction.
-    this.enter(exc, cpu.pc);
+    // A synchronous fault returns to the faulting instruction. INVSTATE means EPSR.T was 0, and the
+    // stacked xPSR says so (a handler that resumes must set T again).
+    this.enter(exc, cpu.pc, fault !== Fault.INVSTATE);
   }
 
   supervisorCall(): void {
@@ -199,10 +214,12 @@ export class ExceptionUnit implements ExceptionModel {
       for (let k = 0; k < 16; k++) cpu.writeA(this.fpcar + 4 * k, 4, cpu.sBits[k]!);
       cpu.writeA(this.fpcar + 64, 4, cpu.fpscr);
       this.fpccr &= ~1;
+      cpu.cycleModel.exceptionEvent?.(cpu, 'lazyFpSave');
     }
-    // ExecuteFPCheck: a new FP context (FPCA clear) starts from the FPDSCR defaults.
+    // ExecuteFPCheck: a new FP context (FPCA clear) starts with FPSCR = FPDSCR, whose only
+    // non-zero bits are AHP/DN/FZ/RMode: the flags start clear (QEMU 7.2 does the same).
     if (this.fpccr >>> 31 && (cpu.control & 4) === 0) {
-      cpu.fpscr = (cpu.fpscr & ~0x07c00000) | (this.fpdscr & 0x07c00000);
+      cpu.fpscr = this.fpdscr & 0x07c00000;
       cpu.control |= 4;
     }
   }
@@ -210,31 +227,40 @@ export class ExceptionUnit implements ExceptionModel {
   exceptionReturn(excReturn: number): void {
     const cpu = this.cpu;
     const exc = cpu.ipsr;
-    if ((excReturn & 0x0ffffff0) !== 0x0ffffff0 || ![1, 9, 13].includes(excReturn & 0xf) || !this.active[exc]) {
-      // Illegal EXC_RETURN: INVPC UsageFault taken from the handler (B1.5.8).
-      this.cfsr |= CFSR_BIT[Fault.INVPC];
-      this.enter(this.escalate(EXC.UsageFault), cpu.pc);
+    const toThread = (excReturn & 8) !== 0;
+    // B1.5.8: bits [27:5] all ones, [3:0] one of 0001 (Handler), 1001 (Thread, MSP), 1101 (Thread,
+    // PSP); the returning exception active; back to Thread only from the last active exception
+    // unless CCR.NONBASETHRDENA.
+    if ((excReturn & 0x0fffffe0) !== 0x0fffffe0 || ((0x2202 >>> (excReturn & 0xf)) & 1) === 0 || !this.active[exc]
+      || (toThread && !this.nonBaseThreadEnable && this.activeCount() !== 1)) {
+      this.invalidReturn(excReturn, exc);
       return;
     }
-    this.active[exc] = 0;
-    // FAULTMASK clears on return from any exception but NMI.
-    if (exc !== EXC.NMI) cpu.faultmask = 0;
-    const toThread = (excReturn & 8) !== 0;
     const usePsp = (excReturn & 4) !== 0;
     const wasPsp = cpu.usingPsp;
     const frameAddr = usePsp ? cpu.pspValue : cpu.mspValue;
     const read = (k: number) => cpu.readA(frameAddr + 4 * k, 4);
+    // The stacked IPSR must agree with the mode returned to (B1.5.8), else INVPC with the frame left
+    // in place (the ARM ARM pops it and pushes it again).
+    const stackedIpsr = read(7) & 0x1ff;
+    if (toThread ? stackedIpsr !== 0 : stackedIpsr === 0) {
+      this.invalidReturn(excReturn, exc);
+      return;
+    }
+    this.deactivate(exc);
     for (let k = 0; k < 4; k++) cpu.r[k] = read(k);
     cpu.r[12] = read(4);
     cpu.r[14] = read(5);
     const returnAddress = read(6);
     const psr = read(7);
     let frameSize = 0x20;
+    let fpRestored = false;
     if ((excReturn & 0x10) === 0) {
       if (this.fpccr & 1) this.fpccr &= ~1; // lazy state never written: nothing to restore
       else {
         for (let k = 0; k < 16; k++) cpu.sBits[k] = read(8 + k);
         cpu.fpscr = read(24);
+        fpRestored = true;
       }
       frameSize = 0x68;
     }
@@ -250,7 +276,42 @@ export class ExceptionUnit implements ExceptionModel {
     cpu.nextPC = returnAddress & ~1;
     if (((psr >>> 24) & 1) === 0) cpu.pendingInvState = true;
     cpu.exceptionCheck = true;
+    // Timing (TRM §3.9.1): a pending exception that now wins is tail-chained (6 cycles, no unstack and
+    // restack); otherwise the return costs 10, or 27 when the FP registers are restored.
+    this.tailChaining = this.bestPending() !== 0;
+    cpu.cycleModel.exceptionEvent?.(cpu, this.tailChaining ? 'tailChain' : fpRestored ? 'returnFp' : 'return');
   }
+
+  /** DeActivate (B1.5.8): FAULTMASK clears on leaving any exception but NMI. */
+  private deactivate(exc: number): void {
+    this.active[exc] = 0;
+    if (exc !== EXC.NMI) this.cpu.faultmask = 0;
+  }
+
+  private activeCount(): number {
+    let n = 0;
+    for (let k = 1; k < this.count; k++) n += this.active[k]!;
+    return n;
+  }
+
+  /**
+   * An illegal exception return (B1.5.8): the returning exception is deactivated, UFSR.INVPC set,
+   * LR keeps the EXC_RETURN value, and UsageFault (or HardFault by escalation) is taken at once,
+   * without stacking: the interrupted context's frame stays where it was.
+   */
+  private invalidReturn(excReturn: number, exc: number): void {
+    const cpu = this.cpu;
+    this.deactivate(exc);
+    this.cfsr |= CFSR_BIT[Fault.INVPC];
+    const target = this.escalate(EXC.UsageFault);
+    if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('INVPC (illegal exception return) in HardFault or NMI');
+    cpu.nextPC = cpu.pc;
+    this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, cpu.usingPsp);
+    cpu.cycleModel.exceptionEvent?.(cpu, 'tailChain');
+  }
+
+  /** The return just done tail-chains into the next entry, whose cycles it already counted. */
+  private tailChaining = false;
 
   // ---- entry ---------------------------------------------------------------------------------
 
@@ -267,7 +328,7 @@ export class ExceptionUnit implements ExceptionModel {
   }
 
   /** ExceptionEntry (B1.5.6): push the frame, set LR to EXC_RETURN, jump to the vector. */
-  enter(exc: number, returnAddress: number): void {
+  enter(exc: number, returnAddress: number, thumb = true): void {
     const cpu = this.cpu;
     const fpFrame = (cpu.control & 4) !== 0;
     const wasPsp = cpu.usingPsp;
@@ -275,7 +336,7 @@ export class ExceptionUnit implements ExceptionModel {
     const frameSize = fpFrame ? 0x68 : 0x20;
     const align = this.stkAlign && ((sp - frameSize) & 4) !== 0 ? 4 : 0;
     sp = (sp - frameSize - align) >>> 0;
-    const xpsr = (cpu.xpsr & ~(1 << 9)) | (align ? 1 << 9 : 0);
+    const xpsr = (cpu.xpsr & ~(1 << 9) & ~(thumb ? 0 : 1 << 24)) | (align ? 1 << 9 : 0);
     const frame = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress >>> 0, xpsr >>> 0];
     try {
       for (let k = 0; k < 8; k++) cpu.writeA(sp + 4 * k, 4, frame[k]!);
@@ -283,7 +344,7 @@ export class ExceptionUnit implements ExceptionModel {
         if (this.fpccr & (1 << 30)) {
           // Lazy stacking: reserve the space, record where, defer the writes to the next FP use.
           this.fpcar = (sp + 0x20) >>> 0;
-          this.fpccr |= 1;
+          this.fpccr = (this.fpccr & ~FPCCR_STATE) | this.lazyStateBits();
         } else {
           for (let k = 0; k < 16; k++) cpu.writeA(sp + 0x20 + 4 * k, 4, cpu.sBits[k]!);
           cpu.writeA(sp + 0x60, 4, cpu.fpscr);
@@ -295,6 +356,14 @@ export class ExceptionUnit implements ExceptionModel {
     }
     cpu.r[13] = sp;
     const excReturn = (0xffffffe1 | (fpFrame ? 0 : 0x10) | (cpu.ipsr === 0 ? 8 : 0) | (wasPsp ? 4 : 0)) >>> 0;
+    this.exceptionTaken(exc, excReturn, wasPsp);
+    if (this.tailChaining) this.tailChaining = false;
+    else cpu.cycleModel.exceptionEvent?.(cpu, fpFrame && (this.fpccr & (1 << 30)) === 0 ? 'entryFp' : 'entry');
+  }
+
+  /** ExceptionTaken (B1.5.6): Handler mode on MSP, LR = EXC_RETURN, jump to the vector. */
+  private exceptionTaken(exc: number, excReturn: number, wasPsp: boolean): void {
+    const cpu = this.cpu;
     const vector = this.readVector(exc);
     cpu.r[14] = excReturn;
     cpu.ipsr = exc;
@@ -311,6 +380,24 @@ export class ExceptionUnit implements ExceptionModel {
     if ((vector & 1) === 0) cpu.pendingInvState = true;
     this.taken++;
     cpu.exceptionCheck = true;
+  }
+
+  /**
+   * FPCCR.LSPACT and the state recorded with a lazy reservation (B3.2.22, PushStack): USER, THREAD
+   * and whether HardFault/MemManage/BusFault could be taken at the current execution priority,
+   * which decides how a fault during the later PreserveFPState is handled.
+   */
+  private lazyStateBits(): number {
+    const cpu = this.cpu;
+    const ep = this.executionPriority();
+    let bits = 1;
+    if (cpu.ipsr === 0 && (cpu.control & 1) !== 0) bits |= 1 << 1; // USER
+    if (cpu.ipsr === 0) bits |= 1 << 3; // THREAD
+    if (ep > -1) bits |= 1 << 4; // HFRDY
+    if ((this.shcsrEnables >>> 16) & 1 && ep > this.groupPriority(this.priority[EXC.MemManage]!)) bits |= 1 << 5; // MMRDY
+    if ((this.shcsrEnables >>> 17) & 1 && ep > this.groupPriority(this.priority[EXC.BusFault]!)) bits |= 1 << 6; // BFRDY
+    // MONRDY (bit 8) needs DEMCR.MON_EN: the DebugMonitor exception is not modelled, so it stays 0.
+    return bits;
   }
 
   private readVector(exc: number): number {

@@ -12,11 +12,19 @@ import { SysTick } from '../mcu/system/systick.js';
 import { Dwt } from '../mcu/system/dwt.js';
 import { Itm, type ItmSink } from '../mcu/system/itm.js';
 import { ReadAsZero } from '../mcu/system/read-as-zero.js';
+import { FlashAccelerator } from '../mcu/flash-accelerator.js';
+import { M4CycleModel } from '../cpu/cycle-model.js';
+import { createBoardDevices, type BoardDevices } from '../mcu/peripherals/index.js';
+import type { PeripheralWarning } from '../mcu/peripherals/events.js';
+import type { Peripheral } from '../mcu/peripheral.js';
 
 export interface MachineEvents {
   /** An access the models do not implement: reported, never silently invented. */
   unmodelled(address: number, write: boolean, value: number, device: string): void;
   itm: ItmSink;
+  /** A byte sent by a UART (transmission is instant); the board's console goes to stdout. */
+  transmit(byte: number, peripheral: string, isConsole: boolean): void;
+  warning(w: PeripheralWarning): void;
 }
 
 export interface Machine {
@@ -29,6 +37,11 @@ export interface Machine {
   dwt: Dwt;
   itm: Itm;
   regions: Map<string, MemoryRegion>;
+  devices: BoardDevices;
+  /** The cycle model installed on the core (src/cpu/cycle-model.ts). */
+  timing: M4CycleModel;
+  /** Flash wait states and the ART accelerator, on boards with flash timing data. */
+  flashAccelerator?: FlashAccelerator;
   /** Core clock in Hz now (follows RCC when the board has one). */
   coreClockHz: () => number;
   /** Devices with timed behaviour, asked for their next event cycle. */
@@ -55,7 +68,8 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   const cpu = new Cpu(bus);
   const exceptions = new ExceptionUnit(cpu, board.cpu.nvicIrqs, board.cpu.nvicPriorityBits);
   cpu.exceptions = exceptions;
-  const coreClockHz = () => board.clocks.resetHz;
+  let devices: BoardDevices | undefined = undefined;
+  const coreClockHz = () => devices!.clock.coreClockHz();
   const ref = board.clocks.systickReference;
   const referenceDivider = 'hclkDivider' in ref ? ref.hclkDivider : Math.max(1, Math.round(board.clocks.resetHz / ref.hz));
   // CALIB.TENMS: reference ticks in 10 ms; NOREF clear, SKEW set when 10 ms is not a whole number.
@@ -74,6 +88,30 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   bus.mapDevice(itm);
   bus.mapDevice(dwt);
   bus.mapDevice(scs);
+  // ACTLR.DISFOLD (Cortex-M4 TRM §4.3.1) turns IT folding off.
+  const scsWrite = scs.write.bind(scs);
+  scs.write = (offset, width, value) => {
+    scsWrite(offset, width, value);
+    timing.foldIt = (scs.actlr & 4) === 0;
+  };
+  devices = createBoardDevices(board, {
+    onUnmodelled: (a) => events.unmodelled(a.address, a.write, a.value, a.peripheral),
+    onWarning: (w) => events.warning(w),
+    onTransmit: (byte, p) => events.transmit(byte, p, p === board.console),
+  });
+  for (const d of devices.list) bus.mapDevice(d.tick ? new TimedDevice(d, cpu) : d);
+  // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every FLASH write).
+  const flashDevice = devices.flash;
+  const flashAccelerator = board.flash && flashDevice ? new FlashAccelerator(board, flashDevice) : undefined;
+  if (flashDevice && flashAccelerator) {
+    const flashWrite = flashDevice.write.bind(flashDevice);
+    flashDevice.write = (offset, width, value) => {
+      flashWrite(offset, width, value);
+      flashAccelerator.sync();
+    };
+  }
+  const timing = new M4CycleModel(flashAccelerator ?? null);
+  cpu.cycleModel = timing;
   // The rest of the private peripheral bus (FPB, TPIU, ETM, ROM table) reads as zero, as in QEMU.
   bus.mapDeviceWhereFree(new ReadAsZero('ppb', 0xe0000000, 0x00100000, unmodelled('ppb')));
   for (const z of board.readAsZero) bus.mapDeviceWhereFree(new ReadAsZero(z.name, z.base, z.size, unmodelled(z.name)));
@@ -85,7 +123,8 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   };
 
   const machine: Machine = {
-    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, coreClockHz,
+    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, devices, timing, coreClockHz,
+    ...(flashAccelerator ? { flashAccelerator } : {}),
     reset() {
       exceptions.reset();
       scs.reset();
@@ -93,6 +132,9 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
       dwt.reset();
       itm.reset();
       for (const d of bus.devices) if (d !== scs && d !== dwt && d !== itm && d !== systick as unknown) d.reset();
+      flashAccelerator?.sync();
+      timing.foldIt = true;
+      timing.flushPipeline();
       resetCore(cpu, exceptions);
     },
   };
@@ -122,4 +164,35 @@ export function resetCore(cpu: Cpu, exceptions: ExceptionUnit): void {
   cpu.nextPC = cpu.pc;
   cpu.pendingInvState = (reset & 1) === 0;
   cpu.nextEventCycle = cpu.cycles + 1;
+}
+
+/**
+ * A device whose registers follow time (counters): before each access it is told how many cycles
+ * passed since the last one, so it costs nothing while the firmware does not look at it.
+ */
+class TimedDevice implements Peripheral {
+  private last = 0;
+  constructor(
+    private readonly inner: Peripheral,
+    private readonly cpu: Cpu,
+  ) {}
+  get name() { return this.inner.name; }
+  get base() { return this.inner.base; }
+  get size() { return this.inner.size; }
+  private catchUp(): void {
+    this.inner.tick!(this.cpu.cycles - this.last);
+    this.last = this.cpu.cycles;
+  }
+  read(offset: number, width: 1 | 2 | 4): number {
+    this.catchUp();
+    return this.inner.read(offset, width);
+  }
+  write(offset: number, width: 1 | 2 | 4, value: number): void {
+    this.catchUp();
+    this.inner.write(offset, width, value);
+  }
+  reset(): void {
+    this.last = this.cpu.cycles;
+    this.inner.reset();
+  }
 }

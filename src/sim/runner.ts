@@ -7,7 +7,7 @@ import { readElf, validateImageForBoard, type ElfImage } from '../elf/index.js';
 import type { Board } from '../mcu/boards/types.js';
 import { Semihosting } from '../mcu/semihosting.js';
 import { buildMachine, type Machine } from './machine.js';
-import { describeFault, type FaultReport } from './fault-report.js';
+import { describeFault, faultStatusSummary, type FaultReport } from './fault-report.js';
 
 export type StopKind = 'exit' | 'lockup' | 'cycle-limit' | 'instruction-limit' | 'timeout' | 'stopped';
 
@@ -59,6 +59,12 @@ export function runElf(opts: RunOptions): RunResult {
     unmodelled(address, write, _value, device) {
       unmodelled.count++;
       if (unmodelled.first.length < 10) unmodelled.first.push({ address, write, device });
+    },
+    transmit(byte, _peripheral, isConsole) {
+      if (isConsole) opts.stdout(Uint8Array.of(byte));
+    },
+    warning(w) {
+      warnings.push(`${w.peripheral}: ${w.message}`);
     },
     itm(port, value, width) {
       if (port === 0) {
@@ -112,7 +118,7 @@ export function runElf(opts: RunOptions): RunResult {
     } else if (cpu.stopReason.startsWith('lockup')) {
       stop = 'lockup';
       fault = describeFault(cpu, machine.exceptions, symbolAt);
-      message = `core locked up at PC 0x${cpu.pc.toString(16).padStart(8, '0')}${fault.function ? ` (${fault.function})` : ''}: ${cpu.stopReason.slice(8)}`;
+      message = `core locked up at PC 0x${cpu.pc.toString(16).padStart(8, '0')}${fault.function ? ` (${fault.function})` : ''}: ${cpu.stopReason.slice(8)}; ${faultStatusSummary(fault)}`;
     } else {
       stop = 'stopped';
       message = `firmware stopped at PC 0x${cpu.pc.toString(16).padStart(8, '0')}${symbolAt(cpu.pc) ? ` (${symbolAt(cpu.pc)})` : ''}: ${cpu.stopReason}`;

@@ -105,8 +105,24 @@ export class TfDetector {
     return this.separable(h.predict, this.separable(h.spread, x));
   }
 
+  /**
+   * Nearest resize by an integer factor, as ours (upsample repeats, downsample strides). Built
+   * from stack, reshape and slice because tfjs-backend-cpu 4.22's ResizeNearestNeighborGrad
+   * returns NaN gradients on this network (measured with the check in train-throughput.ts).
+   */
   private resize(x: T4, h: number, w: number): T4 {
-    return x.shape[1] === h && x.shape[2] === w ? x : tf.image.resizeNearestNeighbor(x, [h, w]);
+    const [n, ih, iw, c] = x.shape;
+    if (ih === h && iw === w) return x;
+    if (h === ih * 2 && w === iw * 2) {
+      const columns = tf.reshape(tf.stack([x, x], 3), [n, ih, w, c]);
+      return tf.reshape(tf.stack([columns, columns], 2), [n, h, w, c]) as T4;
+    }
+    if (h * 2 === ih && w * 2 === iw) {
+      // top-left pixel of every 2x2 cell (StridedSlice has no gradient in tfjs; slice does)
+      const cells = tf.reshape(x, [n, h, 2, w, 2, c]);
+      return tf.reshape(tf.slice(cells, [0, 0, 0, 0, 0, 0], [n, h, 1, w, 1, c]), [n, h, w, c]) as T4;
+    }
+    throw new Error(`tfjs mirror: resize ${ih}x${iw} -> ${h}x${w} is not a factor of 2`);
   }
 
   /** x [N, H, W, C] -> [N, totalAnchors, 4 + classes], as Detector.forward. */

@@ -63,6 +63,15 @@ describe('B, BL, BX, BLX', () => {
     expect(blx.stopReason).toContain('INVSTATE');
     expect(blx.r[14]).toBe(CODE_BASE + 3);
   });
+  it('BX LR with an EXC_RETURN value in Handler mode is an exception return; in Thread mode an INVSTATE branch', () => {
+    const handler = loadThumb('bx lr', { regs: { r14: 0xfffffff9 } });
+    handler.ipsr = 15;
+    handler.run(1);
+    expect(handler.stopReason).toContain('exception return');
+    const thread = loadThumb('bx lr\nnop', { regs: { r14: 0xfffffff9 } });
+    thread.run(2);
+    expect(thread.stopReason).toContain('fault'); // bit 0 set: a branch to 0xfffffff8, which is not code
+  });
   it('BLX PC is UNPREDICTABLE: UNDEFINED', () => {
     expect(stepThumb('.inst.n 0x47f8').stopReason).toContain('UNDEFINSTR');
   });

@@ -1,17 +1,17 @@
 /**
  * Differential test of the FPv4-SP implementation against QEMU 7.2 (mps2-an386, Cortex-M4): the
  * same seeded table of operand cases (all rounding modes, FZ and DN on and off, AHP for the half
- * conversions, special values and boundary constructions, see fp-cases.ts) runs in QEMU and in our
- * core; S0, FPSCR (result flags, cumulative exception bits) and the APSR flags must agree bit for bit.
+ * conversions, special values and boundary constructions, see fp/fp-cases.ts) runs in QEMU and in
+ * our core; S0, FPSCR (result flags, cumulative exception bits) and the APSR flags must agree bit for
+ * bit. A deeper run: FP_QEMU_CASES=1000000 FP_QEMU_SEED=7 npx vitest run test/cpu/fpu-qemu.test.ts
  */
-import { describe, expect, it } from 'vitest';
-import { CODE_BASE, loadThumb } from '../support/step.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FP_OPS, makeCases, type FpCase } from './fp/fp-cases.js';
 import { runCasesInQemu, type QemuFpResult } from './fp/qemu-fp-runner.js';
-import { hex } from './fp/step-fpu.js';
+import { CODE_BASE, hex, loadFpu } from './fp/step-fpu.js';
 
-const CASES = 24_000;
-const SEED = 0x5eed_f10a;
+const CASES = Number(process.env.FP_QEMU_CASES ?? 40_000);
+const SEED = Number(process.env.FP_QEMU_SEED ?? 0x5eedf10a);
 
 function describeCase(c: FpCase, want: QemuFpResult, got: QemuFpResult): string {
   const op = FP_OPS[c.op]!.asm.replace('\n', '; ');
@@ -21,17 +21,18 @@ function describeCase(c: FpCase, want: QemuFpResult, got: QemuFpResult): string 
 }
 
 describe('FPv4-SP against QEMU mps2-an386', () => {
-  it(`agrees on S0, FPSCR and NZCV for ${CASES} random cases over ${FP_OPS.length} instruction forms`, async () => {
-    const cases = makeCases(CASES, SEED);
-    const expected = await runCasesInQemu(FP_OPS, cases);
-    const cpus = FP_OPS.map((op) => {
-      const cpu = loadThumb(op.asm);
-      cpu.fpuEnabled = true;
-      return cpu;
-    });
+  let cases: FpCase[] = [];
+  let expected: QemuFpResult[] = [];
+  beforeAll(async () => {
+    cases = makeCases(CASES, SEED);
+    expected = await runCasesInQemu(FP_OPS, cases);
+  });
+
+  it(`agrees on S0, FPSCR and NZCV for ${CASES} random cases over ${FP_OPS.length} instruction forms`, () => {
+    const cpus = FP_OPS.map((op) => loadFpu(op.asm).cpu);
     const lengths = FP_OPS.map((op) => op.asm.split('\n').length);
     const mismatches: string[] = [];
-    const perOp = new Map<string, number>();
+    const perOp: Record<string, number> = {};
     const got: QemuFpResult = { s0: 0, fpscr: 0, nzcv: 0 };
     cases.forEach((c, k) => {
       const cpu = cpus[c.op]!;
@@ -49,11 +50,35 @@ describe('FPv4-SP against QEMU mps2-an386', () => {
       const want = expected[k]!;
       if (cpu.halted || got.s0 !== want.s0 || got.fpscr !== want.fpscr || got.nzcv !== want.nzcv) {
         const name = FP_OPS[c.op]!.asm.split('\n')[0]!;
-        perOp.set(name, (perOp.get(name) ?? 0) + 1);
+        perOp[name] = (perOp[name] ?? 0) + 1;
         mismatches.push(cpu.halted ? `${name}: stopped: ${cpu.stopReason}` : describeCase(c, want, got));
       }
     });
-    expect({ count: mismatches.length, perOp: Object.fromEntries(perOp), first: mismatches.slice(0, 25) })
-      .toEqual({ count: 0, perOp: {}, first: [] });
+    expect({ count: mismatches.length, perOp, first: mismatches.slice(0, 25) }).toEqual({ count: 0, perOp: {}, first: [] });
+  });
+
+  it('covers every exception flag, denormal and NaN results, and each rounding mode (as QEMU reports them)', () => {
+    const raised = [0, 0, 0, 0, 0, 0, 0, 0];
+    let denormals = 0;
+    let nanPayloads = 0;
+    const modes = [0, 0, 0, 0];
+    cases.forEach((c, k) => {
+      const r = expected[k]!;
+      const fresh = r.fpscr & ~c.fpscr;
+      for (let b = 0; b < 8; b++) if ((fresh >>> b) & 1) raised[b]!++;
+      if ((r.s0 & 0x7f800000) === 0 && (r.s0 & 0x7fffff) !== 0) denormals++;
+      if ((r.s0 & 0x7f800000) === 0x7f800000 && (r.s0 & 0x3fffff) !== 0) nanPayloads++;
+      if (fresh & 0x10) modes[(c.fpscr >>> 22) & 3]!++;
+    });
+    const share = CASES / 1000;
+    const [ioc, dzc, ofc, ufc, ixc, , , idc] = raised;
+    expect({ ioc, dzc, ofc, ufc, ixc, idc }).toEqual({
+      ioc: expect.toSatisfy((x: number) => x > 50 * share), dzc: expect.toSatisfy((x: number) => x > 3 * share),
+      ofc: expect.toSatisfy((x: number) => x > 10 * share), ufc: expect.toSatisfy((x: number) => x > 10 * share),
+      ixc: expect.toSatisfy((x: number) => x > 100 * share), idc: expect.toSatisfy((x: number) => x > 10 * share),
+    });
+    expect(denormals).toBeGreaterThan(30 * share);
+    expect(nanPayloads).toBeGreaterThan(30 * share);
+    for (const inexactInMode of modes) expect(inexactInMode).toBeGreaterThan(20 * share);
   });
 });

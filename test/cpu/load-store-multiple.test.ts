@@ -2,7 +2,7 @@
 // Cycles: the ldm/stm base class is 1 in timing-classes.ts today; the TRM's +N (registers) and +P (load
 // to PC) are added by the cycle model of issue 3, so these tests assert only the base 1 and say so.
 import { describe, expect, it } from 'vitest';
-import { RAM_BASE, stepThumb } from '../support/step.js';
+import { RAM_BASE, loadThumb, stepThumb } from '../support/step.js';
 
 const words = (...w: number[]) => new Uint8Array(Uint32Array.from(w).buffer);
 const word = (cpu: ReturnType<typeof stepThumb>, a: number) => cpu.bus.read(a, 4) >>> 0;
@@ -36,6 +36,14 @@ describe('16-bit LDM/STM/PUSH/POP', () => {
     expect(cpu.r[0]).toBe(5);
     expect(cpu.pc).toBe(0x08000100);
     expect(cpu.r[13]).toBe(RAM_BASE + 8);
+  });
+  it('POP {pc} of an EXC_RETURN value in Handler mode writes SP back first, then returns from the exception', () => {
+    const cpu = loadThumb('pop {r0, pc}', { regs: { r13: RAM_BASE }, memory: { [RAM_BASE]: words(3, 0xfffffff9) } });
+    cpu.ipsr = 11;
+    cpu.run(1);
+    expect(cpu.stopReason).toContain('exception return'); // the bare core's exception model stops here
+    expect(cpu.r[13]).toBe(RAM_BASE + 8); // the unstacking will read from the updated SP
+    expect(cpu.r[0]).toBe(3);
   });
   it('POP {pc} of an address with bit 0 clear faults INVSTATE', () => {
     const cpu = stepThumb('pop {pc}', { regs: { r13: RAM_BASE }, memory: { [RAM_BASE]: words(0x08000100) }, count: 2 });

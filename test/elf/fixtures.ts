@@ -85,9 +85,16 @@ export function buildObjectFile(): string {
   const dir = join(tmpdir(), 'mcusim-elf-fixtures', `object-${createHash('sha256').update(PROGRAM).digest('hex').slice(0, 12)}`);
   const obj = join(dir, 'prog.o');
   if (existsSync(obj)) return obj;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'prog.c'), PROGRAM);
-  execFileSync('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-O1', '-c', join(dir, 'prog.c'), '-o', obj]);
+  // Build aside and rename, as buildFixture does: parallel test files never see a half-written file.
+  const tmp = `${dir}.tmp-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, 'prog.c'), PROGRAM);
+  execFileSync('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-O1', '-c', join(tmp, 'prog.c'), '-o', join(tmp, 'prog.o')]);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return obj;
 }
 

@@ -14,9 +14,11 @@ describe.runIf(mcusimAvailable())('C test programs: mcusim vs QEMU', () => {
   });
 
   describe.each(PROGRAMS.map((p) => [p.name] as const))('%s', (name) => {
-    it.for(BUILD_MATRIX.map((variant) => ({ label: variantName(variant), variant })))('$label: same stdout and exit code', async ({ variant }, { expect }) => {
+    const cases = BUILD_MATRIX.map((variant) => ({ label: variantName(variant), variant }));
+    // mcusim gets three times QEMU's limit (an interpreter, and a few seconds of tsx start-up).
+    it.for(cases)('$label: same stdout and exit code', { timeout: 200_000 }, async ({ variant }, { expect }) => {
       const b = built.get(caseKey(name, variant))!;
-      const [oracle, sim] = await Promise.all([runProgram(qemuDriver, b), runProgram(mcusimDriver, b)]);
+      const [oracle, sim] = await Promise.all([runProgram(qemuDriver, b), runProgram(mcusimDriver, b, 3)]);
       expect(oracle.timedOut, 'QEMU timed out').toBe(false);
       const simErr = sim.stderr?.toString('utf8') ?? '';
       expect(sim.timedOut, `mcusim timed out; stderr:\n${simErr}`).toBe(false);

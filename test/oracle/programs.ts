@@ -60,15 +60,18 @@ export interface ProgramRun extends SimRunResult {
   leftovers: string[];
 }
 
-/** Runs a built program in a fresh scratch directory (semihosting file calls resolve there). */
-export async function runProgram(driver: SimDriver, built: BuiltProgram): Promise<ProgramRun> {
+/**
+ * Runs a built program in a fresh scratch directory (semihosting file calls resolve there).
+ * `timeoutScale` stretches the program's time limit for a slower simulator.
+ */
+export async function runProgram(driver: SimDriver, built: BuiltProgram, timeoutScale = 1): Promise<ProgramRun> {
   const cwd = mkdtempSync(join(tmpdir(), `mcusim-${driver.name}-${built.program.name}-`));
   try {
     const result = await driver.run(built.elf, {
       args: built.program.args,
       stdin: built.program.stdin,
       cwd,
-      timeoutMs: built.program.timeoutMs,
+      timeoutMs: built.program.timeoutMs * timeoutScale,
     });
     return { ...result, leftovers: readdirSync(cwd) };
   } finally {

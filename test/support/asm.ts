@@ -130,3 +130,76 @@ function parseInstruction(text: string): Disassembly {
 export function objdumpMnemonics(words: readonly Encoding[]): string[] {
   return objdumpDisassemble(words).map((d) => d.mnemonic);
 }
+
+/**
+ * For each disassembled encoding, whether it is an instruction the Cortex-M4 (ARMv7E-M, FPv4-SP)
+ * has, in the form the assembler itself produces: objdump's text must assemble with
+ * arm-none-eabi-as -mcpu=cortex-m4 and give back the same bytes. objdump 2.40 decodes every
+ * architecture it knows whatever -m says (SG, NEON, double precision, MVE, coprocessors) and prints
+ * encodings with wrong should-be bits as if they were right; this filter leaves exactly the
+ * encodings on which both binutils oracles agree. Branch targets (`0x1c`) are assembled as `.+4`,
+ * and then only the opcode bits are compared (the offset differs by construction).
+ * Two assembler runs in all: one to find the lines it rejects, one to assemble the rest.
+ */
+export function reassemblesOnCortexM4(dis: readonly Disassembly[], words: readonly Encoding[]): boolean[] {
+  const HEADER = ['.syntax unified', '.thumb', '.text'];
+  const branch = /^(b|bl|blx|cbz|cbnz)(eq|ne|cs|cc|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)?(\.[nw])?$/;
+  const target = /(^|, )(0x)?[0-9a-f]+( <[^>]*>)?$/;
+  const hasTarget = dis.map((d) => branch.test(d.mnemonic) && target.test(d.operands));
+  // objdump writes coprocessor operands as `15, 0, ..., {2}`; gas wants `p15, 0, ..., 2`.
+  const coprocessor = /^(mcr|mrc|cdp|mcrr|mrrc|ldc|stc)2?l?$/;
+  const gasOperands = (d: Disassembly, i: number): string => {
+    if (hasTarget[i]) return d.operands.replace(target, '$1.+4');
+    if (!coprocessor.test(d.mnemonic)) return d.operands;
+    const ops = d.operands.replace(/^(\d+),/, 'p$1,');
+    return /^(mcr|mrc|cdp)/.test(d.mnemonic) ? ops.replace(/\{(\d+)\}$/, '$1') : ops;
+  };
+  const text = dis.map((d, i) => `${d.mnemonic} ${gasOperands(d, i)}`);
+  // IT changes how the assembler reads the following lines; its encoding is checked on its own.
+  // BLX (immediate) switches to ARM state, which ARMv7-M lacks (ARM ARM A7.7.19 has BLX (register)
+  // only), yet gas assembles it for -mcpu=cortex-m4.
+  // Likewise gas takes the ARMv8 FP additions (VMAXNM, VRINT, VCVTA...) and SETEND here.
+  const notOnM4 = /^(vmaxnm|vminnm|vrint[anpmxzr]?|vcvt[anpm]|vsel(eq|ge|gt|vs)|setend)(\.|$)/;
+  const candidate = dis.map((d, i) => d.mnemonic !== '' && !/^it[te]*$/.test(d.mnemonic) &&
+    !(d.mnemonic === 'blx' && hasTarget[i]) && !notOnM4.test(d.mnemonic));
+  const run = (lines: string[], dir: string): { stderr: string; ok: boolean } => {
+    const src = join(dir, 'lines.s');
+    writeFileSync(src, [...HEADER, ...lines].join('\n') + '\n');
+    try {
+      execFileSync('arm-none-eabi-as', [...AS_FLAGS, '-W', '-o', join(dir, 'lines.o'), src], { stdio: 'pipe', maxBuffer: 1 << 30 });
+      return { stderr: '', ok: true };
+    } catch (err) {
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? '');
+      if (!stderr) throw toolError('arm-none-eabi-as', err);
+      return { stderr, ok: false };
+    }
+  };
+  return withTempDir((dir) => {
+    const firstLines = text.map((t, i) => (candidate[i] ? t : 'nop'));
+    const rejected = new Set<number>();
+    for (const m of run(firstLines, dir).stderr.matchAll(/^[^\n]*?:(\d+): Error:/gm)) rejected.add(Number(m[1]) - HEADER.length - 1);
+    // Second pass: each accepted line in its own 8-byte slot, to read back its bytes.
+    const kept = text.map((_, i) => i).filter((i) => candidate[i] && !rejected.has(i));
+    const second = run(kept.flatMap((i) => [text[i]!, '.balign 8']), dir);
+    if (!second.ok) throw new Error(`arm-none-eabi-as rejected lines it accepted before:\n${second.stderr.slice(0, 2000)}`);
+    execFileSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'lines.o'), join(dir, 'lines.bin')]);
+    const bytes = readFileSync(join(dir, 'lines.bin'));
+    const result = new Array<boolean>(dis.length).fill(false);
+    kept.forEach((i, slot) => {
+      const want = words[i]!.bytes;
+      const got = bytes.subarray(slot * 8, slot * 8 + want.length);
+      if (got.length !== want.length) return;
+      // The next halfword of a 16-bit result must not make it a 32-bit instruction.
+      if (want.length === 2 && bytes[slot * 8 + 1]! >>> 3 >= 0x1d) return;
+      if (!hasTarget[i]) {
+        result[i] = Buffer.compare(Buffer.from(got), Buffer.from(want)) === 0;
+        return;
+      }
+      const hw = (b: Uint8Array, k: number): number => b[k]! | (b[k + 1]! << 8);
+      const sameOpcode = hw(got, 0) >>> 11 === hw(want, 0) >>> 11 &&
+        (want.length === 2 ? (hw(got, 0) & 0xf500) === (hw(want, 0) & 0xf500) : (hw(got, 2) & 0xd000) === (hw(want, 2) & 0xd000));
+      result[i] = sameOpcode;
+    });
+    return result;
+  });
+}

@@ -38,22 +38,29 @@ export function exponentOf(x: number): number {
   return ((w64[1]! >>> 20) & 0x7ff) - 1023;
 }
 
-// The exact value being rounded (module state instead of closures: rounding runs per instruction).
+// The exact value being rounded: module state instead of closures (rounding runs per instruction),
+// doubles kept in a Float64Array so that writing them does not box a heap number each time.
 const KIND_SUM = 0;
 const KIND_QUOTIENT = 1;
 const KIND_SQRT = 2;
 let kind = KIND_SUM;
+const exact = new Float64Array(4);
 /** KIND_SUM: exact = approx + (something with the sign of tail, smaller than half an ulp of approx). */
-let approx = 0;
-let tail = 0;
+const APPROX = 0;
+const TAIL = 1;
 /** KIND_QUOTIENT: exact = num / den; KIND_SQRT: exact = sqrt(num). */
-let num = 0;
-let den = 0;
+const NUM = 2;
+const DEN = 3;
 
 /** Sign of (exact - c) for a non-negative grid point or midpoint c. */
 function compareExact(c: number): number {
-  if (kind === KIND_SUM) return approx > c ? 1 : approx < c ? -1 : tail > 0 ? 1 : tail < 0 ? -1 : 0;
-  const p = kind === KIND_QUOTIENT ? c * den : c * c;
+  if (kind === KIND_SUM) {
+    const approx = exact[APPROX]!;
+    const tail = exact[TAIL]!;
+    return approx > c ? 1 : approx < c ? -1 : tail > 0 ? 1 : tail < 0 ? -1 : 0;
+  }
+  const num = exact[NUM]!;
+  const p = kind === KIND_QUOTIENT ? c * exact[DEN]! : c * c;
   return num > p ? 1 : num < p ? -1 : 0;
 }
 
@@ -120,24 +127,27 @@ function finish32(sign: number, ax: number, fpscr: number): number {
 export function roundSum32(x: number, err: number, fpscr: number): number {
   kind = KIND_SUM;
   const sign = x < 0 ? 1 : 0;
-  approx = sign ? -x : x;
-  tail = sign ? -err : err;
-  return finish32(sign, approx, fpscr);
+  const ax = sign ? -x : x;
+  exact[APPROX] = ax;
+  exact[TAIL] = sign ? -err : err;
+  return finish32(sign, ax, fpscr);
 }
 
 /** FPRound(n / d) to single precision; n and d finite, non-zero, with at most 24 significant bits. */
 export function roundQuotient32(n: number, d: number, fpscr: number): number {
   kind = KIND_QUOTIENT;
   const sign = (n < 0) !== (d < 0) ? 1 : 0;
-  num = Math.abs(n);
-  den = Math.abs(d);
-  return finish32(sign, num / den, fpscr);
+  const an = Math.abs(n);
+  const ad = Math.abs(d);
+  exact[NUM] = an;
+  exact[DEN] = ad;
+  return finish32(sign, an / ad, fpscr);
 }
 
 /** FPRound(sqrt(v)) to single precision; v positive with at most 24 significant bits. */
 export function roundSqrt32(v: number, fpscr: number): number {
   kind = KIND_SQRT;
-  num = v;
+  exact[NUM] = v;
   return finish32(0, Math.sqrt(v), fpscr);
 }
 
@@ -148,10 +158,11 @@ export function roundSqrt32(v: number, fpscr: number): number {
 export function roundToHalf(x: number, fpscr: number): number {
   kind = KIND_SUM;
   const sign = x < 0 ? 1 : 0;
-  approx = sign ? -x : x;
-  tail = 0;
+  const ax = sign ? -x : x;
+  exact[APPROX] = ax;
+  exact[TAIL] = 0;
   const rmode = rmodeOf(fpscr);
-  const mag = roundMagnitude(sign, approx, rmode, 10, -14);
+  const mag = roundMagnitude(sign, ax, rmode, 10, -14);
   const signBit = sign << 15;
   if ((fpscr & FPSCR_AHP) !== 0) {
     if (mag >= 131072) {

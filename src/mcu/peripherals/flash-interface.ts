@@ -77,6 +77,7 @@ export class FlashInterface extends RegisterDevice<Reg> {
     this.timing = timingOf(board);
     this.latencyMask = (1 << this.timing.latencyBits) - 1;
     clock.onClockChange(() => this.checkLatency());
+    // The supply (L4 VCORE range) can change the rule too; the factory calls checkLatency then.
   }
 
   get waitStates(): number {
@@ -142,7 +143,7 @@ export class FlashInterface extends RegisterDevice<Reg> {
   }
 
   /** Warns once per (latency, HCLK, supply) when LATENCY is too small for the clock or no row fits. */
-  private checkLatency(): void {
+  checkLatency(): void {
     const hclk = this.clock.coreClockHz();
     const supply = this.supply();
     const latency = this.waitStates;

@@ -23,20 +23,24 @@ const gpioF4Specs = {
 } satisfies Record<string, RegisterSpec>;
 
 export const gpioF4Regs = registerMap('GPIO', gpioF4Specs);
-export const gpioL4Regs = registerMap('GPIO', {
+const gpioL4Specs = {
   ...gpioF4Specs,
   MODER: { offset: 0x00, reset: 0xffff_ffff, access: 'rw' },
   BRR: { offset: 0x28, reset: 0, access: 'w', writeMask: 0xffff },
-});
-type Reg = keyof typeof gpioL4Regs.byName;
+} satisfies Record<string, RegisterSpec>;
+export const gpioL4Regs = registerMap('GPIO', gpioL4Specs);
+/** L47x/L48x (RM0351 §8.5.12): GPIOx_ASCR connects analog switches to the ADC; variant "ascr". */
+export const gpioL4AscrRegs = registerMap('GPIO', { ...gpioL4Specs, ASCR: { offset: 0x2c, reset: 0, access: 'rw', writeMask: 0xffff } });
+type Reg = keyof typeof gpioL4AscrRegs.byName;
 
 export class Gpio extends RegisterDevice<Reg> {
   /** Levels driven from outside per pin: bit set in `driven` means `levels` holds the pin's level. */
   private driven = 0;
   private levels = 0;
 
-  constructor(name: string, base: number, size: number, family: BoardFamily, sinks: PeripheralSinks, resets: Record<string, number>) {
-    super(name, base, size, withResetValues(family === 'stm32l4' ? gpioL4Regs : (gpioF4Regs as typeof gpioL4Regs), resets), sinks);
+  constructor(name: string, base: number, size: number, family: BoardFamily, sinks: PeripheralSinks, resets: Record<string, number>, variant: readonly string[] = []) {
+    const map = family !== 'stm32l4' ? gpioF4Regs : variant.includes('ascr') ? gpioL4AscrRegs : gpioL4Regs;
+    super(name, base, size, withResetValues(map as typeof gpioL4AscrRegs, resets), sinks);
   }
 
   /** Drive pin `pin` (0..15) from outside (a button, a sensor); undefined releases it. */

@@ -80,7 +80,7 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
         device = flash = new FlashInterface(name, base, size, board, sinks, resets, clock, supply);
         break;
       case 'gpio':
-        device = stm32 ? new Gpio(name, base, size, board.family, sinks, resets) : familyError(board, p);
+        device = stm32 ? new Gpio(name, base, size, board.family, sinks, resets, variantOf(p)) : familyError(board, p);
         break;
       case 'usart': {
         const port = board.family === 'stm32f4' ? new UsartF4(name, base, size, sinks, resets, clock, domain) : board.family === 'stm32l4' ? new UsartL4(name, base, size, sinks, resets, variantOf(p), clock, domain) : familyError(board, p);
@@ -104,6 +104,10 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
         throw new Error(`board ${board.name}: peripheral ${name}: model ${p.model} must be created before the others`);
     }
     built.set(name, device);
+  }
+  if (flash && pwr instanceof PwrL4) {
+    const f = flash;
+    pwr.onRangeChange = () => f.checkLatency();
   }
   const list = board.peripherals.map((p) => built.get(p.name)!);
   const consolePort = board.console ? serialPorts.get(board.console) : undefined;

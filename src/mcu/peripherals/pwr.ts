@@ -88,6 +88,9 @@ const CR1_LPR = 1 << 14;
 const SR2_REGLPF = 1 << 9;
 
 export class PwrL4 extends RegisterDevice<L4Reg> {
+  /** Called after PWR_CR1.VOS changes (the flash wait-state rule depends on the VCORE range). */
+  onRangeChange: () => void = () => {};
+
   constructor(name: string, base: number, size: number, board: Board, sinks: PeripheralSinks, resets: Record<string, number>, variant: readonly string[]) {
     const map = variant.includes('l4plus') ? pwrL4PlusRegs : (pwrL4Regs as typeof pwrL4PlusRegs);
     const vos = board.supply.vcoreRangeAtReset ?? 1;
@@ -113,6 +116,8 @@ export class PwrL4 extends RegisterDevice<L4Reg> {
         written = (written & ~0x600) | (this.get('CR1') & 0x600);
       }
     }
+    const range = this.vcoreRange;
     super.writeRegister(reg, written >>> 0, laneMask);
+    if (this.vcoreRange !== range) this.onRangeChange();
   }
 }

@@ -66,6 +66,7 @@ export class RccF4 extends RegisterDevice<Reg> implements ClockTree {
   override reset(): void {
     super.reset();
     this.recompute();
+    for (const l of this.listeners) l();
   }
 
   onClockChange(listener: () => void): void {

@@ -84,6 +84,7 @@ export class RccL4 extends RegisterDevice<Reg> implements ClockTree {
   override reset(): void {
     super.reset();
     this.recompute();
+    for (const l of this.listeners) l();
   }
 
   onClockChange(listener: () => void): void {

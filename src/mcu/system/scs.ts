@@ -4,7 +4,7 @@
  * ExceptionUnit's state; writes that can unmask or pend an exception ask the CPU to check.
  */
 import type { Cpu } from '../../cpu/cpu.js';
-import { EXC, type ExceptionUnit } from '../../cpu/exceptions.js';
+import { EXC, FPCCR_STATE, type ExceptionUnit } from '../../cpu/exceptions.js';
 import type { Peripheral } from '../peripheral.js';
 import type { SysTick } from './systick.js';
 
@@ -141,7 +141,7 @@ export class SystemControlSpace implements Peripheral {
         cpu.exceptionCheck = true;
         return;
       case 0xd10: this.scr = v & 0x16; return;
-      case 0xd14: this.ccr = (v & 0x31b) | 0x200; this.applyCcr(); return;
+      case 0xd14: this.ccr = v & 0x31b; this.applyCcr(); return; // STKALIGN is RW on the M4 r0p1 (and in QEMU)
       case 0xd18: case 0xd1c: case 0xd20:
         for (let b = 0; b < 4; b++) this.setPriority(4 + (o - 0xd18) + b, (v >>> (8 * b)) & 0xff);
         return;
@@ -158,7 +158,7 @@ export class SystemControlSpace implements Peripheral {
       case 0xf00: // STIR: software trigger interrupt
         if ((v & 0x1ff) < this.config.irqCount) e.setPending(16 + (v & 0x1ff));
         return;
-      case 0xf34: e.fpccr = (e.fpccr & 0x3fffffff & ~0x1ff) | (v & 0xc0000000) | (v & 1); return;
+      case 0xf34: e.fpccr = (v & (0xc0000000 | FPCCR_STATE)) >>> 0; return; // ASPEN, LSPEN and the state bits are RW
       case 0xf38: e.fpcar = v & ~7; return;
       case 0xf3c: e.fpdscr = v & 0x07c00000; return;
     }
@@ -205,16 +205,9 @@ export class SystemControlSpace implements Peripheral {
   private icsr(): number {
     const e = this.exc;
     let v = this.cpu.ipsr & 0x1ff;
-    let pendingBest = 0;
-    let pendingPrio = 1 << 10;
     let isrPending = 0;
-    for (let k = 2; k < e.count; k++) {
-      if (!e.pending[k]) continue;
-      if (k >= 16 && e.enabled[k]) isrPending = 1;
-      const p = e.groupPriority(e.priority[k]!);
-      if (p < pendingPrio) { pendingPrio = p; pendingBest = k; }
-    }
-    v |= pendingBest << 12;
+    for (let k = 16; k < e.count; k++) if (e.pending[k] && e.enabled[k]) isrPending = 1;
+    v |= e.highestPending() << 12;
     if (isrPending) v |= 1 << 22;
     let activeCount = 0;
     for (let k = 1; k < e.count; k++) if (e.active[k]) activeCount++;
@@ -259,6 +252,7 @@ export class SystemControlSpace implements Peripheral {
     this.cpu.unalignTrap = (this.ccr & 8) !== 0;
     this.cpu.divZeroTrap = (this.ccr & 16) !== 0;
     this.exc.stkAlign = (this.ccr & 0x200) !== 0;
+    this.exc.nonBaseThreadEnable = (this.ccr & 1) !== 0;
   }
 
   /** SysTick changed: the CPU recomputes when it next needs attention. */

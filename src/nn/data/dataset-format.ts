@@ -38,7 +38,13 @@
  *
  * - `id`s are non-negative integers, unique within images and within annotations.
  * - `file_name` is relative to the dataset folder; `frame_index` counts frames inside that file.
- * - `split` is one of "train", "val", "test". `tags` (optional) are free-form generator tags.
+ * - `split` is one of "train", "val", "test". `tags` (optional) are free-form; the generator writes
+ *   the mount (`side`, `overhead`), `scenario:<empty|single|several|overlapping>`, `empty` (no
+ *   labelled person), `overlapping`, `occluded` (a labelled person > 20 % hidden), `seated`,
+ *   `chess-motion` (walking people seen through MLX chess sub-pages), `distractor` and
+ *   `distractor:<kind>` for visible hot objects, `stripes`, `dead-pixels`, and `unlabelled-person`
+ *   (a person with under 1 px² or under 0.5 px per side visible, left without a box),
+ *   `ambiguous-count` (overhead view with two head centres < 2 px apart, THERMAL.md §4.6).
  * - `bbox` is COCO [x, y, width, height] in pixels of that image, (x, y) = top-left corner,
  *   continuous coordinates (pixel column i spans x in [i, i+1)); w, h > 0 and the box lies inside
  *   the image. Boxes are the *visible* (unoccluded, in-frame) extent of each person.
@@ -50,7 +56,8 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { float32LeBytes, writeFileAtomic } from './atomic-write.js';
+import { float32LeBytes } from './float-bytes.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
 import { SPLIT_NAMES, type SplitName } from './generate.js';
 import type { Box, ThermalFrame } from './types.js';
 

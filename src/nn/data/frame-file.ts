@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../cli/command.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
 
 export const FRAME_FILE_MAGIC = 'TFRM';
 export const FRAME_FILE_HEADER_BYTES = 16;

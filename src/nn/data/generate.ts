@@ -4,13 +4,13 @@
  * the fly, in any order, and get the same frame as the one written to disk.
  */
 import { UserError } from '../../cli/command.js';
-import { renderScene } from './render.js';
+import { renderWithSubPages } from './subpages.js';
 import { Rng } from './rng.js';
 import type { Scene } from './scene.js';
-import { resolveSceneConfig, type SceneConfig } from './scene-config.js';
+import { resolveSceneConfig, validateSceneConfig, type SceneConfig } from './scene-config.js';
 import { sampleScene } from './scene-sampler.js';
 import { applySensorModel, makeSensorUnit, type SensorUnit } from './sensor-model.js';
-import { intIn, resolveSensorConfig, type SensorConfig } from './sensors.js';
+import { intIn, resolveSensorConfig, validateSensorConfig, type SensorConfig } from './sensors.js';
 import type { ThermalFrame } from './types.js';
 
 export interface GeneratorConfig {
@@ -37,9 +37,19 @@ export function resolveGeneratorConfig(options: GeneratorOptions = {}): Generato
     oversample: options.oversample ?? 8,
     sensorUnits: options.sensorUnits ?? 8,
   };
+  validateGeneratorConfig(config);
+  return config;
+}
+
+/**
+ * Checks a complete config, e.g. one read back from a dataset's `info.generator`. Configs are
+ * treated as immutable once used: sensor units are cached per config object.
+ */
+export function validateGeneratorConfig(config: GeneratorConfig): void {
+  validateSensorConfig(config.sensor);
+  validateSceneConfig(config.scene);
   intIn(config.oversample, 1, 32, 'oversample');
   intIn(config.sensorUnits, 1, 1_000_000, 'sensorUnits');
-  return config;
 }
 
 const STREAM_SCENE = 0x7363656e;
@@ -73,7 +83,7 @@ export function sensorUnitFor(config: GeneratorConfig, seed: number, index: numb
 /** Renders a given scene through the sensor of `config` (noise drawn from (seed, index)). */
 export function renderFrame(config: GeneratorConfig, scene: Scene, seed: number, index: number): ThermalFrame {
   const { sensor } = config;
-  const rendered = renderScene(scene, sensor, config.oversample);
+  const rendered = renderWithSubPages(scene, sensor, config.oversample, index);
   const unit = sensorUnitFor(config, seed, index);
   const celsius = applySensorModel(rendered.ideal, sensor, unit, Rng.forKey(seed, index, STREAM_NOISE));
   const tags = [...scene.tags, ...rendered.tags];

@@ -1,7 +1,8 @@
 /**
  * Scene sampling envelope (THERMAL.md §4.2, §4.5, §6 "Generator sampling envelope"): ambient
  * 15-30 °C, clothing 0.3-1.5 clo, skin 32-35 °C, 0-6 people, 0-3 distractors, side and overhead
- * mounts. Every range is [lo, hi] and validated with a message naming the field.
+ * mounts. Walking people (share and speed [assumption]) make the MLX chess sub-page artefact appear
+ * (subpages.ts). Every range is [lo, hi] and validated with a message naming the field.
  */
 import { UserError } from '../../cli/command.js';
 import { DISTRACTOR_KINDS, type DistractorKind } from './scene.js';
@@ -25,6 +26,9 @@ export interface SceneConfig {
   clothingClo: [number, number];
   personHeightM: [number, number];
   seatedShare: number;
+  /** Share of standing people who are walking, and their speed (m/s). */
+  walkingShare: number;
+  walkSpeedMps: [number, number];
   maxPeople: number;
   maxDistractors: number;
   distractorKinds: DistractorKind[];
@@ -45,6 +49,8 @@ export const DEFAULT_SCENE_CONFIG: Readonly<SceneConfig> = {
   clothingClo: [0.3, 1.5],
   personHeightM: [1.55, 1.95],
   seatedShare: 0.25,
+  walkingShare: 0.3,
+  walkSpeedMps: [0.5, 1.4],
   maxPeople: 6,
   maxDistractors: 3,
   distractorKinds: [...DISTRACTOR_KINDS],
@@ -81,6 +87,8 @@ export function validateSceneConfig(c: SceneConfig): void {
   rangeIn(c.clothingClo, 0, 4, `${w}.clothingClo`);
   rangeIn(c.personHeightM, 0.5, 2.5, `${w}.personHeightM`);
   numIn(c.seatedShare, 0, 1, `${w}.seatedShare`);
+  numIn(c.walkingShare, 0, 1, `${w}.walkingShare`);
+  rangeIn(c.walkSpeedMps, 0, 5, `${w}.walkSpeedMps`);
   intIn(c.maxPeople, 0, 20, `${w}.maxPeople`);
   intIn(c.maxDistractors, 0, 10, `${w}.maxDistractors`);
   if (!Array.isArray(c.distractorKinds)) throw new UserError(`${w}.distractorKinds: must be a list`);

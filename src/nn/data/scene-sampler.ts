@@ -40,7 +40,10 @@ export function sampleScene(rng: Rng, config: SceneConfig, sensor: SensorConfig)
   if (mount === 'side') {
     const heightM = rng.uniform(...config.sideHeightM);
     const ceilingM = Math.max(rng.uniform(2.4, 3.2), heightM + 0.2);
-    cameraPose = { heightM, pitchDeg: rng.uniform(...config.sidePitchDeg) };
+    // Tilt no further than aiming the optical axis at the floor 2 m away: a low camera pointed
+    // steeply down sees only the floor at its feet, not a room.
+    const maxPitch = Math.max(config.sidePitchDeg[0], Math.min(config.sidePitchDeg[1], Math.atan(heightM / 2) / DEG));
+    cameraPose = { heightM, pitchDeg: rng.uniform(config.sidePitchDeg[0], maxPitch) };
     room = {
       xMin: -rng.uniform(2, 6), xMax: rng.uniform(2, 6), zMin: -0.3,
       zMax: Math.max(rng.uniform(4, 11), config.distanceM[0] + 1), ceilingM,
@@ -80,8 +83,11 @@ export function sampleScene(rng: Rng, config: SceneConfig, sensor: SensorConfig)
 
   const kinds = config.distractorKinds;
   if (kinds.length > 0 && config.maxDistractors > 0) {
+    // Empty scenes always get at least one distractor (hard negatives); a draw that finds no
+    // visible spot is retried with another kind, a bounded number of times.
     const n = scenario === 'empty' ? rng.int(1, config.maxDistractors) : rng.int(0, config.maxDistractors);
-    for (let i = 0; i < n; i++) addDistractor(ctx, rng.pick(kinds), objects);
+    let added = 0;
+    for (let tries = 0; added < n && tries < 3 * n; tries++) if (addDistractor(ctx, rng.pick(kinds), objects)) added++;
   }
   return { mount, camera: cameraPose, room, people, objects, tags };
 }
@@ -155,13 +161,21 @@ function addPerson(ctx: Ctx, people: Person[], objects: SceneObject[], near: [nu
   const lowerClo = Math.min(Math.max(upperClo + rng.uniform(-0.2, 0.4), config.clothingClo[0]), 4);
   // Seen from the side the face is visible; from above the crown is hair, cooler than skin [M].
   const bald = rng.chance(0.1);
-  const headC = mount === 'overhead' && !bald ? skinC - rng.uniform(1, 4) : skinC - rng.uniform(0, 1);
+  // Hair insulates like thin clothing (§4.2 series model, 0.2-0.8 clo [assumption]).
+  const headC = mount === 'overhead' && !bald ? clothingSurfaceC(skinC, room.ambientC, rng.uniform(0.2, 0.8))
+    : skinC - rng.uniform(0, 1);
   const spec: PersonSpec = {
     x: spot[0], z: spot[1], heightM, posture, yawDeg: rng.uniform(-180, 180), skinC, headC,
     upperC: clothingSurfaceC(skinC, room.ambientC, upperClo),
     lowerC: clothingSurfaceC(skinC, room.ambientC, lowerClo),
   };
-  people.push(buildPerson(spec));
+  const person = buildPerson(spec);
+  if (posture === 'standing' && rng.chance(config.walkingShare)) {
+    const heading = rng.uniform(0, 2 * Math.PI);
+    const speed = rng.uniform(...config.walkSpeedMps);
+    person.velocity = [speed * Math.cos(heading), speed * Math.sin(heading)];
+  }
+  people.push(person);
   ctx.occupied.push(spot[0], spot[1]);
   if (posture === 'seated') {
     // The chair under a seated person, warmed by them (hidden mostly, seen at the edges).
@@ -187,11 +201,11 @@ function desk(ctx: Ctx, x: number, z: number): Cuboid {
   return cuboid(x, DESK_TOP_M - 0.04, z, 1.2, 0.04, 0.6, ctx.room.ambientC + ctx.rng.uniform(0, 0.5));
 }
 
-function addDistractor(ctx: Ctx, kind: DistractorKind, objects: SceneObject[]): void {
+function addDistractor(ctx: Ctx, kind: DistractorKind, objects: SceneObject[]): boolean {
   const { rng, room, mount } = ctx;
   const ta = room.ambientC;
   const spot = visibleFloorPoint(ctx, kind === 'sun-patch' ? 0 : 0.8, null, 0);
-  if (!spot) return;
+  if (!spot) return false;
   const [x, z] = spot;
   const wallZ = room.zMax;
   const parts: Cuboid[] = [];
@@ -249,4 +263,5 @@ function addDistractor(ctx: Ctx, kind: DistractorKind, objects: SceneObject[]): 
     }
   }
   objects.push(reflections ? { kind, parts, reflections } : { kind, parts });
+  return true;
 }

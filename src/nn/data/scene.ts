@@ -45,6 +45,16 @@ export type Posture = 'standing' | 'seated';
 export interface Person {
   posture: Posture;
   parts: Capsule[];
+  /** Walking velocity on the floor (m/s, x and z); absent when standing still. */
+  velocity?: [number, number];
+}
+
+/** The person moved by (dx, dz) metres on the floor. */
+export function shiftPerson(p: Person, dx: number, dz: number): Person {
+  return {
+    ...p,
+    parts: p.parts.map((c) => ({ ...c, ax: c.ax + dx, az: c.az + dz, bx: c.bx + dx, bz: c.bz + dz })),
+  };
 }
 
 /** The room is an axis-aligned box around the camera; its inner surfaces are the background. */

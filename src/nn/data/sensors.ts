@@ -52,6 +52,11 @@ export interface SensorConfig {
   maxDeadPixels: number;
   /** Global per-frame offset sigma (kelvin): absolute accuracy and slow drift. */
   frameOffsetSigmaK: number;
+  /**
+   * MLX chess readout: a full frame merges two sub-pages taken 1/refreshHz apart, each measuring
+   * the pixels of one chessboard colour, so moving people show comb artefacts (§1.2, §4.4 step 6).
+   */
+  chessSubPages: boolean;
   /** Output resolution in kelvin (0 = no quantisation). */
   quantisationK: number;
   /** Measurable object range; readings are clamped to it. */
@@ -70,6 +75,7 @@ const MLX_COMMON = {
   stripeMaxK: 1.0,
   maxDeadPixels: 4,
   frameOffsetSigmaK: 0.5,
+  chessSubPages: true,
   // The Melexis driver returns floats; 0.01 K is the step of our int16 frame file (frame-file.ts).
   quantisationK: 0.01,
   minC: -40,
@@ -90,7 +96,7 @@ export const SENSOR_PRESETS: Readonly<Record<SensorName, SensorConfig>> = {
     projection: 'rectilinear', netdK: 0.05, netdReferenceHz: 8.7, refreshHz: 8.7,
     noiseGrowsWithRate: false, cornerNoiseGain: 1.2, psfSigmaPx: [0.4, 0.8],
     fixedPatternSigmaK: [0.02, 0.06], stripeUnitShare: 0, stripeMaxK: 0, maxDeadPixels: 2,
-    frameOffsetSigmaK: 0.3, quantisationK: 0.01, minC: -10, maxC: 140,
+    frameOffsetSigmaK: 0.3, chessSubPages: false, quantisationK: 0.01, minC: -10, maxC: 140,
   },
 };
 
@@ -137,6 +143,7 @@ export function validateSensorConfig(c: SensorConfig): void {
   numIn(c.stripeMaxK, 0, 20, `${where}.stripeMaxK`);
   intIn(c.maxDeadPixels, 0, c.width * c.height, `${where}.maxDeadPixels`);
   numIn(c.frameOffsetSigmaK, 0, 20, `${where}.frameOffsetSigmaK`);
+  if (typeof c.chessSubPages !== 'boolean') throw new UserError(`${where}.chessSubPages: must be true or false`);
   numIn(c.quantisationK, 0, 10, `${where}.quantisationK`);
   numIn(c.minC, -273.15, 2000, `${where}.minC`);
   numIn(c.maxC, c.minC, 2000, `${where}.maxC`);

@@ -69,7 +69,8 @@ export class BatchNorm extends Layer {
     if (!this.training) {
       const { scale, shift } = this.evalAffine();
       batchNormEvalForward(x.data, rows, c, scale, shift, out.data);
-      return out; // eval mode is not differentiated (the trainer always trains in batch mode)
+      if (ctx && out.requiresGrad) ctx.record(() => this.evalBackward(x, out, scale));
+      return out;
     }
     const xhat = new Float32Array(x.size);
     const stats = batchNormTrainForward(x.data, rows, c, this.gamma.data, this.beta.data, this.eps, out.data, xhat);
@@ -88,6 +89,20 @@ export class BatchNorm extends Layer {
       });
     }
     return out;
+  }
+
+  /** Eval mode is a per-channel affine map: dx = dy * scale, dbeta = dy, dgamma = dy * x_normalised. */
+  private evalBackward(x: Tensor, out: Tensor, scale: Float32Array): void {
+    if (!out.grad) return;
+    const c = this.channels, dy = out.grad;
+    const dx = x.requiresGrad ? x.gradBuffer() : null;
+    const dgamma = this.gamma.gradBuffer(), dbeta = this.beta.gradBuffer();
+    for (let o = 0; o < dy.length; o++) {
+      const ch = o % c;
+      if (dx) dx[o] += dy[o]! * scale[ch]!;
+      dbeta[ch] += dy[o]!;
+      dgamma[ch] += (dy[o]! * (x.data[o]! - this.runningMean[ch]!)) / Math.sqrt(this.runningVar[ch]! + this.eps);
+    }
   }
 
   /** y = scale * x + shift with the running statistics. */

@@ -95,9 +95,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       lr: options.lr, warmupSteps: Math.round(options.warmupEpochs * stepsPerEpoch),
       totalSteps: options.epochs * stepsPerEpoch,
     };
-    const order = Array.from({ length: trainCount }, (_, i) => i);
     for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
       model.setTraining(true);
+      // a fresh permutation per epoch depends only on the RNG state, which checkpoints restore
+      const order = Array.from({ length: trainCount }, (_, i) => i);
       rng.shuffle(order);
       const started = performance.now();
       let lossSum = 0, samples = 0;
@@ -132,10 +133,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         samplesPerSecond: samples / seconds, seconds, lr: optimizer.lr, val,
       };
       history.push(metrics);
-      hooks.onEpoch?.(metrics);
       if (options.checkpointPath) {
         saveCheckpoint(options.checkpointPath, model, options.inputTransform, optimizer, rng, epoch + 1, identity, history);
       }
+      hooks.onEpoch?.(metrics);
     }
   } finally {
     await pool.close();

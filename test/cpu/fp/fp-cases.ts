@@ -156,12 +156,20 @@ export function makeCases(count: number, seed: number): FpCase[] {
       const q = midpoint(float() & 0x3fffffff) * (chance(0.5) ? 1 : -1);
       return [s0, toBits(q * toF(s2)), s2];
     }
+    if (/^v(n?mul|n?ml[as]|fn?m[as]|div)\./.test(asm) && finite(s1) && (s1 & 0x7f800000) !== 0) {
+      // Products and quotients within a few ulps of the underflow and overflow thresholds.
+      const target = pick(BOUNDARIES) * (chance(0.5) ? 1 : -1);
+      const other = asm.startsWith('vdiv') ? toF(s1) / target : target / toF(s1);
+      return [s0, s1, (toBits(Math.fround(other)) + (rng() % 5) - 2) >>> 0];
+    }
     if (asm.startsWith('vsqrt')) {
       const root = midpoint(withExp(64 + (rng() % 128), 0));
       return [s0, (toBits(root * root) + (rng() % 3) - 1) >>> 0, s2];
     }
     return [s0, s1, s2];
   }
+
+  const BOUNDARIES = [2 ** -126, 2 ** -126 * (1 - 2 ** -25), 2 ** -127, 2 ** -149, 2 ** -150, 2 ** 128, 2 ** 128 * (1 - 2 ** -25), 2 ** 127];
 
   const cases: FpCase[] = [];
   for (let k = 0; k < count; k++) {
@@ -171,7 +179,7 @@ export function makeCases(count: number, seed: number): FpCase[] {
     const s1 = gen(spec.operands[1]);
     const s2 = spec.operands[2] === 'float' && chance(0.6) ? partner(s1) : gen(spec.operands[2]);
     const s0 = spec.operands[0] === 'float' && chance(0.5) ? partner(chance(0.5) ? s1 : s2) : gen(spec.operands[0]);
-    const [t0, t1, t2] = chance(0.35) ? nearTie(spec.asm, s0, s1, s2) : [s0, s1, s2];
+    const [t0, t1, t2] = chance(0.4) ? nearTie(spec.asm, s0, s1, s2) : [s0, s1, s2];
     let fpscr = ((rng() & 3) << 22) | (chance(0.4) ? 1 << 24 : 0) | (chance(0.3) ? 1 << 25 : 0);
     if (spec.ahp && chance(0.5)) fpscr |= 1 << 26;
     if (chance(0.15)) fpscr |= rng() & 0xf000009f; // NZCV and sticky flags already set

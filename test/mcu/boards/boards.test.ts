@@ -1,7 +1,7 @@
 // Board profiles against their oracles: QEMU's own memory tree for mps2-an386 (`info mtree -f`),
 // and for the STM32 boards the figures of the datasheets/RMs and the wait-state tables quoted in
 // shared/reference/STM32-FLASH-AND-QEMU.md, written out by hand here.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,13 +111,25 @@ describe('wait states required (reference §1.2 and §1.4 tables)', () => {
   });
 });
 
+/** QEMU's flattened system memory map (`info mtree -f` in its monitor); one retry budget for a slow start. */
+function qemuMemoryTree(): string {
+  let out = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const run = spawnSync('qemu-system-arm', ['-M', 'mps2-an386', '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-S'], {
+      input: 'info mtree -f\nquit\n',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    out = `${run.stdout ?? ''}`;
+    // The flat views come in no fixed order; take the system address space ("memory").
+    const view = out.split('FlatView #').find((v) => v.includes('AS "memory"') && v.includes('mps.ssram1'));
+    if (view) return view;
+  }
+  throw new Error(`qemu-system-arm gave no memory tree: ${out.slice(0, 400)}`);
+}
+
 describe('mps2-an386 against QEMU 7.2 (`info mtree -f`)', () => {
-  const mtree = execFileSync('qemu-system-arm', ['-M', 'mps2-an386', '-display', 'none', '-serial', 'none', '-monitor', 'stdio', '-S'], {
-    input: 'info mtree -f\nquit\n',
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  const view = mtree.split('FlatView #1')[1]!.split('FlatView #2')[0]!;
+  const view = qemuMemoryTree();
   const entries = [...view.matchAll(/([0-9a-f]{16})-([0-9a-f]{16}) \(prio (-?\d+), ([\w/]+)\): (\S+)/g)].map((m) => ({
     base: parseInt(m[1]!, 16),
     end: parseInt(m[2]!, 16) + 1,

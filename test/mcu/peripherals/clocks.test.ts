@@ -165,6 +165,11 @@ describe('STM32L4 RCC + FLASH + PWR (RM0351, RM0432)', () => {
     expect((t.r('rcc', 0x08) >>> 2) & 3).toBe(3);
     expect(t.d.clock.coreClockHz()).toBe(80e6);
     expect(t.sinks.warnings).toEqual([]);
+    // Dropping to VCORE range 2 (max 26 MHz) while running at 80 MHz breaks the flash rule.
+    t.w('pwr', 0x00, (t.r('pwr', 0x00) & ~0x600) | (2 << 9));
+    expect(t.sinks.warnings.map((w) => w.message)).toEqual([
+      'FLASH: HCLK 80 MHz is above what the flash supports at VCORE range 2 (VCORE range 2 row ends at 26 MHz; ST LL driver stm32l4xx_ll_utils.c UTILS_SCALE1/2_LATENCYx_FREQ)',
+    ]);
   });
 
   it('MSIRANGE applies only with MSIRGSEL; range 2 needs 3 wait states at 24 MHz', () => {

@@ -50,6 +50,11 @@ describe('GPIO', () => {
     a.write(0x14, 4, 0xffff);
     a.write(0x28, 4, 0x00ff);
     expect(a.read(0x14, 4)).toBe(0xff00);
+    a.write(0x2c, 4, 0x1_0003); // ASCR exists on L47x only (RM0351 §8.5.12), 16 bits
+    expect(a.read(0x2c, 4)).toBe(0x3);
+    const l432 = setup('stm32l432kc');
+    l432.get<Gpio>('gpioa').read(0x2c, 4);
+    expect(l432.sinks.unmodelled.map((u) => u.address)).toEqual([0x4800002c]);
   });
 });
 

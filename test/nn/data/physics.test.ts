@@ -132,6 +132,18 @@ describe('overlapping people: depth-ordered occlusion (THERMAL.md §4.6)', () =>
     expect(b0.overlapping).toBe(true);
     expect(b1.overlapping).toBe(true);
     expect(tags).toContain('overlapping');
+  });
+
+  it('a mostly hidden taller person keeps a box of its visible head and shoulders, tagged occluded', () => {
+    const front = person({ z: 3, heightM: 1.5 });
+    const back = person({ z: 4, heightM: 1.95 });
+    const { boxes, tags } = renderScene(sideScene([front, back]), sensor, 8);
+    expect(boxes).toHaveLength(2);
+    const fy = 12 / Math.tan(17.5 * DEG);
+    // Crown of the back person: 1.95 m at 4 m, camera at 0.85 m.
+    expect(Math.abs(boxes[1].y - (12 - (1.1 / 4) * fy))).toBeLessThan(BOX_TOL_PX);
+    // Its amodal height is 1.95 / 4 * fy = 18.6 px; below the front person's shoulders it is hidden.
+    expect(boxes[1].h).toBeLessThan((1.95 / 4) * fy / 2);
     expect(tags).toContain('occluded');
   });
 
@@ -143,5 +155,52 @@ describe('overlapping people: depth-ordered occlusion (THERMAL.md §4.6)', () =>
     const { boxes } = renderScene(sideScene([near, hidden]), sensor, 8);
     expect(boxes).toHaveLength(1);
     expect(boxes[0].overlapping).toBeUndefined();
+  });
+});
+
+describe('MLX chess sub-pages with a walking person (THERMAL.md §1.2, §4.4 step 6)', () => {
+  // 1 m/s along +x at a 2 Hz sub-page rate: the older sub-page saw the person 0.5 m to the left.
+  const walker = { ...person({ z: 3 }), velocity: [1, 0] as [number, number] };
+  const fx = 16 / Math.tan(27.5 * DEG);
+
+  it('pixels of the newest sub-page colour show the person now, the others where it was', () => {
+    const config = configWith(idealSensor('mlx90640'));
+    expect(config.sensor.chessSubPages).toBe(true);
+    const even = renderFrame(config, sideScene([walker]), 1, 0); // newest sub-page: (x + y) even
+    // Row 9 crosses the torso (29 °C): now at columns 15-16, 0.5 m earlier at columns 10-11.
+    expect(even.celsius[9 * 32 + 15]).toBeCloseTo(29, 4); // even, now: torso
+    expect(even.celsius[9 * 32 + 16]).toBeCloseTo(22, 4); // odd, earlier: background
+    expect(even.celsius[9 * 32 + 10]).toBeCloseTo(29, 4); // odd, earlier: torso
+    expect(even.celsius[9 * 32 + 11]).toBeCloseTo(22, 4); // even, now: background
+    const odd = renderFrame(config, sideScene([walker]), 1, 1);
+    expect(odd.celsius[9 * 32 + 16]).toBeCloseTo(29, 4);
+    expect(odd.celsius[9 * 32 + 15]).toBeCloseTo(22, 4);
+    expect(even.tags).toContain('chess-motion');
+    // The box spans both instants: left edge of the earlier body to the right edge of the current one.
+    expect(Math.abs(even.boxes[0].x - (16 + (-0.725 / 3) * fx))).toBeLessThan(BOX_TOL_PX);
+    expect(Math.abs(even.boxes[0].x + even.boxes[0].w - (16 + (0.225 / 3) * fx))).toBeLessThan(BOX_TOL_PX);
+  });
+
+  it('a sensor without chess readout (Lepton-style) shows one instant', () => {
+    const config = configWith({ ...idealSensor('mlx90640'), chessSubPages: false });
+    const frame = renderFrame(config, sideScene([walker]), 1, 0);
+    expect(frame.celsius[9 * 32 + 16]).toBeCloseTo(29, 4);
+    expect(frame.celsius[9 * 32 + 10]).toBeCloseTo(22, 4);
+    expect(frame.tags).not.toContain('chess-motion');
+  });
+});
+
+describe('overhead head separability (THERMAL.md §4.6)', () => {
+  const overhead = (gapM: number): Scene => ({
+    mount: 'overhead', camera: { heightM: 2.7, pitchDeg: 90 }, room: flatRoom(), objects: [], tags: [],
+    people: [person({ x: -gapM / 2, z: 0 }), person({ x: gapM / 2, z: 0 })],
+  });
+  // BAB, ceiling 2.7 m: head centres (1.59 m) at range r = 1.11 m; fx = 30.73 px, so 2 px = 0.072 m.
+  const sensor = idealSensor('mlx90640');
+  it('adjacent people with head centres < 2 px apart are tagged ambiguous-count, wider spacing is not', () => {
+    const r = 2.7 - (1.7 - 0.11);
+    const gapFor = (px: number) => (px / (16 / Math.tan(27.5 * DEG))) * r;
+    expect(renderScene(overhead(gapFor(1.5)), sensor, 8).tags).toContain('ambiguous-count');
+    expect(renderScene(overhead(gapFor(6)), sensor, 8).tags).not.toContain('ambiguous-count');
   });
 });

@@ -3,25 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/nn/layers/rng.js';
 import { Tensor } from '../../../src/nn/tensor.js';
-import { validateDetectorConfig, loadDetectorConfig, type DetectorConfig } from '../../../src/nn/model/config.js';
+import { loadDetectorConfig, type DetectorConfig } from '../../../src/nn/model/config.js';
+import { tinyConfig } from './tiny-config.js';
 import { Detector, detectorAnchorSpec, foldBatchNorm } from '../../../src/nn/model/detector.js';
 import { buildAnchors } from '../../../src/nn/detect/anchors.js';
 import { gradCheck, randomTensor } from './gradcheck.js';
-
-export function tinyConfig(activation: DetectorConfig['activation'] = 'leaky'): DetectorConfig {
-  return validateDetectorConfig({
-    name: 'tiny',
-    input: { width: 16, height: 8, channels: 1 },
-    classes: ['person'],
-    activation,
-    backbone: { stage1: { width: 3 }, stage2: { width: 4 }, stage3: { width: 4 }, stage4: { width: 5 } },
-    attention: { channelReduction: 2, spatialKernel: 3 },
-    sppf: { poolKernel: 3 },
-    fpn: { width: 3 },
-    head: { width: 4 },
-    anchors: { perLocation: 2, p2_out: [[2, 2], [3, 5]], p3_out: [[5, 5], [6, 8]] },
-  }, 'tiny.json');
-}
 
 describe('detector', () => {
   it('emits [N, anchors, 4 + classes] in the anchor order of src/nn/detect', () => {

@@ -25,6 +25,15 @@ describe('layer gradients', () => {
     expect(r.failures).toEqual([]);
   });
 
+  it('BatchNorm in eval mode (running statistics)', () => {
+    const rng = new Rng(29);
+    const bn = new BatchNorm(4);
+    for (let i = 0; i < 3; i++) bn.forward(null, randomTensor([2, 3, 3, 4], rng, 3));
+    bn.setTraining(false);
+    const r = checkLayer(bn, randomTensor([2, 3, 2, 4], rng), rng);
+    expect(r.failures).toEqual([]);
+  });
+
   it('conv -> BatchNorm -> leaky ReLU block', () => {
     const rng = new Rng(22);
     const block = new ConvBlock(3, { cout: 4, kh: 3, kw: 3, pad: 'same' }, 'leaky', rng);

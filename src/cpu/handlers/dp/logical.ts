@@ -3,13 +3,15 @@
  * register), MOVT, and shifts by immediate or register (ARM ARM DDI 0403E A7.7). The immediate forms
  * take C from ThumbExpandImm_C (`i.carry`, -1 = unchanged); register forms from Shift_C.
  */
-import type { Handler } from '../../insn.js';
+import type { Cpu } from '../../cpu.js';
+import type { Handler, Insn } from '../../insn.js';
 import { aluOut, shiftC } from '../../alu.js';
 import { testFlags, writeLogical } from './flags.js';
 
 /** Shift_C(R[m], shift_t, shift_n, C): leaves the carry out in aluOut.carry. */
-const shiftedRm: (cpu: Parameters<Handler>[0], i: Parameters<Handler>[1]) => number = (cpu, i) =>
-  shiftC(cpu.r[i.m]!, i.shiftType, i.shiftN, cpu.c);
+function shiftedRm(cpu: Cpu, i: Insn): number {
+  return shiftC(cpu.r[i.m]!, i.shiftType, i.shiftN, cpu.c);
+}
 
 export const logicalHandlers: Record<string, Handler> = {
   andImm: (cpu, i) => { writeLogical(cpu, i, (cpu.r[i.n]! & i.imm) >>> 0, i.carry); return true; },

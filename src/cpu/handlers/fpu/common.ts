@@ -1,7 +1,9 @@
 /**
- * What every FP instruction does before and after its operation (ARMv7-M ARM B1.5.? ExecuteFPCheck):
- * UsageFault NOCP unless CPACR grants CP10/CP11, lazy FP state preservation, CONTROL.FPCA; afterwards
- * the exception flags the operation raised are ORed into FPSCR.
+ * What every FP instruction does before and after its operation: ExecuteFPCheck (ARMv7-M ARM
+ * DDI 0403E §B1.5.7 and A2.5.x): UsageFault NOCP unless CPACR grants CP10/CP11, then the exception
+ * model's part (lazy preservation when FPCCR.LSPACT, and when FPCCR.ASPEN with CONTROL.FPCA clear:
+ * FPSCR from FPDSCR and CONTROL.FPCA set). FPCA is left to the model because it must stay clear when
+ * software has turned ASPEN off. Afterwards the flags the operation raised are ORed into FPSCR.
  */
 import type { Cpu } from '../../cpu.js';
 import { Fault, FaultSignal } from '../../faults.js';
@@ -10,7 +12,6 @@ import { fpStatus } from '../../fp/fpscr.js';
 export function fpCheck(cpu: Cpu): void {
   if (!cpu.fpuEnabled) throw new FaultSignal(Fault.NOCP);
   cpu.exceptions.beforeFpInstruction();
-  cpu.control |= 4;
 }
 
 /** Moves the flags raised since the last commit into FPSCR's cumulative bits. */

@@ -11,6 +11,7 @@ import { commitFlags, fpCheck } from './common.js';
 export const fpConvertHandlers: Record<string, Handler> = {
   /** VCVT{R}.{S,U}32.F32 Sd, Sm. op bit 0: round towards zero (VCVT); op bit 1: signed result. */
   fpCvtToInt: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpToFixed(s[i.m]!, 32, 0, (i.op & 2) === 0, (i.op & 1) !== 0, cpu.fpscr);
@@ -19,6 +20,7 @@ export const fpConvertHandlers: Record<string, Handler> = {
   },
   /** VCVT.F32.{S,U}32 Sd, Sm. op 1: signed operand. */
   fpCvtFromInt: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fixedToFp(s[i.m]!, 32, 0, i.op === 0, cpu.fpscr);
@@ -32,6 +34,7 @@ export const fpConvertHandlers: Record<string, Handler> = {
    * size 16 with imm4:i > 16 is UNPREDICTABLE: we make it UNDEFINED.
    */
   fpCvtFixed: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     const size = (i.op & 1) !== 0 ? 32 : 16;
     const fracBits = size - i.imm;
     if (fracBits < 0) return false;
@@ -45,6 +48,7 @@ export const fpConvertHandlers: Record<string, Handler> = {
   },
   /** VCVTB/VCVTT: op 1 converts single -> half into Sd[imm+15:imm]; op 0 converts Sm[imm+15:imm] -> single. */
   fpCvtHalf: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     const lowBit = i.imm;

@@ -11,11 +11,13 @@ import { fpCheck } from './common.js';
 
 export const fpMoveHandlers: Record<string, Handler> = {
   fpMovImm: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = i.imm;
     return true;
   },
   fpMovReg: (cpu, i) => {
+    if (i.imm2 !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = cpu.sBits[i.m]!;
     return true;

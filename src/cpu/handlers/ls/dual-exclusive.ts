@@ -29,8 +29,10 @@ const loadDual: Handler = (cpu, i) => {
 
 const storeDual: Handler = (cpu, i) => {
   if (i.index === 0 && i.wback === 0) return false;
-  if (i.n === 15 || i.t === 15 || i.t2 === 15) return false;
-  const base = cpu.r[i.n]!;
+  if (i.t === 15 || i.t2 === 15) return false;
+  if (i.n === 15 && i.wback) return false;
+  // Rn = 15 is UNPREDICTABLE; QEMU stores at Align(PC,4) +/- imm, and so do we.
+  const base = i.n === 15 ? (cpu.r[15]! & ~3) >>> 0 : cpu.r[i.n]!;
   const offsetAddress = (i.add ? base + i.imm : base - i.imm) >>> 0;
   const address = i.index ? offsetAddress : base;
   cpu.writeA(address, 4, cpu.r[i.t]!);
@@ -69,7 +71,7 @@ const storeExclusive: Handler = (cpu, i) => {
 
 /** TBB (op 0) / TBH (op 1): PC = PC + 2 * table entry; Rn = 15 reads the PC (this instruction + 4). */
 const tableBranch: Handler = (cpu: Cpu, i) => {
-  if (i.m === 15) return false;
+  // Rm = 13/15 is UNPREDICTABLE; QEMU executes it with the register's value, and so do we.
   const base = cpu.r[i.n]!;
   const offset = i.op === 0
     ? cpu.readU((base + cpu.r[i.m]!) >>> 0, 1)

@@ -45,19 +45,25 @@ function completeLoad(cpu: Cpu, i: Insn, address: number, offsetAddress: number)
   return true;
 }
 
-/** Rt = 15 on a byte/halfword load that no PLD/PLI/PLDW line claims: a memory hint, executed as NOP. */
+/**
+ * Rt = 15 on a byte/halfword load that no PLD/PLI/PLDW line claims: the ARM ARM's memory hints (NOP) or
+ * UNPREDICTABLE. As QEMU: the hint-shaped forms (no writeback) are NOPs, the writeback forms UNDEFINED.
+ */
 function isHint(i: Insn): boolean {
   return i.t === 15 && i.op !== ACCESS_WORD;
 }
 
 const loadImm: Handler = (cpu, i) => {
   if (i.index === 0 && i.wback === 0) return false; // P = W = 0 of the imm8 forms: UNDEFINED
-  if (isHint(i)) return true;
+  if (isHint(i)) return i.wback === 0;
   // Rn = 15 is the literal form: the base is Align(PC, 4).
   const base = i.n === 15 ? (cpu.r[15]! & ~3) >>> 0 : cpu.r[i.n]!;
   const offsetAddress = (i.add ? base + i.imm : base - i.imm) >>> 0;
   return completeLoad(cpu, i, i.index ? offsetAddress : base, offsetAddress);
 };
+
+/** LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT: no MPU here, so an ordinary load; Rt = 15 is UNDEFINED (as QEMU). */
+const loadUnprivileged: Handler = (cpu, i) => (i.t === 15 ? false : loadImm(cpu, i));
 
 const loadReg: Handler = (cpu, i) => {
   if (isHint(i)) return true;
@@ -88,4 +94,4 @@ const storeReg: Handler = (cpu, i) => {
   return true;
 };
 
-export const singleLoadStoreHandlers: Record<string, Handler> = { loadImm, loadReg, storeImm, storeReg };
+export const singleLoadStoreHandlers: Record<string, Handler> = { loadImm, loadUnprivileged, loadReg, storeImm, storeReg };

@@ -1,0 +1,140 @@
+/**
+ * Training throughput: our engine against TensorFlow.js's pure-JS CPU backend on the same
+ * network (the default detector, mirrored layer by layer in tfjs-detector.ts with our initial
+ * weights), the same batch, the same loss (L = sum(out * R) / batch with a fixed random R) and the
+ * same optimiser (Adam). Before timing, forward outputs and gradients of both are compared, so the
+ * two really compute the same thing. Runs are interleaved (ours, tfjs, ours, ...) and the medians
+ * reported, so background load hits both alike. Also reports our full training step (detection
+ * loss, CutMix, flips) with 1 thread and with the data-parallel pool.
+ *
+ *   npx tsx test/bench/train-throughput.ts [--batch 16] [--reps 3] [--json out.json]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { Tape, Tensor } from '../../src/nn/tensor.js';
+import { Detector } from '../../src/nn/model/detector.js';
+import { loadDetectorConfig } from '../../src/nn/model/config.js';
+import { Adam } from '../../src/nn/optim/adam.js';
+import { Rng } from '../../src/nn/layers/rng.js';
+import { DEFAULT_INPUT_TRANSFORM, flattenBuffers, flattenParameters } from '../../src/nn/model/serialize.js';
+import { makeLossConfig } from '../../src/nn/loss/config.js';
+import { cutmixConfigFrom } from '../../src/nn/augment/cutmix.js';
+import { ShardPool } from '../../src/nn/train/pool.js';
+import { TfDetector } from './tfjs-detector.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const batch = arg('batch', 16);
+const reps = arg('reps', 3);
+const jsonIdx = process.argv.indexOf('--json');
+const jsonOut = jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined;
+
+const median = (xs: number[]): number => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+await tf.setBackend('cpu');
+const config = loadDetectorConfig('models/detector-default.json');
+const model = new Detector(config, 1);
+const mirror = new TfDetector(model); // copies the initial weights before we train ours
+const g = model.geometry;
+const rng = new Rng(7);
+const x = new Tensor([batch, config.input.height, config.input.width, 1]);
+for (let i = 0; i < x.size; i++) x.data[i] = rng.normal();
+const seed = new Float32Array(batch * g.totalAnchors * g.valuesPerAnchor);
+for (let i = 0; i < seed.length; i++) seed[i] = rng.normal() / batch;
+const xTf = tf.tensor4d(x.data, x.shape as [number, number, number, number]);
+const rTf = tf.tensor3d(seed, [batch, g.totalAnchors, g.valuesPerAnchor]);
+const tfLoss = (): tf.Scalar => tf.sum(tf.mul(mirror.forward(xTf), rTf)) as tf.Scalar;
+
+// ---- same computation? forward output and every gradient, before any update ----
+{
+  const tape = new Tape();
+  const out = model.forward(tape, x);
+  tape.backward(out, seed);
+  const tfOut = mirror.forward(xTf).dataSync();
+  const { grads } = tf.variableGrads(tfLoss, mirror.variables);
+  let outErr = 0, gradErr = 0, gradNorm = 0;
+  for (let i = 0; i < tfOut.length; i++) outErr = Math.max(outErr, Math.abs(tfOut[i]! - out.data[i]!));
+  model.parameters().forEach((p, k) => {
+    const theirs = grads[mirror.variables[k]!.name]!.dataSync();
+    const ours = p.tensor.grad!;
+    for (let i = 0; i < ours.length; i++) {
+      gradErr += (ours[i]! - theirs[i]!) ** 2;
+      gradNorm += theirs[i]! ** 2;
+    }
+  });
+  const relGrad = Math.sqrt(gradErr / gradNorm);
+  console.log(`check: max |output diff| ${outErr.toExponential(2)}, relative gradient diff ${relGrad.toExponential(2)}`);
+  if (outErr > 1e-3 || relGrad > 1e-3) throw new Error('ours and tfjs disagree: the benchmark would compare different networks');
+  tf.dispose(grads);
+}
+
+// ---- timed runs ----
+const params = model.parameters();
+const adam = new Adam(params, { lr: 1e-3 });
+function oursStep(): void {
+  adam.zeroGrad();
+  const tape = new Tape();
+  const out = model.forward(tape, x);
+  tape.backward(out, seed);
+  adam.update();
+}
+const tfAdam = tf.train.adam(1e-3);
+function tfStep(): void {
+  tf.tidy(() => {
+    tfAdam.minimize(tfLoss, false, mirror.variables);
+  });
+}
+function samplesPerSecond(step: () => void, steps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  return (steps * batch) / ((performance.now() - t0) / 1000);
+}
+
+samplesPerSecond(oursStep, 5);
+samplesPerSecond(tfStep, 1);
+const ours: number[] = [], theirs: number[] = [];
+for (let r = 0; r < reps; r++) {
+  ours.push(samplesPerSecond(oursStep, 10));
+  theirs.push(samplesPerSecond(tfStep, 1));
+  console.log(`rep ${r + 1}/${reps}: ours ${ours[r]!.toFixed(1)} samples/s, tfjs ${theirs[r]!.toFixed(2)} samples/s`);
+}
+
+// ---- our full training step (detection loss, CutMix, flips), 1 thread and all cores ----
+const loss = makeLossConfig();
+const setup = {
+  config, loss, augment: { flip: true, cutmix: cutmixConfigFrom(loss) }, inputTransform: DEFAULT_INPUT_TRANSFORM,
+  frames: { kind: 'synthetic' as const, seed: 1, trainFrames: 8 * batch, valFrames: 0 },
+};
+const full: Record<string, number> = {};
+for (const threads of [1, availableParallelism()]) {
+  const pool = await ShardPool.create(setup, threads);
+  const indices = Array.from({ length: 8 * batch }, (_, i) => i);
+  const run = async (steps: number): Promise<number> => {
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) {
+      await pool.step(flattenParameters(model), flattenBuffers(model), indices.slice((s % 8) * batch, (s % 8 + 1) * batch), s);
+    }
+    return (steps * batch) / ((performance.now() - t0) / 1000);
+  };
+  await run(8); // first pass generates and caches the frames in every thread
+  const runs: number[] = [];
+  for (let r = 0; r < reps; r++) runs.push(await run(8));
+  full[`threads${threads}`] = median(runs);
+  await pool.close();
+}
+
+const result = {
+  batch, reps, network: config.name, parameters: model.parameterCount(),
+  oursSamplesPerSecond: median(ours), tfjsSamplesPerSecond: median(theirs),
+  ratio: median(ours) / median(theirs),
+  fullStepSamplesPerSecond: full,
+};
+console.log(`ours ${result.oursSamplesPerSecond.toFixed(1)} samples/s (1 thread), tfjs-cpu ${result.tfjsSamplesPerSecond.toFixed(2)} samples/s, ratio ${result.ratio.toFixed(1)}x (medians of ${reps}, batch ${batch})`);
+console.log(`full training step (detection loss + CutMix): ${Object.entries(full).map(([k, v]) => `${k} ${v.toFixed(1)} samples/s`).join(', ')}`);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');

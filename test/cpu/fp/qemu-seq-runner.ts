@@ -1,0 +1,222 @@
+/**
+ * Runs random FP programs (fp-sequences.ts) on QEMU 7.2 mps2-an386. The ELF holds every program
+ * behind a jump table; per program the driver loads the initial state from a blob (QEMU's loader
+ * device), copies the buffer image to BUFFER, calls the program with r8 = BUFFER, r9 = BUFFER + 64,
+ * then records r0-r7, S0-S31, FPSCR, APSR and the buffer. All records are printed as hex words with
+ * one semihosting SYS_WRITE0 at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runQemu } from '../../support/qemu.js';
+import { STATE_WORDS, type FpProgram } from './fp-sequences.js';
+
+const VARS = 0x20000000;
+const STATES = 0x20100000;
+const TEXT = 0x20200000;
+const RESULTS = 0x20300000;
+const BUFFER = 0x20380000;
+
+function source(programs: FpProgram[]): string {
+  const bodies = programs.map((p, k) => `prog_${k}:\n${p.asm.split('\n').map((l) => `    ${l}`).join('\n')}\n    bx lr\n`);
+  return `
+    .syntax unified
+    .cpu cortex-m4
+    .fpu fpv4-sp-d16
+    .thumb
+    .section .vectors, "a"
+    .word 0x20010000
+    .word reset + 1
+    .rept 14
+    .word fault + 1
+    .endr
+    .text
+reset:
+    ldr r0, =0xE000ED88
+    ldr r1, [r0]
+    orr r1, r1, #(0xF << 20)
+    str r1, [r0]
+    dsb
+    isb
+    ldr r2, =${VARS}
+    ldr r0, =${STATES}
+    ldr r1, [r0], #4
+    str r1, [r2]                 @ programs left
+    movs r1, #0
+    str r1, [r2, #4]             @ program index
+    str r0, [r2, #8]             @ state record
+    ldr r0, =${RESULTS}
+    str r0, [r2, #12]            @ result record
+next_program:
+    ldr r2, =${VARS}
+    ldr r1, [r2]
+    cmp r1, #0
+    beq finished
+    ldr r10, [r2, #8]
+    add r0, r10, #${42 * 4}
+    ldr r8, =${BUFFER}
+    movs r1, #32
+1:  ldr r3, [r0], #4
+    str r3, [r8], #4
+    subs r1, #1
+    bne 1b
+    ldr r8, =${BUFFER}
+    add r9, r8, #64
+    vldmia r10, {s0-s31}
+    ldr r0, [r10, #${40 * 4}]
+    vmsr fpscr, r0
+    ldr r0, [r10, #${41 * 4}]
+    msr APSR_nzcvq, r0
+    ldr r1, [r2, #4]
+    ldr r0, =prog_table
+    ldr r12, [r0, r1, lsl #2]
+    orr r12, r12, #1
+    add r0, r10, #${32 * 4}
+    ldm r0, {r0-r7}
+    blx r12
+    ldr r11, =${VARS}
+    ldr r11, [r11, #12]
+    stmia r11!, {r0-r7}
+    vstmia r11!, {s0-s31}
+    vmrs r0, fpscr
+    mrs r1, apsr
+    stmia r11!, {r0, r1}
+    ldr r8, =${BUFFER}
+    movs r1, #32
+2:  ldr r3, [r8], #4
+    str r3, [r11], #4
+    subs r1, #1
+    bne 2b
+    ldr r2, =${VARS}
+    str r11, [r2, #12]
+    ldr r1, [r2]
+    subs r1, #1
+    str r1, [r2]
+    ldr r1, [r2, #4]
+    adds r1, #1
+    str r1, [r2, #4]
+    ldr r10, [r2, #8]
+    add r10, r10, #${STATE_WORDS * 4}
+    str r10, [r2, #8]
+    b next_program
+finished:
+    ldr r4, =${RESULTS}
+    ldr r5, [r2, #12]
+    ldr r6, =${TEXT}
+3:  cmp r4, r5
+    beq 5f
+    ldr r7, [r4], #4
+    movs r3, #28
+4:  lsr r0, r7, r3
+    and r0, r0, #15
+    cmp r0, #10
+    ite lo
+    addlo r0, r0, #48
+    addhs r0, r0, #87
+    strb r0, [r6], #1
+    subs r3, #4
+    bpl 4b
+    movs r0, #10
+    strb r0, [r6], #1
+    b 3b
+5:  movs r0, #0
+    strb r0, [r6]
+    movs r0, #4
+    ldr r1, =${TEXT}
+    bkpt 0xab
+    movs r0, #0x18
+    ldr r1, =0x20026
+    bkpt 0xab
+fault:
+    adr r1, fault_text
+    movs r0, #4
+    bkpt 0xab
+    movs r0, #0x18
+    ldr r1, =0x20023
+    bkpt 0xab
+    .ltorg
+    .align 2
+fault_text:
+    .asciz "FAULT\\n"
+    .align 2
+prog_table:
+${programs.map((_, k) => `    .word prog_${k}`).join('\n')}
+${bodies.join('')}
+prog_${programs.length}:
+`;
+}
+
+const LINKER_SCRIPT = `
+MEMORY { CODE (rx) : ORIGIN = 0x00000000, LENGTH = 4M }
+SECTIONS { .text : { KEEP(*(.vectors)) *(.text*) } > CODE }
+`;
+
+/** Result words per program: r0-r7, S0-S31, FPSCR, APSR, buffer[32]. */
+export const RESULT_WORDS = 74;
+
+export interface SequenceRun {
+  /** RESULT_WORDS words per program. */
+  results: Uint32Array[];
+  /** Each program's machine code as linked into the ELF QEMU ran (without the final `bx lr`). */
+  code: Uint8Array[];
+}
+
+/** The bytes of every prog_k in the ELF, from its symbol table and a binary image of .text. */
+function programCode(elf: string, count: number): Uint8Array[] {
+  const bin = `${elf}.text.bin`;
+  execFileSync('arm-none-eabi-objcopy', ['-O', 'binary', '-j', '.text', elf, bin]);
+  const image = new Uint8Array(readFileSync(bin));
+  const starts = new Map<number, number>();
+  for (const line of execFileSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' }).split('\n')) {
+    const m = line.match(/^([0-9a-f]+) \w prog_(\d+)$/);
+    if (m) starts.set(Number(m[2]), parseInt(m[1]!, 16));
+  }
+  if (!starts.has(count)) throw new Error(`end label missing from ${elf}`);
+  const code: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) {
+    const start = starts.get(k);
+    if (start === undefined) throw new Error(`prog_${k} missing from ${elf}`);
+    const end = starts.get(k + 1)!;
+    code.push(image.slice(start, end - 2));
+  }
+  return code;
+}
+
+/** Runs the programs in QEMU; returns their final states and their machine code. */
+export async function runProgramsInQemu(programs: FpProgram[]): Promise<SequenceRun> {
+  // States below TEXT, text below RESULTS, results below BUFFER (74 words = 296 bytes, 666 characters each).
+  if (programs.length > 1500) throw new Error(`at most 1500 programs per QEMU run, got ${programs.length}`);
+  const src = source(programs);
+  const key = createHash('sha1').update(src).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `mcusim-fp-seq-${key}`);
+  const elf = join(dir, 'seq.elf');
+  if (!existsSync(elf)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'seq.S'), src);
+    writeFileSync(join(dir, 'link.ld'), LINKER_SCRIPT);
+    execFileSync('arm-none-eabi-gcc', [
+      '-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard', '-nostdlib', '-nostartfiles',
+      '-T', join(dir, 'link.ld'), '-o', `${elf}.tmp`, join(dir, 'seq.S'),
+    ]);
+    execFileSync('mv', [`${elf}.tmp`, elf]);
+  }
+  const blob = Buffer.alloc(4 + programs.length * STATE_WORDS * 4);
+  blob.writeUInt32LE(programs.length, 0);
+  programs.forEach((p, k) => p.state.forEach((w, j) => blob.writeUInt32LE(w, 4 + (k * STATE_WORDS + j) * 4)));
+  const blobPath = join(dir, `states.${process.pid}.bin`);
+  writeFileSync(blobPath, blob);
+  const run = await runQemu(elf, {
+    timeoutMs: 60_000,
+    extraQemuArgs: ['-device', `loader,file=${blobPath},addr=0x${STATES.toString(16)},force-raw=on`],
+  }).finally(() => rmSync(blobPath, { force: true }));
+  const text = run.stdout.length > 0 ? run.stdout.toString() : run.stderr.toString();
+  if (run.exitCode !== 0) throw new Error(`QEMU exited with ${run.exitCode}: ${text.slice(-300)}`);
+  const words = text.split('\n').filter((l) => /^[0-9a-f]{8}$/.test(l)).map((l) => parseInt(l, 16) >>> 0);
+  if (words.length !== programs.length * RESULT_WORDS) throw new Error(`QEMU printed ${words.length} words for ${programs.length} programs`);
+  return {
+    results: programs.map((_, k) => Uint32Array.from(words.slice(k * RESULT_WORDS, (k + 1) * RESULT_WORDS))),
+    code: programCode(elf, programs.length),
+  };
+}

@@ -1,0 +1,97 @@
+// Kernel outputs against straightforward float64 reference loops written from the definitions
+// (a different algorithm from im2col + tiled GEMM), and the GEMM forms against each other's
+// definition on awkward sizes (not multiples of the 4x4 tile).
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../src/nn/layers/rng.js';
+import { convGeometry, type ConvSpec } from '../../../src/nn/kernels/conv-geometry.js';
+import { conv2dForward } from '../../../src/nn/kernels/conv2d.js';
+import { gemm, gemmABt, gemmAtB } from '../../../src/nn/kernels/gemm.js';
+import { avgPoolForward } from '../../../src/nn/kernels/pool.js';
+
+function random(n: number, rng: Rng): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/** out[b, oy, ox, co] = bias[co] + sum over window and group channels, from the definition. */
+function referenceConv(x: Float32Array, w: Float32Array, bias: Float32Array, n: number, h: number, wd: number, cin: number, s: ConvSpec): number[] {
+  const g = convGeometry(n, h, wd, cin, s);
+  const cinG = cin / g.groups, coutG = g.cout / g.groups;
+  const out: number[] = [];
+  for (let b = 0; b < n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) for (let co = 0; co < g.cout; co++) {
+    let acc = bias[co]!;
+    const group = Math.floor(co / coutG);
+    for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) for (let ci = 0; ci < cinG; ci++) {
+      const iy = oy * g.strideH - g.padH + ky, ix = ox * g.strideW - g.padW + kx;
+      if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+      acc += x[((b * h + iy) * wd + ix) * cin + group * cinG + ci]! * w[((ky * g.kw + kx) * cinG + ci) * g.cout + co]!;
+    }
+    out.push(acc);
+  }
+  return out;
+}
+
+describe('conv2dForward matches the definition', () => {
+  const cases: Array<[string, number, ConvSpec]> = [
+    ['3x3 same, 1 input channel (first layer)', 1, { cout: 8, kh: 3, kw: 3, pad: 'same' }],
+    ['3x3 stride 2', 5, { cout: 7, kh: 3, kw: 3, stride: 2, pad: 1 }],
+    ['1x1 pointwise', 9, { cout: 6, kh: 1, kw: 1 }],
+    ['5x5 valid', 3, { cout: 5, kh: 5, kw: 5 }],
+    ['grouped', 6, { cout: 9, kh: 3, kw: 3, pad: 1, groups: 3 }],
+    ['depthwise', 7, { cout: 7, kh: 3, kw: 3, pad: 1, groups: 7 }],
+  ];
+  for (const [name, cin, spec] of cases) {
+    it(name, () => {
+      const rng = new Rng(51);
+      const n = 3, h = 9, w = 11;
+      const x = random(n * h * w * cin, rng);
+      const wt = random(spec.kh * spec.kw * (cin / (spec.groups ?? 1)) * spec.cout, rng);
+      const bias = random(spec.cout, rng);
+      const g = convGeometry(n, h, w, cin, spec);
+      const out = new Float32Array(n * g.oh * g.ow * g.cout);
+      conv2dForward(x, wt, bias, g, out);
+      const ref = referenceConv(x, wt, bias, n, h, w, cin, spec);
+      expect(out.length).toBe(ref.length);
+      for (let i = 0; i < ref.length; i++) expect(out[i]).toBeCloseTo(ref[i]!, 4);
+    });
+  }
+});
+
+describe('GEMM forms', () => {
+  it('A B, A^T B and A B^T on sizes that are not multiples of 4', () => {
+    const rng = new Rng(52);
+    const m = 7, n = 5, k = 6;
+    const a = random(m * k, rng), b = random(k * n, rng), dy = random(m * n, rng);
+    const c = new Float32Array(m * n);
+    gemm(m, n, k, a, 0, b, 0, c, 0);
+    const dw = new Float32Array(k * n).fill(1); // A^T B accumulates
+    gemmAtB(m, n, k, a, 0, dy, 0, dw, 0);
+    const da = new Float32Array(m * k);
+    gemmABt(m, n, k, dy, 0, b, 0, da, 0);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
+      expect(c[i * n + j]).toBeCloseTo(s, 5);
+    }
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) {
+      let s = 1;
+      for (let i = 0; i < m; i++) s += a[i * k + p]! * dy[i * n + j]!;
+      expect(dw[p * n + j]).toBeCloseTo(s, 5);
+    }
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += dy[i * n + j]! * b[p * n + j]!;
+      expect(da[i * k + p]).toBeCloseTo(s, 5);
+    }
+  });
+});
+
+describe('pooling', () => {
+  it('avg pool divides by the cells inside the map (corner of a padded 3x3 window sees 4)', () => {
+    const x = Float32Array.from({ length: 9 }, (_, i) => i + 1); // 3x3, one channel: 1..9
+    const g = convGeometry(1, 3, 3, 1, { cout: 1, kh: 3, kw: 3, stride: 1, pad: 1 });
+    const out = new Float32Array(9);
+    avgPoolForward(x, g, out);
+    expect(out[0]).toBeCloseTo((1 + 2 + 4 + 5) / 4, 6);
+    expect(out[4]).toBeCloseTo(45 / 9, 6);
+  });
+});
