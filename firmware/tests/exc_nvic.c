@@ -166,6 +166,16 @@ int main(void) {
   set_basepri(0);
   print_events("basepri order");
 
+  /* WFI with PRIMASK set: the pending interrupt wakes the core without being taken (B1.5.19);
+   * it is taken once PRIMASK is cleared. */
+  __asm volatile("cpsid i" ::: "memory");
+  pend(4);
+  __asm volatile("wfi" ::: "memory");
+  log_event('W');
+  __asm volatile("cpsie i" ::: "memory");
+  barrier();
+  print_events("wfi under primask");
+
   /* 4. FAULTMASK masks every interrupt; set inside a handler it is cleared by the exception return. */
   __asm volatile("cpsid f" ::: "memory");
   pend(4);

@@ -3,7 +3,7 @@
  * the console UART) goes to stdout unchanged; mcusim's summary goes to stderr; the exit code is the
  * firmware's (see src/sim/exit-codes.ts for the simulator's own).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import chalk from 'chalk';
 import type { Command } from './command.js';
 import { UserError } from './command.js';
@@ -65,7 +65,7 @@ export const runCommand: Command<RunArgs> = {
       board, elfBytes, elfPath: args.elf, args: programArgs,
       maxCycles: args.maxCycles, maxInstructions: args.maxInstructions,
       timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
-      stdout: out, stderr: err, allowAnyPath: args.allowFs,
+      stdout: out, stderr: err, stdin: readProcessStdin, allowAnyPath: args.allowFs,
     });
     const report = buildRunReport(result, args.elf);
     if (args.report) writeRunReport(args.report, report);
@@ -93,7 +93,7 @@ function summary(r: RunResult): string[] {
     `mcusim: ${head}`,
     `  ${r.instructions.toLocaleString('en-US')} instructions, ${r.cycles.toLocaleString('en-US')} cycles ` +
       `(CPI ${(r.instructions ? r.cycles / r.instructions : 0).toFixed(3)}), ` +
-      `${((r.cycles / r.coreClockHz) * 1000).toFixed(3)} ms at ${mhz.toFixed(3)} MHz on ${r.machine.board.name}`,
+      `${(r.machine.simulatedSeconds() * 1000).toFixed(3)} ms (clock now ${mhz.toFixed(3)} MHz) on ${r.machine.board.name}`,
     `  stall cycles: ${formatStallCycles({ ...r.machine.timing.stallBreakdown(), sleep: r.machine.cpu.stalls.sleep }, r.cycles)}`,
     `  wall ${(r.wallMs / 1000).toFixed(3)} s, ${mips.toFixed(1)} simulated MIPS, ${r.exceptionsTaken} exceptions taken`,
   ];
@@ -104,4 +104,24 @@ function summary(r: RunResult): string[] {
   }
   for (const w of r.warnings) lines.push(chalk.yellow(`  warning: ${w}`));
   return lines;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocking read of up to `max` bytes of our own stdin (semihosting is synchronous by nature). */
+function readProcessStdin(max: number): Uint8Array {
+  const buf = Buffer.alloc(max);
+  for (;;) {
+    try {
+      return new Uint8Array(buf.subarray(0, readSync(0, buf, 0, max, null)));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 10); // non-blocking pipe with no data yet: wait, then retry
+        continue;
+      }
+      if (code === 'EOF') return new Uint8Array(0);
+      throw e;
+    }
+  }
 }

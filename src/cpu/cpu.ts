@@ -289,6 +289,10 @@ export class Cpu {
       // The default memory map's Peripheral, Device and System regions are Execute Never: a fetch
       // there is a MemManage fault even with no MPU (ARMv7-M ARM B3.1 Table B3-1).
       if ((pc >>> 29 === 2) || pc >>> 0 >= 0xa0000000) throw new FaultSignal(Fault.IACCVIOL, pc);
+      // The default memory map marks Peripheral, Device and System space Execute Never
+      // (ARMv7-M ARM B3.1.1 Table B3-1): fetching there is a MemManage IACCVIOL, not a bus error.
+      const top = pc >>> 29;
+      if (top === 2 || top >= 5) throw new FaultSignal(Fault.IACCVIOL);
       const hit = this.bus.regionAt(pc);
       if (!hit) throw new FaultSignal(Fault.IBUSERR, pc);
       this.codeRegion = hit.region;
@@ -382,6 +386,11 @@ export class Cpu {
         this.exceptions.takePending();
       }
       if (this.sleeping) {
+        // A pending exception masked only by PRIMASK wakes the core without being taken (B1.5.19).
+        if (this.exceptions.wakeupPending()) {
+          this.sleeping = false;
+          continue;
+        }
         // WFI/WFE: time passes until the next device event wakes the core.
         if (this.nextEventCycle === Infinity) throw new StopSignal('WFI with no interrupt source enabled: the core sleeps for ever');
         const asleepFrom = this.cycles;

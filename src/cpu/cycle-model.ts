@@ -178,6 +178,11 @@ export class M4CycleModel implements CycleModel {
         if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && block === this.loadBlock) cycles--;
         // SIL §8.6: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
         if (storeImmPrev) cycles++;
+        // TRM §3.3.2 rule 11: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
+        if ((addr & 3) !== 0) {
+          if (insn.op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
+          else if ((insn.op === 2 || insn.op === 4) && (addr & 1) !== 0) cycles++;
+        }
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
           // TRM §3.3.2 rule 2: LDR PC = 2 + a full refill.

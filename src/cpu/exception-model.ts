@@ -20,6 +20,8 @@ export interface ExceptionModel {
    * context now (ARMv7-M ARM B1.5.7 PreserveFPState), then set CONTROL.FPCA.
    */
   beforeFpInstruction(): void;
+  /** WFI/WFE wake-up: a pending exception would pre-empt if PRIMASK were clear (B1.5.19). */
+  wakeupPending(): boolean;
 }
 
 /** For unit tests of instructions: any exception stops the run with a description. */
@@ -35,4 +37,5 @@ export const stopOnException: ExceptionModel = {
     throw new StopSignal('exception return outside an exception');
   },
   beforeFpInstruction() {},
+  wakeupPending: () => false,
 };

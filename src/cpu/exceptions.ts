@@ -156,6 +156,17 @@ export class ExceptionUnit implements ExceptionModel {
 
   // ---- ExceptionModel ------------------------------------------------------------------------
 
+  wakeupPending(): boolean {
+    const best = this.highestPending();
+    if (best === 0) return false;
+    const cpu = this.cpu;
+    const primask = cpu.primask;
+    cpu.primask = 0;
+    const wakes = this.groupPriority(this.priority[best]!) < this.executionPriority();
+    cpu.primask = primask;
+    return wakes;
+  }
+
   takePending(): void {
     const exc = this.bestPending();
     if (exc === 0) return;
@@ -264,7 +275,7 @@ export class ExceptionUnit implements ExceptionModel {
       }
       frameSize = 0x68;
     }
-    if (psr & (1 << 9) && this.stkAlign) frameSize += 4;
+    if (psr & (1 << 9) && (this.stkAlign || frameSize === 0x68)) frameSize += 4;
     const newSp = (frameAddr + frameSize) >>> 0;
     cpu.apsr = psr;
     cpu.ipsr = toThread ? 0 : psr & 0x1ff;
@@ -334,7 +345,8 @@ export class ExceptionUnit implements ExceptionModel {
     const wasPsp = cpu.usingPsp;
     let sp = cpu.r[13]!;
     const frameSize = fpFrame ? 0x68 : 0x20;
-    const align = this.stkAlign && ((sp - frameSize) & 4) !== 0 ? 4 : 0;
+    // PushStack (B1.5.6): an FP frame is always 8-byte aligned, a basic one when CCR.STKALIGN.
+    const align = (this.stkAlign || fpFrame) && ((sp - frameSize) & 4) !== 0 ? 4 : 0;
     sp = (sp - frameSize - align) >>> 0;
     const xpsr = (cpu.xpsr & ~(1 << 9) & ~(thumb ? 0 : 1 << 24)) | (align ? 1 << 9 : 0);
     const frame = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress >>> 0, xpsr >>> 0];

@@ -38,8 +38,11 @@ export interface SemihostingOptions {
   allowAnyPath: boolean;
   stdout: (bytes: Uint8Array) => void;
   stderr: (bytes: Uint8Array) => void;
-  /** Bytes the firmware reads from stdin (READ on the :tt handle, READC). */
-  stdin: () => Uint8Array;
+  /**
+   * Up to `max` bytes of the firmware's stdin (READ on the :tt handle, READC); an empty array is end
+   * of file. Called only when the firmware reads, so an interactive terminal works line by line.
+   */
+  stdin: (max: number) => Uint8Array;
   /** Heap/stack placement answered by HEAPINFO: [heapBase, heapLimit, stackBase, stackLimit]. */
   heapInfo: [number, number, number, number];
   /** Simulated core clock, for CLOCK/ELAPSED/TICKFREQ (time follows the simulation, not the host). */
@@ -57,8 +60,7 @@ export class Semihosting {
   exitCode: number | undefined;
   private readonly handles = new Map<number, Handle>();
   private lastErrno = 0;
-  private stdinBuffer: Uint8Array | undefined;
-  private stdinPos = 0;
+  private stdinEof = false;
 
   constructor(private readonly opts: SemihostingOptions) {}
 
@@ -238,11 +240,11 @@ export class Semihosting {
   }
 
   private readStdin(into: Uint8Array): number {
-    this.stdinBuffer ??= this.opts.stdin();
-    const n = Math.min(into.length, this.stdinBuffer.length - this.stdinPos);
-    into.set(this.stdinBuffer.subarray(this.stdinPos, this.stdinPos + n));
-    this.stdinPos += n;
-    return n;
+    if (this.stdinEof) return 0;
+    const chunk = this.opts.stdin(into.length);
+    if (chunk.length === 0) this.stdinEof = true;
+    into.set(chunk.subarray(0, into.length));
+    return Math.min(chunk.length, into.length);
   }
 
   private seek(handle: number, pos: number): number {

@@ -19,7 +19,7 @@ export interface RunReport {
   message: string;
   instructions: number;
   cycles: number;
-  /** Simulated time at the core clock. */
+  /** Simulated time: cycles at the core clock in force when they ran (RCC changes included). */
   simulatedMs: number;
   cyclesPerInstruction: number;
   wallMs: number;
@@ -45,7 +45,7 @@ export function buildRunReport(r: RunResult, elf: string): RunReport {
     message: r.message,
     instructions: r.instructions,
     cycles: r.cycles,
-    simulatedMs: (r.cycles / r.coreClockHz) * 1000,
+    simulatedMs: r.machine.simulatedSeconds() * 1000,
     cyclesPerInstruction: r.instructions ? r.cycles / r.instructions : 0,
     wallMs: r.wallMs,
     simulatedMips: r.wallMs > 0 ? r.instructions / r.wallMs / 1000 : 0,
@@ -62,7 +62,7 @@ export function renderRunReportMarkdown(rep: RunReport): string {
   const rows: [string, string][] = [
     ['ELF', rep.elf], ['board', `${rep.board} at ${(rep.coreClockHz / 1e6).toFixed(3)} MHz`],
     ['outcome', rep.message], ['instructions', String(rep.instructions)], ['cycles', String(rep.cycles)],
-    ['simulated time', `${rep.simulatedMs.toFixed(3)} ms at ${(rep.coreClockHz / 1e6).toFixed(3)} MHz`],
+    ['simulated time', `${rep.simulatedMs.toFixed(3)} ms (final clock ${(rep.coreClockHz / 1e6).toFixed(3)} MHz)`],
     ['CPI', rep.cyclesPerInstruction.toFixed(3)], ['stall cycles', formatStallCycles(rep.stallCycles)],
     ['exceptions taken', String(rep.exceptionsTaken)],
     ['wall time', `${rep.wallMs.toFixed(1)} ms`], ['simulated MIPS', rep.simulatedMips.toFixed(1)],

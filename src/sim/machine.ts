@@ -44,6 +44,8 @@ export interface Machine {
   flashAccelerator?: FlashAccelerator;
   /** Core clock in Hz now (follows RCC when the board has one). */
   coreClockHz: () => number;
+  /** Simulated time so far: cycles integrated over every core clock the firmware set (RCC writes). */
+  simulatedSeconds: () => number;
   /** Devices with timed behaviour, asked for their next event cycle. */
   reset(): void;
 }
@@ -112,6 +114,18 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   }
   const timing = new M4CycleModel(flashAccelerator ?? null);
   cpu.cycleModel = timing;
+  // Time advances at the clock in force: close the current stretch whenever RCC changes HCLK.
+  let secondsBefore = 0;
+  let cyclesAtChange = 0;
+  let hzSince = devices.clock.coreClockHz();
+  devices.clock.onClockChange(() => {
+    const hz = devices!.clock.coreClockHz();
+    if (hz === hzSince) return;
+    secondsBefore += (cpu.cycles - cyclesAtChange) / hzSince;
+    cyclesAtChange = cpu.cycles;
+    hzSince = hz;
+  });
+  const simulatedSeconds = () => secondsBefore + (cpu.cycles - cyclesAtChange) / hzSince;
   // The rest of the private peripheral bus (FPB, TPIU, ETM, ROM table) reads as zero, as in QEMU.
   bus.mapDeviceWhereFree(new ReadAsZero('ppb', 0xe0000000, 0x00100000, unmodelled('ppb')));
   for (const z of board.readAsZero) bus.mapDeviceWhereFree(new ReadAsZero(z.name, z.base, z.size, unmodelled(z.name)));
@@ -123,7 +137,7 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   };
 
   const machine: Machine = {
-    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, devices, timing, coreClockHz,
+    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, devices, timing, coreClockHz, simulatedSeconds,
     ...(flashAccelerator ? { flashAccelerator } : {}),
     reset() {
       exceptions.reset();

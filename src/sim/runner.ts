@@ -22,7 +22,8 @@ export interface RunOptions {
   timeoutMs?: number;
   stdout: (bytes: Uint8Array) => void;
   stderr: (bytes: Uint8Array) => void;
-  stdin?: () => Uint8Array;
+  /** Firmware stdin: up to `max` bytes, empty = end of file (default: always end of file). */
+  stdin?: (max: number) => Uint8Array;
   fsRoot?: string;
   allowAnyPath?: boolean;
   onProgress?: (p: { instructions: number; cycles: number; wallMs: number }) => void;

@@ -26,7 +26,7 @@ function runVerbose(elf: string): Promise<{ code: number; stderr: string; stdout
 }
 
 describe.runIf(mcusimAvailable())('lockup: a fault in HardFault', () => {
-  it.for(VARIANTS.map((v) => ({ v, label: variantName(v) })))('$label: exit code 20, QEMU\'s PC, decoded CFSR/HFSR', async ({ v }, { expect }) => {
+  it.for(VARIANTS.map((v) => ({ v, label: variantName(v) })))('$label: exit code 20, QEMU\'s PC, decoded CFSR/HFSR', { timeout: 90_000 }, async ({ v }, { expect }) => {
     const elf = await buildTestProgram('exc_lockup', v);
     const [qemu, quiet, verbose] = await Promise.all([
       qemuDriver.run(elf, { timeoutMs: 20_000 }),
@@ -55,5 +55,5 @@ describe.runIf(mcusimAvailable())('lockup: a fault in HardFault', () => {
     expect(verbose.stderr).toContain('FORCED: a configurable fault escalated to HardFault');
     // Handler mode, exception 3, in the stopped core's xPSR.
     expect(verbose.stderr).toMatch(/xpsr=0x[0-9a-f]{4}0003/);
-  }, 90_000);
+  });
 });

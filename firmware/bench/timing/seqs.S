@@ -149,6 +149,33 @@ t_\name:
   ldr r3, [r4]
   END
 
+  BEGIN ldrodd2
+  START
+  ldr r3, [r4, #2]
+  END
+
+  BEGIN ldrodd1
+  START
+  ldr r3, [r4, #1]
+  END
+
+  BEGIN ldrodd2x3
+  START
+  ldr r3, [r4, #2]
+  ldr r5, [r4, #6]
+  ldr r7, [r4, #10]
+  END
+
+  BEGIN ldrhodd
+  START
+  ldrh r3, [r4, #1]
+  END
+
+  BEGIN strodd
+  START
+  str r3, [r4, #1]
+  END
+
   BEGIN ldrd
   START
   ldrd r3, r5, [r4]

@@ -4,6 +4,7 @@
  */
 import type { Handler } from '../insn.js';
 import { branchSystemHandlers } from './branch-system.js';
+import { coprocessorHandlers } from './coprocessor.js';
 import { dataProcessingHandlers } from './data-processing.js';
 import { dspHandlers } from './dsp.js';
 import { fpuHandlers } from './fpu.js';
@@ -23,4 +24,5 @@ function merge(...families: Record<string, Handler>[]): Record<string, Handler> 
 
 export const handlers = merge(
   dataProcessingHandlers, loadStoreHandlers, branchSystemHandlers, multiplyDivideHandlers, dspHandlers, fpuHandlers,
+  coprocessorHandlers,
 );

@@ -33,6 +33,8 @@ export class Dwt implements Peripheral {
     this.cycOrigin = this.cycFrozen = 0;
     this.counting = false;
     this.comparators.fill(0);
+    // The 8-bit event counters read 0 after a reset (the core's stall totals keep running).
+    Object.assign(this.eventOrigin, this.cpu.stalls);
   }
 
   private cycleCountingNow(): boolean {
@@ -54,7 +56,12 @@ export class Dwt implements Peripheral {
     this.counting = want;
   }
 
-  read(offset: number): number {
+  read(offset: number, width: 1 | 2 | 4 = 4): number {
+    const word = this.readWord(offset & ~3);
+    return width === 4 ? word : (word >>> (8 * (offset & 3))) & (width === 1 ? 0xff : 0xffff);
+  }
+
+  private readWord(offset: number): number {
     const s = this.cpu.stalls;
     const o = this.eventOrigin;
     switch (offset & ~3) {
