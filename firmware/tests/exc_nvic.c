@@ -83,12 +83,22 @@ void IRQ_Handler(void) {
 }
 
 void SVC_Handler(void) { shcsr_seen = SCB_SHCSR; }
+static volatile uint32_t nmi_icsr;
+void NMI_Handler(void) {
+  nmi_icsr = SCB_ICSR;
+  log_event('N');
+}
 void PendSV_Handler(void) {
   shcsr_seen = SCB_SHCSR;
   log_event('P');
 }
 static volatile unsigned systick_count;
+static volatile int systick_counting;
 void SysTick_Handler(void) {
+  if (!systick_counting) {
+    log_event('s'); /* pended by software */
+    return;
+  }
   if (systick_count >= 5) return;
   log_event('S');
   if (++systick_count == 5) {
@@ -176,6 +186,40 @@ int main(void) {
   barrier();
   print_events("wfi under primask");
 
+  /* An interrupt pended by the first instruction of an IT block (STIR write): the handler clobbers
+   * the flags; the IT state and flags restored from the stacked xPSR make the rest of the block run
+   * as if nothing happened. Where exactly the interrupt is taken depends on the core (QEMU takes it
+   * at the end of its translation block), the result does not. */
+  uint32_t it_a, it_b, it_c;
+  __asm volatile(
+      "movs %0, #0\n\t"
+      "movs %1, #0\n\t"
+      "movs %2, #0\n\t"
+      "cmp %0, #0\n\t"
+      "itete eq\n\t"
+      "streq %4, [%3]\n\t"
+      "addne %0, %0, #1\n\t"
+      "addeq %1, %1, #2\n\t"
+      "addne %2, %2, #4\n\t"
+      "isb\n\t"
+      : "=&l"(it_a), "=&l"(it_b), "=&l"(it_c)
+      : "r"(&NVIC_STIR), "r"(4u)
+      : "cc", "memory");
+  printf("interrupt in it block: %lu %lu %lu\n", (unsigned long)it_a, (unsigned long)it_b, (unsigned long)it_c);
+  print_events("it block irq");
+
+  /* NMI: pended through ICSR.NMIPENDSET, taken even under FAULTMASK; SysTick through PENDSTSET
+   * while the timer is off. */
+  __asm volatile("cpsid f" ::: "memory");
+  SCB_ICSR = 1u << 31;
+  barrier();
+  log_event('|');
+  __asm volatile("cpsie f" ::: "memory");
+  SCB_ICSR = 1u << 26;
+  barrier();
+  print_events("nmi under faultmask, then pendstset");
+  printf("icsr in nmi: vectactive %lu rettobase %lu\n", (unsigned long)(nmi_icsr & 0x1FF), (unsigned long)((nmi_icsr >> 11) & 1));
+
   /* 4. FAULTMASK masks every interrupt; set inside a handler it is cleared by the exception return. */
   __asm volatile("cpsid f" ::: "memory");
   pend(4);
@@ -236,6 +280,7 @@ int main(void) {
   printf("rvr: %06lx\n", (unsigned long)SYST_RVR);
   SYST_RVR = 2999;
   SYST_CVR = 0;
+  systick_counting = 1;
   SYST_CSR = 7;
   while (systick_count < 5) {
   }

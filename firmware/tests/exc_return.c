@@ -3,7 +3,8 @@
  * (CCR.NONBASETHRDENA clear). Either way the returning exception is deactivated, UFSR.INVPC is set,
  * and UsageFault is taken at once with LR holding the EXC_RETURN value; nothing new is stacked, so
  * the UsageFault handler can finish the return itself with a valid EXC_RETURN. Also: CCR.STKALIGN
- * cleared (a 4-mod-8 SP stays as it is, xPSR bit 9 clear). */
+ * cleared (a 4-mod-8 SP stays as it is, xPSR bit 9 clear); the exclusive monitor cleared by an
+ * exception. */
 #include "check.h"
 
 #define REG(addr) (*(volatile uint32_t *)(addr))
@@ -51,6 +52,9 @@ __attribute__((naked)) void SVC_Handler(void) {
 
 static volatile uint32_t irq_after_svc;
 void IRQ_Handler(void) {
+  uint32_t ipsr;
+  __asm volatile("mrs %0, ipsr" : "=r"(ipsr));
+  if (ipsr != 16 + 4) return;
   __asm volatile("svc #0" ::: "memory");
   irq_after_svc = 1;
 }
@@ -111,5 +115,18 @@ int main(void) {
       : "r1", "r2", "r3", "memory");
   printf("stkalign 0: sp mod 8 = %lu, restored %d\n", (unsigned long)(sp_before & 7), sp_after == sp_before);
   SCB_CCR |= 1u << 9;
+
+  /* An exception between LDREX and STREX clears the local exclusive monitor (B1.5.6, B1.5.8): the
+   * STREX fails (1); without one it succeeds (0). */
+  static volatile uint32_t word;
+  uint32_t value, failed, ok;
+  NVIC_IPR(5) = 0x80;
+  NVIC_ISER0 = 1u << 5;
+  __asm volatile("ldrex %0, [%2]\n\tstr %3, [%4]\n\tdsb\n\tisb\n\tstrex %1, %0, [%2]"
+                 : "=&r"(value), "=&r"(failed)
+                 : "r"(&word), "r"(5u), "r"(&NVIC_STIR)
+                 : "memory");
+  __asm volatile("ldrex %0, [%2]\n\tstrex %1, %0, [%2]" : "=&r"(value), "=&r"(ok) : "r"(&word) : "memory");
+  printf("strex across an interrupt: %lu, without: %lu\n", (unsigned long)failed, (unsigned long)ok);
   return check_exit("exc_return");
 }

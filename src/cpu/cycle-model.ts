@@ -130,6 +130,9 @@ export class M4CycleModel implements CycleModel {
     const aluDest2 = this.aluDest2;
     const fpDest = this.fpDest;
     const prev16 = this.prev16;
+    // Set by exceptionEvent() while this instruction executed: its PC write is an EXC_RETURN.
+    const excReturn = this.exceptionReturned;
+    this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
     this.aluDest = this.aluDest2 = this.fpDest = NONE;
@@ -186,7 +189,7 @@ export class M4CycleModel implements CycleModel {
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
           // TRM §3.3.2 rule 2: LDR PC = 2 + a full refill.
-          if (!this.consumeExceptionReturn()) cycles += LOADED_PC_REFILL;
+          if (!excReturn) cycles += LOADED_PC_REFILL;
           cause = C_BRANCH;
         } else {
           this.overlap = OVERLAP_LOAD;
@@ -225,7 +228,7 @@ export class M4CycleModel implements CycleModel {
         cause = C_LSU;
         cycles = 1 + bitCount(insn.list) + (addressWaits(insn, aluDest, aluDest2) ? 1 : 0);
         if (cls === LDM && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
-        if (cpu.branched && !this.consumeExceptionReturn()) {
+        if (cpu.branched && !excReturn) {
           cycles += LOADED_PC_REFILL;
           cause = C_BRANCH;
         }
@@ -244,9 +247,10 @@ export class M4CycleModel implements CycleModel {
         }
         break;
       case BRANCH:
-        // TRM Table 3-1: B/BL/BX/BLX 1+P; B<c>/CBZ/CBNZ not taken 1 (note c).
+        // TRM Table 3-1: B/BL/BX/BLX 1+P; B<c>/CBZ/CBNZ not taken 1 (note c). An EXC_RETURN's
+        // refill is part of the 10-cycle return (TRM §3.9.1).
         if (cpu.branched) {
-          if (!this.consumeExceptionReturn()) cycles += this.refill(cpu);
+          if (!excReturn) cycles += this.refill(cpu);
           cause = C_BRANCH;
         }
         break;
@@ -352,13 +356,6 @@ export class M4CycleModel implements CycleModel {
     this.unalignedRun = 0;
     const target = cpu.nextPC;
     return (target & 2) !== 0 && cpu.startsWide(target) ? 2 : 1;
-  }
-
-  /** An EXC_RETURN branch: its refill is part of the 10-cycle return (TRM §3.9.1). */
-  private consumeExceptionReturn(): boolean {
-    if (!this.exceptionReturned) return false;
-    this.exceptionReturned = false;
-    return true;
   }
 
   private account(cpu: Cpu, cycles: number, cause: number, fetch: number, data: number): number {

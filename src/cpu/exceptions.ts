@@ -286,6 +286,9 @@ export class ExceptionUnit implements ExceptionModel {
     if (usePsp) cpu.setPsp(newSp); else cpu.setMsp(newSp);
     cpu.nextPC = returnAddress & ~1;
     if (((psr >>> 24) & 1) === 0) cpu.pendingInvState = true;
+    // ExceptionReturn ends with ClearExclusiveLocal and SetEventRegister (B1.5.8).
+    cpu.exclusiveAddress = -1;
+    cpu.eventRegister = 1;
     cpu.exceptionCheck = true;
     // Timing (TRM §3.9.1): a pending exception that now wins is tail-chained (6 cycles, no unstack and
     // restack); otherwise the return costs 10, or 27 when the FP registers are restored.

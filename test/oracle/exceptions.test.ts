@@ -36,6 +36,10 @@ const PROGRAMS: readonly ExcProgram[] = [
       'basepri after basepri_max 0x40: 40',
       'basepri order: Dd|Cc|Bb',
       'wfi under primask: WDd',
+      'interrupt in it block: 0 2 0', // ITETE EQ with Z set: only the ADDEQ adds
+      'it block irq: Dd',
+      'nmi under faultmask, then pendstset: N|s', // NMI (-2) is above FAULTMASK's -1
+      'icsr in nmi: vectactive 2 rettobase 1',
       'faultmask in handler 1, after return 0', // FAULTMASK cleared by the return (B1.5.8)
       'faultmask order: |DdGg',
       'irq 1 icsr: vectactive 17 rettobase 1',
@@ -101,6 +105,7 @@ const PROGRAMS: readonly ExcProgram[] = [
       'irq handler resumed: 1',
       'ccr stkalign now 0',
       'stkalign 0: sp mod 8 = 4, restored 1',
+      'strex across an interrupt: 1, without: 0',
       'exc_return: ok',
     ],
   },

@@ -6,6 +6,7 @@
 import type { Cpu } from '../../cpu/cpu.js';
 import { EXC, FPCCR_STATE, type ExceptionUnit } from '../../cpu/exceptions.js';
 import type { Peripheral } from '../peripheral.js';
+import { BusError } from '../bus-error.js';
 import type { SysTick } from './systick.js';
 
 export interface ScsConfig {
@@ -51,12 +52,25 @@ export class SystemControlSpace implements Peripheral {
     this.cpu.fpuEnabled = false;
   }
 
+  /**
+   * The SCS is privileged-only (B3.2.1): an unprivileged access is a precise BusFault, except a
+   * write to STIR when CCR.USERSETMPEND allows it (QEMU 7.2 does the same).
+   */
+  private checkPrivilege(offset: number, write: boolean): void {
+    const cpu = this.cpu;
+    if (cpu.ipsr !== 0 || (cpu.control & 1) === 0) return;
+    if (write && (offset & ~3) === 0xf00 && this.ccr & 2) return;
+    throw new BusError(this.base + offset, write, 'unprivileged access to the System Control Space');
+  }
+
   read(offset: number, width: 1 | 2 | 4): number {
+    this.checkPrivilege(offset, false);
     const word = this.readWord(offset & ~3);
     return width === 4 ? word : (word >>> (8 * (offset & 3))) & (width === 1 ? 0xff : 0xffff);
   }
 
   write(offset: number, width: 1 | 2 | 4, value: number): void {
+    this.checkPrivilege(offset, true);
     if (width !== 4 && this.writeBytes(offset, width, value)) return;
     this.writeWord(offset & ~3, value >>> 0);
   }
