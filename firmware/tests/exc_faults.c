@@ -5,7 +5,8 @@
  * INVSTATE (stacked EPSR.T = 0), a precise BusFault with BFAR, a fault inside an IT block (stacked
  * IT state; the handler skips the instruction and advances IT itself), a UsageFault pre-empting an
  * interrupt handler, a fault in a handler whose priority is too high for UsageFault (escalated), an
- * SVC masked by BASEPRI (escalated), and the SHCSR active bits seen by each handler. MemManage is
+ * SVC masked by BASEPRI (escalated), unprivileged accesses to the System Control Space (precise
+ * BusFault, STIR allowed by CCR.USERSETMPEND), and the SHCSR active bits seen by each handler. MemManage is
  * not covered: nothing here uses the MPU. */
 #include "check.h"
 
@@ -20,6 +21,8 @@
 #define SCB_BFAR REG(0xE000ED38u)
 #define SCB_CPACR REG(0xE000ED88u)
 #define NVIC_ISER0 REG(0xE000E100u)
+#define NVIC_ISPR0 REG(0xE000E200u)
+#define NVIC_ICPR0 REG(0xE000E280u)
 #define NVIC_STIR REG(0xE000EF00u)
 #define NVIC_IPR(n) (*(volatile uint8_t *)(0xE000E400u + (n)))
 #define UNMAPPED_ADDRESS 0x30000000u
@@ -90,9 +93,10 @@ void BusFault_Handler(void) __attribute__((alias("fault_entry")));
 void UsageFault_Handler(void) __attribute__((alias("fault_entry")));
 
 extern const char site_udf0[], site_udf1[], site_div[], site_unal[], site_ldrd[], site_bus[], site_it[], site_irq[],
-    site_irq2[], site_svc[], site_nocp[];
+    site_irq2[], site_svc[], site_nocp[], site_unpriv_read[], site_unpriv_stir[];
 
-void SVC_Handler(void) { printf("  svc handler ran\n"); }
+/* Back to privileged Thread mode. */
+void SVC_Handler(void) { __asm volatile("msr control, %0\n\tisb" ::"r"(0u) : "memory"); }
 
 static volatile int irq_case;
 void IRQ_Handler(void) {
@@ -205,6 +209,21 @@ int main(void) {
   __asm volatile(".global site_svc\nsite_svc: svc #3" ::: "memory");
   __asm volatile("msr basepri, %0" ::"r"(0u) : "memory");
   printf("  shcsr in thread: %03lx\n", (unsigned long)(SCB_SHCSR & 0xD8Bu));
+
+  printf("unprivileged access to the SCS\n");
+  __asm volatile("msr control, %0\n\tisb" ::"r"(1u) : "memory");
+  expected_pc = (uint32_t)site_unpriv_read;
+  __asm volatile(".global site_unpriv_read\nsite_unpriv_read: ldr %0, [%1]" : "=r"(v) : "r"(&SCB_CCR) : "memory");
+  expected_pc = (uint32_t)site_unpriv_stir;
+  __asm volatile(".global site_unpriv_stir\nsite_unpriv_stir: str %0, [%1]" ::"r"(9u), "r"(&NVIC_STIR) : "memory");
+  __asm volatile("svc #0" ::: "memory");
+  printf("  stir refused: irq 9 pending %lu\n", (unsigned long)((NVIC_ISPR0 >> 9) & 1));
+  SCB_CCR |= 1u << 1; /* USERSETMPEND: STIR allowed unprivileged */
+  __asm volatile("msr control, %0\n\tisb" ::"r"(1u) : "memory");
+  NVIC_STIR = 9;
+  __asm volatile("svc #0" ::: "memory");
+  printf("  stir with USERSETMPEND: irq 9 pending %lu\n", (unsigned long)((NVIC_ISPR0 >> 9) & 1));
+  NVIC_ICPR0 = 1u << 9;
 
   printf("faults taken: %d\n", faults_taken);
   return check_exit("exc_faults");

@@ -4,7 +4,7 @@
  * the ExceptionModel, cycle costs in the cycle model. Hot-path rules: no allocation per instruction,
  * flags as small integers, decoded instructions cached per halfword address.
  */
-import type { Bus, MemoryRegion } from '../mcu/bus.js';
+import { type Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
 import { BusError } from '../mcu/bus-error.js';
 import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
@@ -32,6 +32,9 @@ export const baseCycleModel: CycleModel = {
     return TIMING_BASE_CYCLES[insn.timing]! + (cpu.branched ? 1 : 0);
   },
 };
+
+/** The empty data window (size 0: every access misses). */
+const NO_REGION = createRegion('none', 0, 0, 'sram');
 
 export const MODE_THREAD = 0;
 export const MODE_HANDLER = 1;
@@ -244,34 +247,100 @@ export class Cpu {
   /** MemU: unaligned allowed (LDR/STR/LDRH/STRH/LDRT...), unless CCR.UNALIGN_TRP. */
   readU(address: number, width: 1 | 2 | 4): number {
     this.dataAddress = address;
+    const off = (address - this.readBase) >>> 0;
+    if (off < this.readSize && (address & (width - 1)) === 0) return this.readWindow(off, width);
     if (width !== 1 && (address & (width - 1)) !== 0) {
       if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
       return this.readUnaligned(address, width);
     }
-    return this.bus.read(address, width);
+    return this.readBus(address, width);
   }
 
   writeU(address: number, width: 1 | 2 | 4, value: number): void {
     this.dataAddress = address;
+    const off = (address - this.writeBase) >>> 0;
+    if (off < this.writeSize && (address & (width - 1)) === 0) {
+      this.writeWindow(off, width, value);
+      return;
+    }
     if (width !== 1 && (address & (width - 1)) !== 0) {
       if (this.unalignTrap) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
       for (let k = 0; k < width; k++) this.bus.write(address + k, 1, (value >>> (8 * k)) & 0xff);
       return;
     }
-    this.bus.write(address, width, value);
+    this.writeBus(address, width, value);
   }
 
   /** MemA: must be aligned (LDM/STM, LDRD/STRD, LDREX/STREX, VLDR/VSTR, stacking) or UsageFault. */
   readA(address: number, width: 1 | 2 | 4): number {
     this.dataAddress = address;
     if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
-    return this.bus.read(address, width);
+    const off = (address - this.readBase) >>> 0;
+    if (off < this.readSize) return this.readWindow(off, width);
+    return this.readBus(address, width);
   }
 
   writeA(address: number, width: 1 | 2 | 4, value: number): void {
     this.dataAddress = address;
     if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address >>> 0);
+    const off = (address - this.writeBase) >>> 0;
+    if (off < this.writeSize) this.writeWindow(off, width, value);
+    else this.writeBus(address, width, value);
+  }
+
+  // The data windows: the RAM/flash region of the last data read and of the last data write, accessed
+  // directly through typed arrays when aligned (what Bus.read/write would do, without the page-table
+  // walk). A region's mapping never changes once made, so a window stays valid; the write window never
+  // holds flash (writes there are BusFaults, raised by the bus).
+  private readBase = 0;
+  private readSize = 0;
+  private readRegion: MemoryRegion = NO_REGION;
+  private writeBase = 0;
+  private writeSize = 0;
+  private writeRegion: MemoryRegion = NO_REGION;
+
+  private readWindow(off: number, width: 1 | 2 | 4): number {
+    const region = this.readRegion;
+    if (width === 4) return region.words[off >>> 2]!;
+    if (width === 2) return region.halves[off >>> 1]!;
+    return region.bytes[off]!;
+  }
+
+  private writeWindow(off: number, width: 1 | 2 | 4, value: number): void {
+    const region = this.writeRegion;
+    if (width === 4) region.words[off >>> 2] = value;
+    else if (width === 2) region.halves[off >>> 1] = value;
+    else region.bytes[off] = value;
+    const cache = region.insnIndex;
+    if (cache !== undefined) {
+      // A store over decoded code: forget the instructions that overlap the written bytes (as Bus.write).
+      const h = off >>> 1;
+      cache[h] = 0;
+      if (h > 0) cache[h - 1] = 0;
+      if (width === 4) cache[h + 1] = 0;
+    }
+  }
+
+  /** An aligned access outside the read window: through the bus, then move the window to its region. */
+  private readBus(address: number, width: 1 | 2 | 4): number {
+    const value = this.bus.read(address, width);
+    const region = this.bus.regionFor(address);
+    if (region !== undefined && HOST_LITTLE_ENDIAN) {
+      this.readRegion = region;
+      this.readBase = this.bus.foundBase;
+      this.readSize = region.size;
+    }
+    return value;
+  }
+
+  private writeBus(address: number, width: 1 | 2 | 4, value: number): void {
     this.bus.write(address, width, value);
+    const region = this.bus.regionFor(address);
+    if (region !== undefined && region.kind !== 'flash' && HOST_LITTLE_ENDIAN) {
+      this.writeRegion = region;
+      this.writeBase = this.bus.foundBase;
+      this.writeSize = region.size;
+    }
   }
 
   private readUnaligned(address: number, width: 2 | 4): number {

@@ -7,37 +7,13 @@
 import type { Cpu } from './cpu.js';
 import type { ExceptionModel } from './exception-model.js';
 import { Fault, FAULT_NAMES, StopSignal } from './faults.js';
+import { BusError } from '../mcu/bus-error.js';
 
-export const EXC = { Reset: 1, NMI: 2, HardFault: 3, MemManage: 4, BusFault: 5, UsageFault: 6, SVCall: 11, DebugMonitor: 12, PendSV: 14, SysTick: 15, IRQ0: 16 } as const;
+import {
+  BFARVALID, CFSR_BIT, EXC, FPCCR_STATE, HFSR_DEBUGEVT, HFSR_FORCED, HFSR_VECTTBL, MMARVALID, faultException,
+} from './exception-numbers.js';
 
-/** CFSR bit for each fault (B3.2.15: MMFSR [7:0], BFSR [15:8], UFSR [31:16]). */
-const CFSR_BIT: Record<Fault, number> = {
-  [Fault.UNDEFINSTR]: 1 << 16, [Fault.INVSTATE]: 1 << 17, [Fault.INVPC]: 1 << 18, [Fault.NOCP]: 1 << 19,
-  [Fault.UNALIGNED]: 1 << 24, [Fault.DIVBYZERO]: 1 << 25,
-  [Fault.IBUSERR]: 1 << 8, [Fault.PRECISERR]: 1 << 9, [Fault.IMPRECISERR]: 1 << 10, [Fault.UNSTKERR]: 1 << 11,
-  [Fault.STKERR]: 1 << 12, [Fault.LSPERR]: 1 << 13,
-  [Fault.IACCVIOL]: 1 << 0, [Fault.DACCVIOL]: 1 << 1, [Fault.MUNSTKERR]: 1 << 3, [Fault.MSTKERR]: 1 << 4, [Fault.MLSPERR]: 1 << 5,
-  [Fault.VECTTBL]: 0, [Fault.DEBUGEVT]: 0,
-};
-const BFARVALID = 1 << 15;
-const MMARVALID = 1 << 7;
-/** FPCCR bits written by a lazy reservation: LSPACT, USER, THREAD, HFRDY, MMRDY, BFRDY, MONRDY. */
-export const FPCCR_STATE = 0x17b;
-export const HFSR_VECTTBL = 1 << 1;
-export const HFSR_FORCED = 1 << 30;
-export const HFSR_DEBUGEVT = 1 >>> 0 << 31;
-
-function faultException(f: Fault): number {
-  if (f <= Fault.DIVBYZERO) return EXC.UsageFault;
-  if (f <= Fault.LSPERR) return EXC.BusFault;
-  if (f <= Fault.MLSPERR) return EXC.MemManage;
-  return EXC.HardFault;
-}
-
-/** Called when the core locks up (QEMU aborts; real silicon stops until reset). */
-export interface LockupInfo {
-  reason: string;
-}
+export { EXC, FPCCR_STATE } from './exception-numbers.js';
 
 export class ExceptionUnit implements ExceptionModel {
   readonly count: number;
@@ -47,7 +23,7 @@ export class ExceptionUnit implements ExceptionModel {
   readonly enabled: Uint8Array;
   /** Configured priority byte per exception number (Reset/NMI/HardFault fixed at -3/-2/-1). */
   readonly priority: Int16Array;
-  /** Implemented priority bits (top bits of each 8-bit field): 4 on STM32, 3 on mps2-an386 (QEMU uses 3? set by board). */
+  /** Implemented priority bits (the top bits of each 8-bit field), from the board: 4 on STM32, 8 in QEMU 7.2 mps2-an386. */
   readonly priorityMask: number;
   vtor = 0;
   prigroup = 0;
@@ -250,31 +226,39 @@ export class ExceptionUnit implements ExceptionModel {
     const usePsp = (excReturn & 4) !== 0;
     const wasPsp = cpu.usingPsp;
     const frameAddr = usePsp ? cpu.pspValue : cpu.mspValue;
-    const read = (k: number) => cpu.readA(frameAddr + 4 * k, 4);
+    // PopStack (B1.5.8): read the whole frame first, so a bus error leaves the registers untouched.
+    const fpFrame = (excReturn & 0x10) === 0;
+    const restoreFp = fpFrame && (this.fpccr & 1) === 0; // LSPACT: the FP state was never written
+    const frame = this.popBuffer;
+    try {
+      for (let k = 0; k < 8; k++) frame[k] = cpu.readA(frameAddr + 4 * k, 4);
+      if (restoreFp) for (let k = 8; k < 25; k++) frame[k] = cpu.readA(frameAddr + 4 * k, 4);
+    } catch (e) {
+      if (!(e instanceof BusError)) throw e;
+      this.unstackingFault(excReturn, exc);
+      return;
+    }
+    const psr = frame[7]!;
     // The stacked IPSR must agree with the mode returned to (B1.5.8), else INVPC with the frame left
     // in place (the ARM ARM pops it and pushes it again).
-    const stackedIpsr = read(7) & 0x1ff;
-    if (toThread ? stackedIpsr !== 0 : stackedIpsr === 0) {
+    if (toThread ? (psr & 0x1ff) !== 0 : (psr & 0x1ff) === 0) {
       this.invalidReturn(excReturn, exc);
       return;
     }
     this.deactivate(exc);
-    for (let k = 0; k < 4; k++) cpu.r[k] = read(k);
-    cpu.r[12] = read(4);
-    cpu.r[14] = read(5);
-    const returnAddress = read(6);
-    const psr = read(7);
+    for (let k = 0; k < 4; k++) cpu.r[k] = frame[k]!;
+    cpu.r[12] = frame[4]!;
+    cpu.r[14] = frame[5]!;
+    const returnAddress = frame[6]!;
     let frameSize = 0x20;
-    let fpRestored = false;
-    if ((excReturn & 0x10) === 0) {
-      if (this.fpccr & 1) this.fpccr &= ~1; // lazy state never written: nothing to restore
-      else {
-        for (let k = 0; k < 16; k++) cpu.sBits[k] = read(8 + k);
-        cpu.fpscr = read(24);
-        fpRestored = true;
-      }
+    if (fpFrame) {
+      if (restoreFp) {
+        for (let k = 0; k < 16; k++) cpu.sBits[k] = frame[8 + k]!;
+        cpu.fpscr = frame[24]!;
+      } else this.fpccr &= ~1;
       frameSize = 0x68;
     }
+    const fpRestored = restoreFp;
     if (psr & (1 << 9) && (this.stkAlign || frameSize === 0x68)) frameSize += 4;
     const newSp = (frameAddr + frameSize) >>> 0;
     cpu.apsr = psr;
@@ -294,6 +278,22 @@ export class ExceptionUnit implements ExceptionModel {
     // restack); otherwise the return costs 10, or 27 when the FP registers are restored.
     this.tailChaining = this.bestPending() !== 0;
     cpu.cycleModel.exceptionEvent?.(cpu, this.tailChaining ? 'tailChain' : fpRestored ? 'returnFp' : 'return');
+  }
+
+  private readonly popBuffer = new Uint32Array(25);
+
+  /**
+   * A bus error while popping the frame (B1.5.8): the returning exception is deactivated, BFSR.UNSTKERR
+   * set, and BusFault (HardFault when it cannot be taken) is taken at once with LR holding the
+   * EXC_RETURN value and nothing stacked, as for an illegal return.
+   */
+  private unstackingFault(excReturn: number, exc: number): void {
+    this.deactivate(exc);
+    this.cfsr |= CFSR_BIT[Fault.UNSTKERR];
+    const target = this.escalate(EXC.BusFault);
+    if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('bus fault while unstacking in HardFault or NMI');
+    this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, this.cpu.usingPsp);
+    this.cpu.cycleModel.exceptionEvent?.(this.cpu, 'tailChain');
   }
 
   /** DeActivate (B1.5.8): FAULTMASK clears on leaving any exception but NMI. */
@@ -319,7 +319,6 @@ export class ExceptionUnit implements ExceptionModel {
     this.cfsr |= CFSR_BIT[Fault.INVPC];
     const target = this.escalate(EXC.UsageFault);
     if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('INVPC (illegal exception return) in HardFault or NMI');
-    cpu.nextPC = cpu.pc;
     this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, cpu.usingPsp);
     cpu.cycleModel.exceptionEvent?.(cpu, 'tailChain');
   }
@@ -343,6 +342,7 @@ export class ExceptionUnit implements ExceptionModel {
 
   /** ExceptionEntry (B1.5.6): push the frame, set LR to EXC_RETURN, jump to the vector. */
   enter(exc: number, returnAddress: number, thumb = true): void {
+    // (exc may become a derived BusFault/HardFault when stacking fails, see stackingFault.)
     const cpu = this.cpu;
     const fpFrame = (cpu.control & 4) !== 0;
     const wasPsp = cpu.usingPsp;
@@ -353,6 +353,7 @@ export class ExceptionUnit implements ExceptionModel {
     sp = (sp - frameSize - align) >>> 0;
     const xpsr = (cpu.xpsr & ~(1 << 9) & ~(thumb ? 0 : 1 << 24)) | (align ? 1 << 9 : 0);
     const frame = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress >>> 0, xpsr >>> 0];
+    let stackingFailed = false;
     try {
       for (let k = 0; k < 8; k++) cpu.writeA(sp + 4 * k, 4, frame[k]!);
       if (fpFrame) {
@@ -365,15 +366,32 @@ export class ExceptionUnit implements ExceptionModel {
           cpu.writeA(sp + 0x60, 4, cpu.fpscr);
         }
       }
-    } catch {
-      // A stacking error: record it and keep going to the handler (B1.5.6 derived exceptions).
-      this.cfsr |= CFSR_BIT[Fault.STKERR];
+    } catch (e) {
+      if (!(e instanceof BusError)) throw e;
+      stackingFailed = true;
     }
     cpu.r[13] = sp;
     const excReturn = (0xffffffe1 | (fpFrame ? 0 : 0x10) | (cpu.ipsr === 0 ? 8 : 0) | (wasPsp ? 4 : 0)) >>> 0;
+    if (stackingFailed) exc = this.stackingFault(exc);
     this.exceptionTaken(exc, excReturn, wasPsp);
     if (this.tailChaining) this.tailChaining = false;
     else cpu.cycleModel.exceptionEvent?.(cpu, fpFrame && (this.fpccr & (1 << 30)) === 0 ? 'entryFp' : 'entry');
+  }
+
+  /**
+   * A bus error while pushing the frame (the SP ran into unmapped memory): CFSR.STKERR, and a BusFault
+   * (HardFault when BusFault cannot be taken) pended as a derived exception. The frame's contents are
+   * UNKNOWN. Whichever of it and the exception being entered has the higher priority is taken; the
+   * other stays pending (as QEMU 7.2 does).
+   */
+  private stackingFault(exc: number): number {
+    this.cfsr |= CFSR_BIT[Fault.STKERR];
+    const derived = this.escalate(EXC.BusFault);
+    if (derived === EXC.HardFault && this.executionPriority() <= -1) this.lockup('bus fault while stacking in HardFault or NMI');
+    this.pending[exc] = 1;
+    this.pending[derived] = 1;
+    const p = this.priority;
+    return p[derived]! < p[exc]! || (p[derived] === p[exc] && derived < exc) ? derived : exc;
   }
 
   /** ExceptionTaken (B1.5.6): Handler mode on MSP, LR = EXC_RETURN, jump to the vector. */

@@ -24,6 +24,9 @@ export interface MemoryRegion {
    */
   insnIndex: Int32Array | undefined;
   decoded: Insn[];
+  /** Word and halfword views of `bytes` for the CPU's aligned fast path (little-endian hosts only). */
+  words: Uint32Array;
+  halves: Uint16Array;
 }
 
 const PAGE_BITS = 10;
@@ -31,8 +34,14 @@ const PAGES_PER_MB = 1 << (20 - PAGE_BITS);
 
 export function createRegion(name: string, base: number, size: number, kind: MemoryRegion['kind']): MemoryRegion {
   const bytes = new Uint8Array(size);
-  return { name, base, size, kind, bytes, view: new DataView(bytes.buffer), insnIndex: undefined, decoded: [] };
+  return {
+    name, base, size, kind, bytes, view: new DataView(bytes.buffer), insnIndex: undefined, decoded: [],
+    words: new Uint32Array(bytes.buffer, 0, size >>> 2), halves: new Uint16Array(bytes.buffer, 0, size >>> 1),
+  };
 }
+
+/** Typed-array views use the host's byte order; the aligned fast paths need it to be little-endian. */
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export class Bus {
   readonly regions: MemoryRegion[] = [];
@@ -89,6 +98,24 @@ export class Bus {
     if (id <= 0) return undefined;
     return { region: this.regions[id - 1]!, offset: (addr - this.pageBase[addr >>> 20]![page]!) >>> 0 };
   }
+
+  /**
+   * The region mapped at `addr` without allocating (undefined for devices and unmapped space); sets
+   * `foundBase` to the address that region's offset 0 is mapped at (aliases map one region twice).
+   */
+  regionFor(addr: number): MemoryRegion | undefined {
+    addr >>>= 0;
+    const l2 = this.top[addr >>> 20];
+    if (!l2) return undefined;
+    const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+    const id = l2[page]!;
+    if (id <= 0) return undefined;
+    this.foundBase = this.pageBase[addr >>> 20]![page]!;
+    return this.regions[id - 1]!;
+  }
+
+  /** Out-value of regionFor. */
+  foundBase = 0;
 
   deviceAt(addr: number): Peripheral | undefined {
     const l2 = this.top[addr >>> 20];

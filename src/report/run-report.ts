@@ -72,7 +72,7 @@ export function renderRunReportMarkdown(rep: RunReport): string {
 
 const STALL_LABELS: Record<StallCause | 'sleep', string> = {
   flashWait: 'flash wait', branch: 'branch refill', loadStore: 'load/store', mulDiv: 'mul/div', fpu: 'FPU',
-  exception: 'exception entry/exit', other: 'other', sleep: 'sleep',
+  exception: 'exception entry/exit', other: 'other (32-bit fetch starvation, MSR CONTROL, ISB)', sleep: 'sleep',
 };
 
 /** "flash wait 1,234 (5.1%), branch refill ..." over the causes with cycles, as a share of all cycles. */

@@ -85,14 +85,19 @@ const PROGRAMS: readonly ExcProgram[] = [
       '  exception 6 cfsr=00010000 hfsr=00000000 pc-ok=1 T=1 it=00 shcsr-act=008 from-thread=0 rettobase=0',
       '  exception 3 cfsr=00010000 hfsr=40000000 pc-ok=1 T=1 it=00 shcsr-act=000 from-thread=0 rettobase=0',
       '  exception 3 cfsr=00000000 hfsr=40000000 pc-ok=1 T=1 it=00 shcsr-act=000 from-thread=1 rettobase=1',
+      // Unprivileged LDR from CCR and STR to STIR: precise BusFaults (B3.2.1), BFAR = the register.
+      '  exception 5 cfsr=00008200 hfsr=00000000 bfar=e000ed14 pc-ok=1 T=1 it=00 shcsr-act=002 from-thread=1 rettobase=1',
+      '  exception 5 cfsr=00008200 hfsr=00000000 bfar=e000ef00 pc-ok=1 T=1 it=00 shcsr-act=002 from-thread=1 rettobase=1',
+      '  stir refused: irq 9 pending 0',
+      '  stir with USERSETMPEND: irq 9 pending 1',
       'exc_faults: ok',
     ],
-    softLines: ['faults taken: 11'],
+    softLines: ['faults taken: 13'],
     hardLines: [
       // NOCP as well (CPACR cleared), retried after the handler turns the FPU back on.
       '  exception 6 cfsr=00080000 hfsr=00000000 pc-ok=1 T=1 it=00 shcsr-act=008 from-thread=1 rettobase=1',
       '  retried: 3',
-      'faults taken: 12',
+      'faults taken: 14',
     ],
   },
   {
@@ -107,6 +112,20 @@ const PROGRAMS: readonly ExcProgram[] = [
       'stkalign 0: sp mod 8 = 4, restored 1',
       'strex across an interrupt: 1, without: 0',
       'exc_return: ok',
+    ],
+  },
+  {
+    name: 'exc_stacking',
+    lines: [
+      // STKERR (BFSR bit 4 = CFSR bit 12); BusFault disabled: HardFault, FORCED; the SVC stays pending.
+      '  exception 3 cfsr=00001000 hfsr=40000000 exc_return=fffffffd svc pending 1',
+      'phase 1 events: HS',
+      '  exception 5 cfsr=00001000 hfsr=00000000 exc_return=fffffffd svc pending 1',
+      'phase 2 events: BS',
+      // UNSTKERR (CFSR bit 11), no BFAR; the SVC is no longer active nor pending.
+      '  exception 5 cfsr=00000800 hfsr=00000000 exc_return=fffffffd svc pending 0',
+      'phase 3 events: SB',
+      'exc_stacking: ok',
     ],
   },
   {
