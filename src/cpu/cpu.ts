@@ -105,6 +105,9 @@ export class Cpu {
   private codeRegion: MemoryRegion | undefined;
   private codeBase = 0;
   private codeEnd = 0;
+  /** The code region's decode cache, for the run loop's inline lookup (empty until the first fetch). */
+  private codeIndex = new Int32Array(0);
+  private codeDecoded: Insn[] = [];
 
   constructor(
     readonly bus: Bus,
@@ -371,6 +374,8 @@ export class Cpu {
     }
     const region = this.codeRegion;
     const cache = region.insnIndex ?? (region.insnIndex = new Int32Array(region.size >>> 1));
+    this.codeIndex = cache;
+    this.codeDecoded = region.decoded;
     const k = cache[off >>> 1]!;
     if (k !== 0) return region.decoded[k - 1]!;
     const hw1 = region.view.getUint16(off, true);
@@ -473,7 +478,10 @@ export class Cpu {
         this.pendingInvState = false;
         throw new FaultSignal(Fault.INVSTATE);
       }
-      const insn = this.fetch(pc);
+      // The decode cache of the current code region, looked up inline; fetch() on a miss.
+      const half = ((pc - this.codeBase) >>> 0) >>> 1;
+      const k = half < this.codeIndex.length ? this.codeIndex[half]! : 0;
+      const insn = k !== 0 ? this.codeDecoded[k - 1]! : this.fetch(pc);
       r[15] = pc + 4;
       this.nextPC = pc + insn.size;
       this.branched = false;
