@@ -108,6 +108,20 @@ void SysTick_Handler(void) {
 }
 
 int main(void) {
+  /* 0. Reset values and identification (B3.2.3 CPUID, B3.3.6 SYST_CALIB, B3.2.8 CCR.STKALIGN). */
+  printf("cpuid %08lx calib %08lx ccr %08lx aircr %08lx shcsr %08lx icsr %08lx\n", (unsigned long)REG(0xE000ED00u),
+         (unsigned long)REG(0xE000E01Cu), (unsigned long)REG(0xE000ED14u), (unsigned long)SCB_AIRCR,
+         (unsigned long)SCB_SHCSR, (unsigned long)SCB_ICSR);
+  /* SysTick on the reference clock (CLKSOURCE = 0) counts too: three wraps seen by polling. */
+  SYST_RVR = 99;
+  SYST_CVR = 0;
+  SYST_CSR = 1;
+  unsigned ref_wraps = 0;
+  for (unsigned polls = 0; ref_wraps < 3 && polls < 10000000u; polls++)
+    if (SYST_CSR & (1u << 16)) ref_wraps++;
+  SYST_CSR = 0;
+  printf("reference clock wraps: %u\n", ref_wraps);
+
   NVIC_ISER0 = 0xFFu << 1; /* IRQs 1..8 */
 
   /* 1. Under PRIGROUP 0/4/5/6/7, IRQ1 (A, 0xE0) pends IRQ4 (D, 0x20), IRQ3 (C, 0x60), IRQ2 (B, 0xA0).

@@ -4,7 +4,7 @@
  * the ExceptionModel, cycle costs in the cycle model. Hot-path rules: no allocation per instruction,
  * flags as small integers, decoded instructions cached per halfword address.
  */
-import { type Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
+import { Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
 import { BusError } from '../mcu/bus-error.js';
 import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
@@ -32,6 +32,9 @@ export const baseCycleModel: CycleModel = {
     return TIMING_BASE_CYCLES[insn.timing]! + (cpu.branched ? 1 : 0);
   },
 };
+
+/** ConditionPassed by (cond << 4 | N:Z:C:V), built from Cpu.conditionPassedSlow after the class. */
+const CONDITION_TABLE = new Uint8Array(256);
 
 /** The empty data window (size 0: every access misses). */
 const NO_REGION = createRegion('none', 0, 0, 'sram');
@@ -105,8 +108,10 @@ export class Cpu {
   private codeRegion: MemoryRegion | undefined;
   private codeBase = 0;
   private codeEnd = 0;
+  /** Stands for "no previous instruction" in the run loop: its link caches the first fetch. */
+  private readonly startLink = new Insn(() => false, 'none', '-', 0, 2, 0);
   /** The code region's decode cache, for the run loop's inline lookup (empty until the first fetch). */
-  private codeIndex = new Int32Array(0);
+  private codeIndex: Int32Array = new Int32Array(0);
   private codeDecoded: Insn[] = [];
 
   constructor(
@@ -140,8 +145,13 @@ export class Cpu {
     this.z = result === 0 ? 1 : 0;
   }
 
-  /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1). */
+  /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1), by table: no data-dependent branches. */
   conditionPassed(cond: number): boolean {
+    return CONDITION_TABLE[(cond << 4) | (this.n << 3) | (this.z << 2) | (this.c << 1) | this.v] === 1;
+  }
+
+  /** ConditionPassed as the ARM ARM writes it; fills CONDITION_TABLE. */
+  conditionPassedSlow(cond: number): boolean {
     let r: boolean;
     switch (cond >>> 1) {
       case 0: r = this.z === 1; break;
@@ -314,14 +324,8 @@ export class Cpu {
     if (width === 4) region.words[off >>> 2] = value;
     else if (width === 2) region.halves[off >>> 1] = value;
     else region.bytes[off] = value;
-    const cache = region.insnIndex;
-    if (cache !== undefined) {
-      // A store over decoded code: forget the instructions that overlap the written bytes (as Bus.write).
-      const h = off >>> 1;
-      cache[h] = 0;
-      if (h > 0) cache[h - 1] = 0;
-      if (width === 4) cache[h + 1] = 0;
-    }
+    // A store over decoded code: forget the instructions that overlap the written bytes (as Bus.write).
+    if (region.insnIndex !== undefined) this.bus.forgetCode(region.insnIndex, off, width);
   }
 
   /** An aligned access outside the read window: through the bus, then move the window to its region. */
@@ -358,9 +362,6 @@ export class Cpu {
   fetch(pc: number): Insn {
     let off = pc - this.codeBase;
     if (off < 0 || off >= this.codeEnd - this.codeBase || this.codeRegion === undefined) {
-      // The default memory map's Peripheral, Device and System regions are Execute Never: a fetch
-      // there is a MemManage fault even with no MPU (ARMv7-M ARM B3.1 Table B3-1).
-      if ((pc >>> 29 === 2) || pc >>> 0 >= 0xa0000000) throw new FaultSignal(Fault.IACCVIOL, pc);
       // The default memory map marks Peripheral, Device and System space Execute Never
       // (ARMv7-M ARM B3.1.1 Table B3-1): fetching there is a MemManage IACCVIOL, not a bus error.
       const top = pc >>> 29;
@@ -454,6 +455,8 @@ export class Cpu {
   private runInner(stopAt: number, cycleLimit: number): void {
     const r = this.r;
     const model = this.cycleModel;
+    const bus = this.bus;
+    let prev = this.startLink;
     while (this.instructions < stopAt && this.cycles < cycleLimit && !this.halted) {
       if (this.exceptionCheck) {
         this.exceptionCheck = false;
@@ -478,10 +481,20 @@ export class Cpu {
         this.pendingInvState = false;
         throw new FaultSignal(Fault.INVSTATE);
       }
-      // The decode cache of the current code region, looked up inline; fetch() on a miss.
-      const half = ((pc - this.codeBase) >>> 0) >>> 1;
-      const k = half < this.codeIndex.length ? this.codeIndex[half]! : 0;
-      const insn = k !== 0 ? this.codeDecoded[k - 1]! : this.fetch(pc);
+      // The instruction that followed `prev` last time, when it is at this PC and no code was
+      // overwritten since; else the decode cache of the current code region (fetch() on a miss).
+      const epoch = bus.codeEpoch;
+      let insn: Insn;
+      if (prev.succPC === pc && prev.succEpoch === epoch) insn = prev.succ!;
+      else {
+        const half = ((pc - this.codeBase) >>> 0) >>> 1;
+        const k = half < this.codeIndex.length ? this.codeIndex[half]! : 0;
+        insn = k !== 0 ? this.codeDecoded[k - 1]! : this.fetch(pc);
+        prev.succ = insn;
+        prev.succPC = pc;
+        prev.succEpoch = epoch;
+      }
+      prev = insn;
       r[15] = pc + 4;
       this.nextPC = pc + insn.size;
       this.branched = false;
@@ -506,5 +519,16 @@ export class Cpu {
       this.pc = this.nextPC;
       if (this.cycles >= this.nextEventCycle) this.onEvent(this);
     }
+  }
+}
+
+{
+  const probe = new Cpu(new Bus());
+  for (let k = 0; k < 256; k++) {
+    probe.n = (k >>> 3) & 1;
+    probe.z = (k >>> 2) & 1;
+    probe.c = (k >>> 1) & 1;
+    probe.v = k & 1;
+    CONDITION_TABLE[k] = probe.conditionPassedSlow(k >>> 4) ? 1 : 0;
   }
 }

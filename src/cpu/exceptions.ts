@@ -13,6 +13,8 @@ import {
   BFARVALID, CFSR_BIT, EXC, FPCCR_STATE, HFSR_DEBUGEVT, HFSR_FORCED, HFSR_VECTTBL, MMARVALID, faultException,
 } from './exception-numbers.js';
 
+import { executeFpCheck, lazyStateBits } from './exception-fp.js';
+
 export { EXC, FPCCR_STATE } from './exception-numbers.js';
 
 export class ExceptionUnit implements ExceptionModel {
@@ -37,6 +39,8 @@ export class ExceptionUnit implements ExceptionModel {
   stkAlign = true;
   /** CCR.NONBASETHRDENA: Thread mode may be returned to with other exceptions still active. */
   nonBaseThreadEnable = false;
+  /** SCR.SLEEPONEXIT: the core sleeps when it returns to Thread mode from the last active exception. */
+  sleepOnExit = false;
   /** FPCCR: ASPEN (31), LSPEN (30), LSPACT (0) + the ready bits recorded at lazy reservation. */
   fpccr = 0xc0000000;
   fpcar = 0;
@@ -195,20 +199,7 @@ export class ExceptionUnit implements ExceptionModel {
   }
 
   beforeFpInstruction(): void {
-    const cpu = this.cpu;
-    if (this.fpccr & 1) {
-      // PreserveFPState (B1.5.7): write S0-S15 and FPSCR into the space reserved at FPCAR.
-      for (let k = 0; k < 16; k++) cpu.writeA(this.fpcar + 4 * k, 4, cpu.sBits[k]!);
-      cpu.writeA(this.fpcar + 64, 4, cpu.fpscr);
-      this.fpccr &= ~1;
-      cpu.cycleModel.exceptionEvent?.(cpu, 'lazyFpSave');
-    }
-    // ExecuteFPCheck: a new FP context (FPCA clear) starts with FPSCR = FPDSCR, whose only
-    // non-zero bits are AHP/DN/FZ/RMode: the flags start clear (QEMU 7.2 does the same).
-    if (this.fpccr >>> 31 && (cpu.control & 4) === 0) {
-      cpu.fpscr = this.fpdscr & 0x07c00000;
-      cpu.control |= 4;
-    }
+    executeFpCheck(this, this.cpu);
   }
 
   exceptionReturn(excReturn: number): void {
@@ -270,9 +261,11 @@ export class ExceptionUnit implements ExceptionModel {
     if (usePsp) cpu.setPsp(newSp); else cpu.setMsp(newSp);
     cpu.nextPC = returnAddress & ~1;
     if (((psr >>> 24) & 1) === 0) cpu.pendingInvState = true;
-    // ExceptionReturn ends with ClearExclusiveLocal and SetEventRegister (B1.5.8).
+    // ExceptionReturn ends with ClearExclusiveLocal, SetEventRegister and, back in Thread mode with
+    // nothing active, SleepOnExit (B1.5.8): the next interrupt is taken before Thread mode runs again.
     cpu.exclusiveAddress = -1;
     cpu.eventRegister = 1;
+    if (toThread && this.sleepOnExit && this.activeCount() === 0) cpu.sleeping = true;
     cpu.exceptionCheck = true;
     // Timing (TRM §3.9.1): a pending exception that now wins is tail-chained (6 cycles, no unstack and
     // restack); otherwise the return costs 10, or 27 when the FP registers are restored.
@@ -342,7 +335,6 @@ export class ExceptionUnit implements ExceptionModel {
 
   /** ExceptionEntry (B1.5.6): push the frame, set LR to EXC_RETURN, jump to the vector. */
   enter(exc: number, returnAddress: number, thumb = true): void {
-    // (exc may become a derived BusFault/HardFault when stacking fails, see stackingFault.)
     const cpu = this.cpu;
     const fpFrame = (cpu.control & 4) !== 0;
     const wasPsp = cpu.usingPsp;
@@ -352,15 +344,18 @@ export class ExceptionUnit implements ExceptionModel {
     const align = (this.stkAlign || fpFrame) && ((sp - frameSize) & 4) !== 0 ? 4 : 0;
     sp = (sp - frameSize - align) >>> 0;
     const xpsr = (cpu.xpsr & ~(1 << 9) & ~(thumb ? 0 : 1 << 24)) | (align ? 1 << 9 : 0);
-    const frame = [cpu.r[0]!, cpu.r[1]!, cpu.r[2]!, cpu.r[3]!, cpu.r[12]!, cpu.r[14]!, returnAddress >>> 0, xpsr >>> 0];
     let stackingFailed = false;
     try {
-      for (let k = 0; k < 8; k++) cpu.writeA(sp + 4 * k, 4, frame[k]!);
+      for (let k = 0; k < 4; k++) cpu.writeA(sp + 4 * k, 4, cpu.r[k]!);
+      cpu.writeA(sp + 16, 4, cpu.r[12]!);
+      cpu.writeA(sp + 20, 4, cpu.r[14]!);
+      cpu.writeA(sp + 24, 4, returnAddress >>> 0);
+      cpu.writeA(sp + 28, 4, xpsr >>> 0);
       if (fpFrame) {
         if (this.fpccr & (1 << 30)) {
           // Lazy stacking: reserve the space, record where, defer the writes to the next FP use.
           this.fpcar = (sp + 0x20) >>> 0;
-          this.fpccr = (this.fpccr & ~FPCCR_STATE) | this.lazyStateBits();
+          this.fpccr = (this.fpccr & ~FPCCR_STATE) | lazyStateBits(this, cpu);
         } else {
           for (let k = 0; k < 16; k++) cpu.writeA(sp + 0x20 + 4 * k, 4, cpu.sBits[k]!);
           cpu.writeA(sp + 0x60, 4, cpu.fpscr);
@@ -372,6 +367,7 @@ export class ExceptionUnit implements ExceptionModel {
     }
     cpu.r[13] = sp;
     const excReturn = (0xffffffe1 | (fpFrame ? 0 : 0x10) | (cpu.ipsr === 0 ? 8 : 0) | (wasPsp ? 4 : 0)) >>> 0;
+    // A failed push turns the entry into a derived BusFault/HardFault (or leaves it pending).
     if (stackingFailed) exc = this.stackingFault(exc);
     this.exceptionTaken(exc, excReturn, wasPsp);
     if (this.tailChaining) this.tailChaining = false;
@@ -413,24 +409,6 @@ export class ExceptionUnit implements ExceptionModel {
     if ((vector & 1) === 0) cpu.pendingInvState = true;
     this.taken++;
     cpu.exceptionCheck = true;
-  }
-
-  /**
-   * FPCCR.LSPACT and the state recorded with a lazy reservation (B3.2.22, PushStack): USER, THREAD
-   * and whether HardFault/MemManage/BusFault could be taken at the current execution priority,
-   * which decides how a fault during the later PreserveFPState is handled.
-   */
-  private lazyStateBits(): number {
-    const cpu = this.cpu;
-    const ep = this.executionPriority();
-    let bits = 1;
-    if (cpu.ipsr === 0 && (cpu.control & 1) !== 0) bits |= 1 << 1; // USER
-    if (cpu.ipsr === 0) bits |= 1 << 3; // THREAD
-    if (ep > -1) bits |= 1 << 4; // HFRDY
-    if ((this.shcsrEnables >>> 16) & 1 && ep > this.groupPriority(this.priority[EXC.MemManage]!)) bits |= 1 << 5; // MMRDY
-    if ((this.shcsrEnables >>> 17) & 1 && ep > this.groupPriority(this.priority[EXC.BusFault]!)) bits |= 1 << 6; // BFRDY
-    // MONRDY (bit 8) needs DEMCR.MON_EN: the DebugMonitor exception is not modelled, so it stays 0.
-    return bits;
   }
 
   private readVector(exc: number): number {

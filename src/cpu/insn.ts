@@ -44,6 +44,13 @@ export class Insn {
   cond = 14;
   /** A per-encoding selector for handlers shared by a family (e.g. which parallel add/sub). */
   op = 0;
+  /**
+   * The run loop's memo of the instruction that followed this one last time: `succ` decoded at
+   * `succPC`, valid while Bus.codeEpoch equals `succEpoch` (no decoded code was overwritten since).
+   */
+  succ: Insn | null = null;
+  succPC = -1;
+  succEpoch = -1;
   /** Raw named fields of the encoding, for rare uses (disassembly, system register numbers). */
   fields: Record<string, number> = {};
 

@@ -161,14 +161,7 @@ export class Bus {
           if (width === 4) r.view.setUint32(off, value, true);
           else if (width === 2) r.view.setUint16(off, value, true);
           else r.bytes[off] = value;
-          const cache = r.insnIndex;
-          if (cache !== undefined) {
-            // A store over decoded code: forget the instructions that overlap the written bytes.
-            const h = off >>> 1;
-            cache[h] = 0;
-            if (h > 0) cache[h - 1] = 0;
-            if (width === 4) cache[h + 1] = 0;
-          }
+          if (r.insnIndex !== undefined) this.forgetCode(r.insnIndex, off, width);
           return;
         }
       } else if (id < 0) {
@@ -180,6 +173,25 @@ export class Bus {
     throw new BusError(addr, true, 'no memory or device at this address');
   }
 
+  /**
+   * Bumped whenever decoded instructions are forgotten (a store over code, a loader write): the CPU's
+   * links from one decoded instruction to the next are only trusted while it is unchanged.
+   */
+  codeEpoch = 0;
+
+  /** A store of `width` bytes at region offset `off`: forget the decoded instructions it overlaps. */
+  forgetCode(cache: Int32Array, off: number, width: number): void {
+    const h = off >>> 1;
+    const last = width === 4 ? h + 1 : h;
+    const first = h > 0 ? h - 1 : 0;
+    for (let k = first; k <= last; k++) {
+      if (cache[k] !== 0) {
+        cache[k] = 0;
+        this.codeEpoch++;
+      }
+    }
+  }
+
   /** Loader/debugger access: writes flash too, never faults on RAM/flash, throws on unmapped. */
   writeBytes(addr: number, data: Uint8Array): void {
     for (let k = 0; k < data.length; ) {
@@ -188,6 +200,7 @@ export class Bus {
       const n = Math.min(data.length - k, hit.region.size - hit.offset);
       hit.region.bytes.set(data.subarray(k, k + n), hit.offset);
       hit.region.insnIndex?.fill(0, Math.max(0, (hit.offset >>> 1) - 1), (hit.offset + n + 1) >>> 1);
+      this.codeEpoch++;
       k += n;
     }
   }

@@ -74,9 +74,11 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   const coreClockHz = () => devices!.clock.coreClockHz();
   const ref = board.clocks.systickReference;
   const referenceDivider = 'hclkDivider' in ref ? ref.hclkDivider : Math.max(1, Math.round(board.clocks.resetHz / ref.hz));
-  // CALIB.TENMS: reference ticks in 10 ms; NOREF clear, SKEW set when 10 ms is not a whole number.
-  const tenMs = Math.round(board.clocks.resetHz / referenceDivider / 100);
-  const systick = new SysTick(cpu, referenceDivider, () => exceptions.setPending(EXC.SysTick), (tenMs & 0xffffff) | (1 << 30));
+  // CALIB (B3.3.6): TENMS = the reload value for 10 ms of reference ticks (ticks - 1, 0x270f on
+  // QEMU's mps2 with its 1 MHz REFCLK); NOREF clear; SKEW set when 10 ms is not a whole number of ticks.
+  const ticksIn10Ms = board.clocks.resetHz / referenceDivider / 100;
+  const calib = ((Math.round(ticksIn10Ms) - 1) & 0xffffff) | (Number.isInteger(ticksIn10Ms) ? 0 : 1 << 30);
+  const systick = new SysTick(cpu, referenceDivider, () => exceptions.setPending(EXC.SysTick), calib);
   const unmodelled = (device: string) => (address: number, write: boolean, value: number) => events.unmodelled(address, write, value, device);
   const scs = new SystemControlSpace(cpu, exceptions, systick, {
     cpuid: board.cpu.cpuid,

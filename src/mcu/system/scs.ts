@@ -46,6 +46,7 @@ export class SystemControlSpace implements Peripheral {
 
   reset(): void {
     this.actlr = this.scr = this.cpacr = this.demcr = 0;
+    this.exc.sleepOnExit = false;
     this.ccr = 0x200;
     this.mpu.fill(0);
     this.applyCcr();
@@ -139,6 +140,8 @@ export class SystemControlSpace implements Peripheral {
     }
     if (o >= 0xd94 && o < 0xdc0) {
       this.mpu[(o - 0xd90) >>> 2] = v;
+      // The MPU's registers hold their values but regions are not enforced: turning it on is reported.
+      if (o === 0xd94 && v & 1) this.config.unmodelled(this.base + o, true, v);
       return;
     }
     switch (o) {
@@ -154,7 +157,7 @@ export class SystemControlSpace implements Peripheral {
         if (v & 4) this.config.resetRequest();
         cpu.exceptionCheck = true;
         return;
-      case 0xd10: this.scr = v & 0x16; return;
+      case 0xd10: this.scr = v & 0x16; e.sleepOnExit = (v & 2) !== 0; return;
       case 0xd14: this.ccr = v & 0x31b; this.applyCcr(); return; // STKALIGN is RW on the M4 r0p1 (and in QEMU)
       case 0xd18: case 0xd1c: case 0xd20:
         for (let b = 0; b < 4; b++) this.setPriority(4 + (o - 0xd18) + b, (v >>> (8 * b)) & 0xff);
@@ -225,7 +228,9 @@ export class SystemControlSpace implements Peripheral {
     if (isrPending) v |= 1 << 22;
     let activeCount = 0;
     for (let k = 1; k < e.count; k++) if (e.active[k]) activeCount++;
-    if (activeCount <= 1 && this.cpu.ipsr !== 0) v |= 1 << 11; // RETTOBASE
+    // RETTOBASE: no active exception besides the current one. UNKNOWN in Thread mode (B3.2.4); 1 there
+    // too when none is active, as in QEMU 7.2.
+    if (activeCount <= 1) v |= 1 << 11;
     if (e.pending[EXC.SysTick]) v |= 1 << 26;
     if (e.pending[EXC.PendSV]) v |= 1 << 28;
     if (e.pending[EXC.NMI]) v |= 1 << 31;
