@@ -4,7 +4,7 @@
  * the ExceptionModel, cycle costs in the cycle model. Hot-path rules: no allocation per instruction,
  * flags as small integers, decoded instructions cached per halfword address.
  */
-import { Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
+import { type Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
 import { BusError } from '../mcu/bus-error.js';
 import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
@@ -33,8 +33,27 @@ export const baseCycleModel: CycleModel = {
   },
 };
 
-/** ConditionPassed by (cond << 4 | N:Z:C:V), built from Cpu.conditionPassedSlow after the class. */
+/** ConditionPassed (ARM ARM A7.3.1) as the pseudo-code writes it, for flags n, z, c, v in {0, 1}. */
+function conditionHolds(cond: number, n: number, z: number, c: number, v: number): boolean {
+  let r: boolean;
+  switch (cond >>> 1) {
+    case 0: r = z === 1; break;
+    case 1: r = c === 1; break;
+    case 2: r = n === 1; break;
+    case 3: r = v === 1; break;
+    case 4: r = c === 1 && z === 0; break;
+    case 5: r = n === v; break;
+    case 6: r = n === v && z === 0; break;
+    default: return true;
+  }
+  return (cond & 1) === 1 && cond !== 15 ? !r : r;
+}
+
+/** conditionHolds by index cond << 4 | N:Z:C:V (flags are always 0 or 1 in the Cpu). */
 const CONDITION_TABLE = new Uint8Array(256);
+for (let k = 0; k < 256; k++) {
+  CONDITION_TABLE[k] = conditionHolds(k >>> 4, (k >>> 3) & 1, (k >>> 2) & 1, (k >>> 1) & 1, k & 1) ? 1 : 0;
+}
 
 /** The empty data window (size 0: every access misses). */
 const NO_REGION = createRegion('none', 0, 0, 'sram');
@@ -148,22 +167,6 @@ export class Cpu {
   /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1), by table: no data-dependent branches. */
   conditionPassed(cond: number): boolean {
     return CONDITION_TABLE[(cond << 4) | (this.n << 3) | (this.z << 2) | (this.c << 1) | this.v] === 1;
-  }
-
-  /** ConditionPassed as the ARM ARM writes it; fills CONDITION_TABLE. */
-  conditionPassedSlow(cond: number): boolean {
-    let r: boolean;
-    switch (cond >>> 1) {
-      case 0: r = this.z === 1; break;
-      case 1: r = this.c === 1; break;
-      case 2: r = this.n === 1; break;
-      case 3: r = this.v === 1; break;
-      case 4: r = this.c === 1 && this.z === 0; break;
-      case 5: r = this.n === this.v; break;
-      case 6: r = this.n === this.v && this.z === 0; break;
-      default: return true;
-    }
-    return (cond & 1) === 1 && cond !== 15 ? !r : r;
   }
 
   // ---- stack pointers and modes --------------------------------------------------------------
@@ -522,13 +525,3 @@ export class Cpu {
   }
 }
 
-{
-  const probe = new Cpu(new Bus());
-  for (let k = 0; k < 256; k++) {
-    probe.n = (k >>> 3) & 1;
-    probe.z = (k >>> 2) & 1;
-    probe.c = (k >>> 1) & 1;
-    probe.v = k & 1;
-    CONDITION_TABLE[k] = probe.conditionPassedSlow(k >>> 4) ? 1 : 0;
-  }
-}
