@@ -43,7 +43,7 @@ export const trainCommand: Command<TrainArgs> = {
     addLossOptions(
       y
         .option('config', { type: 'string', default: 'models/detector-default.json', describe: 'architecture config' })
-        .option('epochs', { type: 'number', default: 12, describe: 'epochs' })
+        .option('epochs', { type: 'number', default: 20, describe: 'epochs' })
         .option('batch-size', { type: 'number', default: 32, describe: 'samples per step (split over the threads)' })
         .option('lr', { type: 'number', default: 1e-2, describe: 'peak learning rate (AdamW)' })
         .option('weight-decay', { type: 'number', default: 1e-4, describe: 'decoupled weight decay' })

@@ -5,30 +5,8 @@
  * Flags start as given (default all clear) so "unchanged" is observable.
  */
 import { describe, expect, it } from 'vitest';
-import { CODE_BASE, loadThumb, stepThumb, type StepOptions } from '../support/step.js';
-
-type Regs = Partial<Record<`r${number}`, number>>;
-type Flags = Partial<Record<'n' | 'z' | 'c' | 'v' | 'q', number>>;
-interface Case { asm: string; regs?: Regs; flags?: Flags; out: Regs & Flags; cycles?: number; note?: string }
-
-function check(c: Case): void {
-  const opts: StepOptions = { regs: c.regs, flags: { n: 0, z: 0, c: 0, v: 0, q: 0, ...c.flags } };
-  const cpu = stepThumb(c.asm, opts);
-  expect(cpu.stopReason).toBe('');
-  for (const [k, v] of Object.entries(c.out)) {
-    if (k.startsWith('r')) expect(cpu.r[Number(k.slice(1))], k).toBe(v! >>> 0);
-    else expect((cpu as unknown as Record<string, number>)[k], k).toBe(v);
-  }
-  expect(cpu.cycles).toBe(c.cycles ?? 1);
-}
-
-function table(title: string, cases: Case[]): void {
-  describe(title, () => {
-    for (const c of cases) {
-      it(`${c.asm.replace(/\n/g, '; ')} ${JSON.stringify(c.regs ?? {})}${c.note ? ` (${c.note})` : ''}`, () => check(c));
-    }
-  });
-}
+import { CODE_BASE, loadThumb, stepThumb } from '../support/step.js';
+import { table } from './dp-helpers.js';
 
 table('shift (immediate), MOVS register', [
   { asm: 'lsls r0, r1, #1', regs: { r1: 0x80000001 }, out: { r0: 2, c: 1, n: 0, z: 0 }, note: 'C = bit 31 shifted out' },

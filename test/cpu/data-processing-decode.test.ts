@@ -4,30 +4,18 @@
  * decode to the mnemonic objdump prints (less `s`, `.w`/`.n`); every sampled opcode must execute without
  * a JavaScript exception; and DSP opcodes must not be claimed by these lines (no false overlap).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Decoder, ISA_DIR, thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal } from '../../src/cpu/faults.js';
 import { parseIsaText } from '../../src/cpu/isa-format.js';
+import { objdumpOpcodeText } from '../support/asm.js';
 import { assemble, loadThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 const OUR_FILES = ['data-processing.isa', 'multiply-divide.isa'];
 const ours = () => thumbDecoder().entries.filter((c) => OUR_FILES.some((f) => c.entry.source.endsWith(f)));
-
-/** objdump's text for each opcode (16-bit: hw; 32-bit: hw1 << 16 | hw2), in order. */
-function objdump(opcodes: { op: number; size: number }[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'mcusim-dpdec-'));
-  const src = join(dir, 'a.s');
-  const obj = join(dir, 'a.o');
-  const body = opcodes.map((o) => `${o.size === 2 ? '.inst.n' : '.inst.w'} 0x${o.op.toString(16)}`).join('\n');
-  writeFileSync(src, `.syntax unified\n.thumb\n${body}\n`);
-  execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m4', '-mthumb', '-o', obj, src]);
-  const out = execFileSync('arm-none-eabi-objdump', ['-d', obj], { maxBuffer: 1 << 28 }).toString();
-  return out.split('\n').filter((l) => /^\s+[0-9a-f]+:\t/.test(l)).map((l) => l.split('\t').slice(2).join(' ').trim());
-}
 
 function objdumpMnemonic(text: string): string {
   if (text.includes('UNDEFINED')) return 'undefined';
@@ -38,11 +26,7 @@ function sameMnemonic(oursLower: string, theirs: string): boolean {
   return theirs === oursLower || theirs === `${oursLower}s`;
 }
 
-let seed = 0x9e3779b9;
-function random32(): number {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return seed >>> 0;
-}
+const random32 = xorshift32(0x9e3779b9);
 
 describe('decoding agrees with objdump', () => {
   it('every 16-bit halfword matched by our lines', () => {
@@ -53,7 +37,7 @@ describe('decoding agrees with objdump', () => {
       if (e && OUR_FILES.some((f) => e.source.endsWith(f))) ops.push({ op: hw, size: 2 });
     }
     expect(ops.length).toBeGreaterThan(20000);
-    const text = objdump(ops);
+    const text = objdumpOpcodeText(ops);
     const bad = ops.filter((o, k) => !sameMnemonic(d.decode(o.op, 0).mnemonic.toLowerCase(), objdumpMnemonic(text[k]!)))
       .map((o) => `${o.op.toString(16)}: ${d.decode(o.op, 0).mnemonic} vs ${text[ops.indexOf(o)]}`);
     expect(bad.slice(0, 10)).toEqual([]);
@@ -66,7 +50,7 @@ describe('decoding agrees with objdump', () => {
       if (c.entry.size !== 4) continue;
       for (let k = 0; k < 64; k++) ops.push({ op: ((random32() & ~c.entry.mask) | c.entry.value) >>> 0, size: 4 });
     }
-    const text = objdump(ops);
+    const text = objdumpOpcodeText(ops);
     const bad: string[] = [];
     ops.forEach((o, k) => {
       const insn = d.decode(o.op >>> 16, o.op & 0xffff);

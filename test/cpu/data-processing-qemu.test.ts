@@ -6,20 +6,14 @@
  * instruction, pushes r0-r12 and APSR into a RAM table, and finally writes the table to stdout with
  * semihosting (SYS_OPEN ":tt", SYS_WRITE, SYS_EXIT).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { thumbExpandImm } from '../../src/cpu/isa-functions.js';
-import { runQemu } from '../support/qemu.js';
+import { runTableProgram, tableCaseAsm, tableCaseSp, TABLE_WORDS_PER_CASE as WORDS_PER_CASE } from '../support/qemu-snippets.js';
 import { CODE_BASE, loadThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
 
-let seed = 0x1234567;
-const rnd = (n: number) => {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
+const random32 = xorshift32(0x1234567);
+const rnd = (n: number) => random32() % n;
 const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
 const lo = () => `r${rnd(8)}`;
 const any = () => `r${rnd(13)}`;
@@ -105,75 +99,8 @@ function makeCases(count: number): DiffCase[] {
   return cases;
 }
 
-const WORDS_PER_CASE = 14; // APSR, r0..r12
-const TABLE = 0x20000000;
-
-function qemuProgram(cases: DiffCase[]): string {
-  const body = cases.map((c, k) => [
-    `  ldr r0, =0x${(TABLE + (k + 1) * WORDS_PER_CASE * 4).toString(16)}`,
-    '  mov sp, r0',
-    `  ldr r0, =0x${((c.flags << 27) >>> 0).toString(16)}`,
-    '  msr APSR_nzcvq, r0',
-    ...c.regs.map((v, r) => `  ldr r${r}, =0x${v.toString(16)}`),
-    `  ${c.insn}`,
-    '  push {r0-r12}',
-    '  mrs r0, APSR',
-    '  push {r0}',
-    '  b 1f',
-    '  .ltorg',
-    '1:',
-  ].join('\n')).join('\n');
-  return `.syntax unified
-.thumb
-.text
-  .word 0x20400000
-  .word reset
-  .rept 14
-  .word fault
-  .endr
-.thumb_func
-fault:
-  movs r0, #0x18
-  ldr r1, =0x20024
-  bkpt 0xab
-.global reset
-.thumb_func
-reset:
-${body}
-  adr r1, open_args
-  movs r0, #1
-  bkpt 0xab
-  ldr r1, =0x20300000
-  str r0, [r1]
-  ldr r2, =0x${TABLE.toString(16)}
-  str r2, [r1, #4]
-  ldr r2, =${cases.length * WORDS_PER_CASE * 4}
-  str r2, [r1, #8]
-  movs r0, #5
-  bkpt 0xab
-  movs r0, #0x18
-  ldr r1, =0x20026
-  bkpt 0xab
-  .ltorg
-  .align 2
-open_args:
-  .word tt, 4, 3
-tt:
-  .asciz ":tt"
-`;
-}
-
-async function runInQemu(cases: DiffCase[]): Promise<Uint32Array> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcusim-dpqemu-'));
-  writeFileSync(join(dir, 'p.s'), qemuProgram(cases));
-  execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m4', '-mthumb', '-o', join(dir, 'p.o'), join(dir, 'p.s')]);
-  execFileSync('arm-none-eabi-ld', ['-Ttext=0', '-e', 'reset', '-o', join(dir, 'p.elf'), join(dir, 'p.o')]);
-  const res = await runQemu(join(dir, 'p.elf'), { timeoutMs: 60_000 });
-  expect(res.exitCode, res.stderr.toString()).toBe(0);
-  expect(res.stdout.length).toBe(cases.length * WORDS_PER_CASE * 4);
-  const out = new Uint32Array(cases.length * WORDS_PER_CASE);
-  for (let k = 0; k < out.length; k++) out[k] = res.stdout.readUInt32LE(k * 4);
-  return out;
+function runInQemu(cases: DiffCase[]): Promise<Uint32Array> {
+  return runTableProgram('mcusim-dpqemu-', cases.map((c, k) => tableCaseAsm(k, (c.flags << 27) >>> 0, 'APSR_nzcvq', c.regs, c.insn)));
 }
 
 describe('data processing and multiply/divide agree with QEMU', () => {
@@ -190,7 +117,7 @@ describe('data processing and multiply/divide agree with QEMU', () => {
       cpu.halted = false;
       cpu.stopReason = '';
       for (let r = 0; r < 13; r++) cpu.r[r] = c.regs[r]!;
-      cpu.r[13] = TABLE + (k + 1) * WORDS_PER_CASE * 4;
+      cpu.r[13] = tableCaseSp(k);
       cpu.apsr = (c.flags << 27) >>> 0;
       for (const _ of c.insn.split('\n')) {
         pc += cpu.fetch(pc).size;

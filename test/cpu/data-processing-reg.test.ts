@@ -4,32 +4,7 @@
  * shift amounts of 32 and more) and cycles (TRM DDI 0439D Table 3-1: 1 each). Expected values are worked
  * from the ARM ARM pseudo-code.
  */
-import { describe, expect, it } from 'vitest';
-import { stepThumb, type StepOptions } from '../support/step.js';
-
-type Regs = Partial<Record<`r${number}`, number>>;
-type Flags = Partial<Record<'n' | 'z' | 'c' | 'v' | 'q', number>>;
-interface Case { asm: string; regs?: Regs; flags?: Flags; out: Regs & Flags; cycles?: number; note?: string }
-
-function check(c: Case): void {
-  const opts: StepOptions = { regs: c.regs, flags: { n: 0, z: 0, c: 0, v: 0, q: 0, ...c.flags } };
-  const cpu = stepThumb(c.asm, opts);
-  expect(cpu.stopReason).toBe('');
-  for (const [k, v] of Object.entries(c.out)) {
-    if (k.startsWith('r')) expect(cpu.r[Number(k.slice(1))], k).toBe(v! >>> 0);
-    else expect((cpu as unknown as Record<string, number>)[k], k).toBe(v);
-  }
-  expect(cpu.cycles).toBe(c.cycles ?? 1);
-}
-
-function table(title: string, cases: Case[]): void {
-  describe(title, () => {
-    for (const c of cases) {
-      it(`${c.asm.replace(/\n/g, '; ')} ${JSON.stringify(c.regs ?? {})}${c.note ? ` (${c.note})` : ''}`, () => check(c));
-    }
-  });
-}
-
+import { table } from './dp-helpers.js';
 
 table('shifted register: logical ops take C from Shift_C', [
   { asm: 'and.w r0, r1, r2, lsl #4', regs: { r1: 0xff0, r2: 0xf }, out: { r0: 0xf0 } },

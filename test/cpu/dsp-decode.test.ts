@@ -9,14 +9,11 @@ import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal } from '../../src/cpu/faults.js';
 import { objdumpDisassemble } from '../support/asm.js';
 import { assemble, loadThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 const dspLines = () => thumbDecoder().entries.filter((c) => c.entry.source.endsWith('dsp.isa'));
 
-let seed = 0x6d2b79f5;
-function random32(): number {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return seed >>> 0;
-}
+const random32 = xorshift32(0x6d2b79f5);
 
 /** 64 opcodes per DSP line: the line's fixed bits with random field values. */
 function sampleOpcodes(): number[] {

@@ -7,19 +7,13 @@
  * is written to stdout with semihosting at the end. mcusim runs the same instruction from the same state;
  * every register and every APSR bit must agree.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runQemu } from '../support/qemu.js';
+import { runTableProgram, tableCaseAsm, TABLE_WORDS_PER_CASE as WORDS_PER_CASE } from '../support/qemu-snippets.js';
 import { CODE_BASE, loadThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
 
-let seed = 0x2545f491;
-const rnd = (n: number) => {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return (seed >>> 0) % n;
-};
+const random32 = xorshift32(0x2545f491);
+const rnd = (n: number) => random32() % n;
 const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
 const reg = () => `r${rnd(13)}`;
 const ror = () => { const r = 8 * rnd(4); return r ? `, ror #${r}` : ''; };
@@ -123,76 +117,8 @@ function makeCases(generators: (() => string)[], count: number): DiffCase[] {
   return cases;
 }
 
-const WORDS_PER_CASE = 14; // APSR, r0..r12
-const TABLE = 0x20000000;
-
-function qemuProgram(cases: DiffCase[]): string {
-  const body = cases.map((c, k) => [
-    `  ldr r0, =0x${(TABLE + (k + 1) * WORDS_PER_CASE * 4).toString(16)}`,
-    '  mov sp, r0',
-    `  ldr r0, =0x${c.apsr.toString(16)}`,
-    '  msr APSR_nzcvqg, r0',
-    ...c.regs.map((v, r) => `  ldr r${r}, =0x${v.toString(16)}`),
-    `  ${c.insn}`,
-    '  push {r0-r12}',
-    '  mrs r0, APSR',
-    '  push {r0}',
-    '  b 1f',
-    '  .ltorg',
-    '1:',
-  ].join('\n')).join('\n');
-  // Vector table, then the cases, then SYS_OPEN(":tt") + SYS_WRITE(table) + SYS_EXIT; a fault exits 0x20024.
-  return `.syntax unified
-.thumb
-.text
-  .word 0x20400000
-  .word reset
-  .rept 14
-  .word fault
-  .endr
-.thumb_func
-fault:
-  movs r0, #0x18
-  ldr r1, =0x20024
-  bkpt 0xab
-.global reset
-.thumb_func
-reset:
-${body}
-  adr r1, open_args
-  movs r0, #1
-  bkpt 0xab
-  ldr r1, =0x20300000
-  str r0, [r1]
-  ldr r2, =0x${TABLE.toString(16)}
-  str r2, [r1, #4]
-  ldr r2, =${cases.length * WORDS_PER_CASE * 4}
-  str r2, [r1, #8]
-  movs r0, #5
-  bkpt 0xab
-  movs r0, #0x18
-  ldr r1, =0x20026
-  bkpt 0xab
-  .ltorg
-  .align 2
-open_args:
-  .word tt, 4, 3
-tt:
-  .asciz ":tt"
-`;
-}
-
-async function runInQemu(name: string, cases: DiffCase[]): Promise<Uint32Array> {
-  const dir = mkdtempSync(join(tmpdir(), `mcusim-dsp-${name}-`));
-  writeFileSync(join(dir, 'p.s'), qemuProgram(cases));
-  execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m4', '-mthumb', '-o', join(dir, 'p.o'), join(dir, 'p.s')]);
-  execFileSync('arm-none-eabi-ld', ['-Ttext=0', '-e', 'reset', '-o', join(dir, 'p.elf'), join(dir, 'p.o')]);
-  const res = await runQemu(join(dir, 'p.elf'), { timeoutMs: 60_000 });
-  if (res.exitCode !== 0) throw new Error(`QEMU exit ${res.exitCode}: ${res.stderr.toString()}`);
-  if (res.stdout.length !== cases.length * WORDS_PER_CASE * 4) throw new Error(`QEMU wrote ${res.stdout.length} bytes`);
-  const out = new Uint32Array(cases.length * WORDS_PER_CASE);
-  for (let k = 0; k < out.length; k++) out[k] = res.stdout.readUInt32LE(k * 4);
-  return out;
+function runInQemu(name: string, cases: DiffCase[]): Promise<Uint32Array> {
+  return runTableProgram(`mcusim-dsp-${name}-`, cases.map((c, k) => tableCaseAsm(k, c.apsr, 'APSR_nzcvqg', c.regs, c.insn)));
 }
 
 const hex = (v: number) => v.toString(16);

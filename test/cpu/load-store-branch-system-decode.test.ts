@@ -5,29 +5,16 @@
  * architecture's reading (ARMv8 hint names, PLDW) or an UNPREDICTABLE form; every sampled opcode must execute
  * or fault architecturally, never throw a JavaScript error.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal, StopSignal } from '../../src/cpu/faults.js';
 import { BusError } from '../../src/mcu/bus-error.js';
+import { objdumpOpcodeText } from '../support/asm.js';
 import { loadThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
 
 const OUR_FILES = ['load-store.isa', 'branch-system.isa'];
 const ours = () => thumbDecoder().entries.filter((c) => OUR_FILES.some((f) => c.entry.source.endsWith(f)));
-
-function objdump(opcodes: { op: number; size: number }[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'mcusim-lsdec-'));
-  const src = join(dir, 'a.s');
-  const obj = join(dir, 'a.o');
-  const body = opcodes.map((o) => `${o.size === 2 ? '.inst.n' : '.inst.w'} 0x${o.op.toString(16)}`).join('\n');
-  writeFileSync(src, `.syntax unified\n.thumb\n${body}\n`);
-  execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m4', '-mthumb', '-o', obj, src]);
-  const out = execFileSync('arm-none-eabi-objdump', ['-d', obj], { maxBuffer: 1 << 28 }).toString();
-  return out.split('\n').filter((l) => /^\s+[0-9a-f]+:\t/.test(l)).map((l) => l.split('\t').slice(2).join(' ').trim());
-}
 
 function objdumpMnemonic(text: string): string {
   if (text.includes('UNDEFINED') || text.startsWith('undefined')) return 'undefined';
@@ -61,11 +48,7 @@ function knownDifference(ours: string, theirs: string, op: number): boolean {
   return runtimeUndefined || v8Names || memoryHint || literal;
 }
 
-let seed = 0x2545f491;
-function random32(): number {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return seed >>> 0;
-}
+const random32 = xorshift32(0x2545f491);
 
 describe('decoding agrees with objdump', () => {
   it('every 16-bit halfword matched by our lines', () => {
@@ -79,7 +62,7 @@ describe('decoding agrees with objdump', () => {
     // objdump applies an IT block to the instructions after it: follow each IT by four NOPs, compared as IT only.
     const isIt = (hw: number) => (hw & 0xff00) === 0xbf00 && (hw & 0xf) !== 0;
     const stream = ops.flatMap((o) => (isIt(o.op) ? [o, ...Array(4).fill({ op: 0xbf00, size: 2, filler: true })] : [o]));
-    const text = objdump(stream);
+    const text = objdumpOpcodeText(stream);
     const bad: string[] = [];
     stream.forEach((o: { op: number; filler?: boolean }, k) => {
       if (o.filler) return;
@@ -97,7 +80,7 @@ describe('decoding agrees with objdump', () => {
       if (c.entry.size !== 4) continue;
       for (let k = 0; k < 64; k++) ops.push({ op: ((random32() & ~c.entry.mask) | c.entry.value) >>> 0, size: 4 });
     }
-    const text = objdump(ops);
+    const text = objdumpOpcodeText(ops);
     const bad: string[] = [];
     ops.forEach((o, k) => {
       const ours = d.decode(o.op >>> 16, o.op & 0xffff).mnemonic.toLowerCase();

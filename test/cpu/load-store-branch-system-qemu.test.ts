@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { runQemu } from '../support/qemu.js';
+import { buildSnippetElf } from '../support/qemu-snippets.js';
 import { stepThumb } from '../support/step.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcusim-lsqemu-'));
@@ -27,16 +28,11 @@ interface QemuState {
 }
 
 async function runInQemu(name: string, body: string): Promise<QemuState> {
-  const src = join(dir, `${name}.s`);
-  const obj = join(dir, `${name}.o`);
-  const elf = join(dir, `${name}.elf`);
   const ld = join(dir, 'link.ld');
   writeFileSync(ld, 'SECTIONS { . = 0; .vectors : { *(.vectors) } .text : { *(.text) } }\n');
-  writeFileSync(src, `.syntax unified\n.thumb\n.section .vectors,"a"\n.word 0x20008000, reset + 1, fault + 1, fault + 1, fault + 1, fault + 1, fault + 1\n` +
+  const elf = buildSnippetElf(dir, name, `.syntax unified\n.thumb\n.section .vectors,"a"\n.word 0x20008000, reset + 1, fault + 1, fault + 1, fault + 1, fault + 1, fault + 1\n` +
     `.text\n.thumb_func\nreset:\n${PRELUDE}\n${body}\ndone:\nmovs r0, #0x18\nmovw r1, #0x0026\nmovt r1, #0x2\nbkpt 0xab\n` +
-    `fault:\nmovs r0, #0x18\nmovw r1, #0x0026\nmovt r1, #0x2\nbkpt 0xab\n`);
-  execFileSync('arm-none-eabi-as', ['-mcpu=cortex-m4', '-mthumb', '-o', obj, src]);
-  execFileSync('arm-none-eabi-ld', ['-T', ld, '-e', 'reset', '-o', elf, obj]);
+    `fault:\nmovs r0, #0x18\nmovw r1, #0x0026\nmovt r1, #0x2\nbkpt 0xab\n`, ['-T', ld]);
   const symbols = execFileSync('arm-none-eabi-nm', [elf]).toString();
   const addr = (sym: string) => parseInt(new RegExp(`^([0-9a-f]+) \\w ${sym}$`, 'm').exec(symbols)![1]!, 16);
   const done = addr('done');

@@ -5,30 +5,9 @@
  * BigInt arithmetic (the ARM ARM computes them on unbounded integers).
  */
 import { describe, expect, it } from 'vitest';
-import { loadThumb, stepThumb, type StepOptions } from '../support/step.js';
-
-type Regs = Partial<Record<`r${number}`, number>>;
-type Flags = Partial<Record<'n' | 'z' | 'c' | 'v' | 'q', number>>;
-interface Case { asm: string; regs?: Regs; flags?: Flags; out: Regs & Flags; cycles?: number | null; note?: string }
-
-function check(c: Case): void {
-  const opts: StepOptions = { regs: c.regs, flags: { n: 0, z: 0, c: 0, v: 0, q: 0, ...c.flags } };
-  const cpu = stepThumb(c.asm, opts);
-  expect(cpu.stopReason).toBe('');
-  for (const [k, v] of Object.entries(c.out)) {
-    if (k.startsWith('r')) expect(cpu.r[Number(k.slice(1))], k).toBe(v! >>> 0);
-    else expect((cpu as unknown as Record<string, number>)[k], k).toBe(v);
-  }
-  if (c.cycles !== null) expect(cpu.cycles).toBe(c.cycles ?? 1);
-}
-
-function table(title: string, cases: Case[]): void {
-  describe(title, () => {
-    for (const c of cases) {
-      it(`${c.asm} ${JSON.stringify(c.regs ?? {})}${c.note ? ` (${c.note})` : ''}`, () => check(c));
-    }
-  });
-}
+import { loadThumb, stepThumb } from '../support/step.js';
+import { xorshift32 } from '../support/xorshift.js';
+import { table } from './dp-helpers.js';
 
 table('MUL, MLA, MLS (low 32 bits)', [
   { asm: 'muls r0, r1, r0', regs: { r0: 3, r1: -2 }, flags: { c: 1, v: 1 }, out: { r0: -6, n: 1, z: 0, c: 1, v: 1 }, note: 'C, V unchanged' },
@@ -56,11 +35,7 @@ table('long multiplies', [
 ]);
 
 describe('long multiplies agree with exact BigInt products on random operands', () => {
-  let seed = 0x2545f491;
-  const next = () => {
-    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-    return seed >>> 0;
-  };
+  const next = xorshift32(0x2545f491);
   const edge = [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0xffff, 0x10000, 0x8000ffff];
   const operand = (k: number) => (k % 4 === 0 ? edge[next() % edge.length]! : next());
   const mask64 = (1n << 64n) - 1n;

@@ -126,6 +126,29 @@ function parseInstruction(text: string): Disassembly {
   return { mnemonic: (mnemonic ?? '').toLowerCase(), operands: rest.join(' '), unpredictable };
 }
 
+/** An opcode for objdumpOpcodeText: a 16-bit halfword (size 2), or hw1 << 16 | hw2 (size 4). */
+export interface Opcode {
+  op: number;
+  size: number;
+}
+
+/**
+ * objdump -d's text for each opcode, in order (`adds r0, r1, #1`: mnemonic and operands, tabs as spaces).
+ * The opcodes are written with `.inst.n`/`.inst.w` and assembled with `asFlags`, so the listing comes from
+ * an object file whose mapping symbols mark Thumb code; any IT block in the stream applies to what follows.
+ */
+export function objdumpOpcodeText(opcodes: readonly Opcode[], asFlags: readonly string[] = ['-mcpu=cortex-m4', '-mthumb']): string[] {
+  const body = opcodes.map((o) => `${o.size === 2 ? '.inst.n' : '.inst.w'} 0x${(o.op >>> 0).toString(16)}`).join('\n');
+  const listing = withTempDir((dir) => {
+    const src = join(dir, 'a.s');
+    const obj = join(dir, 'a.o');
+    writeFileSync(src, `.syntax unified\n.thumb\n${body}\n`);
+    execFileSync('arm-none-eabi-as', [...asFlags, '-o', obj, src]);
+    return execFileSync('arm-none-eabi-objdump', ['-d', obj], { maxBuffer: 1 << 28 }).toString();
+  });
+  return listing.split('\n').filter((l) => /^\s+[0-9a-f]+:\t/.test(l)).map((l) => l.split('\t').slice(2).join(' ').trim());
+}
+
 /** The mnemonic objdump gives each encoding ('' for an encoding it does not know). */
 export function objdumpMnemonics(words: readonly Encoding[]): string[] {
   return objdumpDisassemble(words).map((d) => d.mnemonic);

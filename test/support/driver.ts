@@ -1,9 +1,9 @@
 // One interface over the simulators a test can target (STYLE.md §5): the same ELF, arguments and
 // working directory go to QEMU (the oracle) and to mcusim, and a spec compares what comes back.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runQemu } from './qemu.js';
+import { spawnCaptured } from './spawn.js';
 import { REPO_ROOT } from './toolchain.js';
 
 export interface SimRunOptions {
@@ -46,32 +46,6 @@ export const mcusimDriver: SimDriver = {
   run(elf, opts) {
     const argv = [MCUSIM_BIN, 'run', elf, '--board', 'mps2-an386', '--quiet'];
     if (opts.args?.length) argv.push('--', ...opts.args);
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, opts.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot start mcusim: ${e.message}`));
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolvePromise({
-          stdout: Buffer.concat(out),
-          stderr: Buffer.concat(err),
-          exitCode: timedOut || code === null ? -1 : code,
-          timedOut,
-        });
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(opts.stdin ?? '');
-    });
+    return spawnCaptured('mcusim', process.execPath, argv, { ...opts, cwd: opts.cwd ?? REPO_ROOT });
   },
 };

@@ -6,12 +6,9 @@
  * flags, calls the snippet, and prints `S0 FPSCR NZCV` in hex; everything is printed with one
  * semihosting SYS_WRITE0 and the program ends with SYS_EXIT (ADP_Stopped_ApplicationExit).
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runQemu } from '../../support/qemu.js';
+import {
+  buildCachedFpElf, FP_HARNESS_FAULT, FP_HARNESS_START, fpSnippetSubroutines, runQemuWithBlob, semihostingText,
+} from '../../support/qemu-snippets.js';
 import type { FpCase, FpOp } from './fp-cases.js';
 
 const CASES_ADDRESS = 0x20100000;
@@ -20,27 +17,7 @@ const CASE_BYTES = 20;
 const RESULT_LINE = /^[0-9a-f]{8} [0-9a-f]{8} [0-9a-f]$/;
 
 function harnessSource(ops: FpOp[]): string {
-  const snippets = ops.map((op, k) => `op_${k}:\n${op.asm.split('\n').map((l) => `    ${l}`).join('\n')}\n    bx lr\n`);
-  return `
-    .syntax unified
-    .cpu cortex-m4
-    .fpu fpv4-sp-d16
-    .thumb
-    .section .vectors, "a"
-    .word 0x20010000
-    .word reset + 1
-    .rept 14
-    .word fault + 1
-    .endr
-    .text
-reset:
-    ldr r0, =0xE000ED88          @ CPACR: full access to CP10 and CP11
-    ldr r1, [r0]
-    orr r1, r1, #(0xF << 20)
-    str r1, [r0]
-    dsb
-    isb
-    ldr r4, =${CASES_ADDRESS}
+  return `${FP_HARNESS_START}    ldr r4, =${CASES_ADDRESS}
     ldr r5, [r4], #4             @ number of cases
     ldr r6, =${TEXT_ADDRESS}
 next_case:
@@ -79,13 +56,6 @@ finished:
     movs r0, #0x18               @ SYS_EXIT, ADP_Stopped_ApplicationExit
     ldr r1, =0x20026
     bkpt 0xab
-fault:
-    adr r1, fault_text
-    movs r0, #4
-    bkpt 0xab
-    movs r0, #0x18
-    ldr r1, =0x20023             @ ADP_Stopped_RunTimeErrorUnknown
-    bkpt 0xab
 put_hex8:                        @ r0 -> 8 hex digits and a space at [r6]
     push {r4, lr}
     mov r4, r0
@@ -105,38 +75,15 @@ put_nibble:
     addhs r0, r0, #87
     strb r0, [r6], #1
     bx lr
-    .ltorg
-    .align 2
-fault_text:
-    .asciz "FAULT\\n"
-    .align 2
-op_table:
+${FP_HARNESS_FAULT}op_table:
 ${ops.map((_, k) => `    .word op_${k}`).join('\n')}
-${snippets.join('')}
+${fpSnippetSubroutines('op', ops.map((op) => op.asm))}
 `;
 }
 
-const LINKER_SCRIPT = `
-MEMORY { CODE (rx) : ORIGIN = 0x00000000, LENGTH = 4M }
-SECTIONS { .text : { KEEP(*(.vectors)) *(.text*) } > CODE }
-`;
-
 /** Builds (or reuses) the harness ELF for this op table; returns its path. */
 export function buildHarness(ops: FpOp[]): string {
-  const source = harnessSource(ops);
-  const key = createHash('sha1').update(source).update(LINKER_SCRIPT).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `mcusim-fp-qemu-${key}`);
-  const elf = join(dir, 'fp-harness.elf');
-  if (existsSync(elf)) return elf;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'harness.S'), source);
-  writeFileSync(join(dir, 'link.ld'), LINKER_SCRIPT);
-  execFileSync('arm-none-eabi-gcc', [
-    '-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard', '-nostdlib', '-nostartfiles',
-    '-T', join(dir, 'link.ld'), '-o', `${elf}.tmp`, join(dir, 'harness.S'),
-  ]);
-  execFileSync('mv', [`${elf}.tmp`, elf]);
-  return elf;
+  return buildCachedFpElf('mcusim-fp-qemu', 'fp-harness', harnessSource(ops));
 }
 
 export interface QemuFpResult {
@@ -167,17 +114,11 @@ async function runChunk(elf: string, cases: FpCase[], chunk: number): Promise<Qe
     blob.writeUInt32LE(c.s1, at + 12);
     blob.writeUInt32LE(c.s2, at + 16);
   });
-  const blobPath = `${elf}.${process.pid}.${chunk}.cases.bin`;
-  writeFileSync(blobPath, blob);
-  const run = await runQemu(elf, {
-    timeoutMs: 60_000,
-    extraQemuArgs: ['-device', `loader,file=${blobPath},addr=0x${CASES_ADDRESS.toString(16)},force-raw=on`],
-  }).finally(() => rmSync(blobPath, { force: true }));
+  const run = await runQemuWithBlob(elf, blob, `${elf}.${process.pid}.${chunk}.cases.bin`, CASES_ADDRESS);
   if (run.exitCode !== 0) {
     throw new Error(`QEMU exited with ${run.exitCode}: ${run.stderr.toString()} ${run.stdout.toString().slice(-200)}`);
   }
-  // QEMU 7.2 sends semihosting console output to stdout or stderr depending on how it is attached.
-  const text = run.stdout.length > 0 ? run.stdout.toString() : run.stderr.toString();
+  const text = semihostingText(run);
   const lines = text.split('\n').filter((l) => RESULT_LINE.test(l));
   if (lines.length !== cases.length) throw new Error(`QEMU printed ${lines.length} results for ${cases.length} cases`);
   return lines.map((line) => {

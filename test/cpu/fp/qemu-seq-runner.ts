@@ -6,11 +6,10 @@
  * one semihosting SYS_WRITE0 at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runQemu } from '../../support/qemu.js';
+import { readFileSync } from 'node:fs';
+import {
+  buildCachedFpElf, FP_HARNESS_FAULT, FP_HARNESS_START, fpSnippetSubroutines, runQemuWithBlob, semihostingText,
+} from '../../support/qemu-snippets.js';
 import { STATE_WORDS, type FpProgram } from './fp-sequences.js';
 
 const VARS = 0x20000000;
@@ -20,27 +19,7 @@ const RESULTS = 0x20300000;
 const BUFFER = 0x20380000;
 
 function source(programs: FpProgram[]): string {
-  const bodies = programs.map((p, k) => `prog_${k}:\n${p.asm.split('\n').map((l) => `    ${l}`).join('\n')}\n    bx lr\n`);
-  return `
-    .syntax unified
-    .cpu cortex-m4
-    .fpu fpv4-sp-d16
-    .thumb
-    .section .vectors, "a"
-    .word 0x20010000
-    .word reset + 1
-    .rept 14
-    .word fault + 1
-    .endr
-    .text
-reset:
-    ldr r0, =0xE000ED88
-    ldr r1, [r0]
-    orr r1, r1, #(0xF << 20)
-    str r1, [r0]
-    dsb
-    isb
-    ldr r2, =${VARS}
+  return `${FP_HARNESS_START}    ldr r2, =${VARS}
     ldr r0, =${STATES}
     ldr r1, [r0], #4
     str r1, [r2]                 @ programs left
@@ -129,29 +108,12 @@ finished:
     movs r0, #0x18
     ldr r1, =0x20026
     bkpt 0xab
-fault:
-    adr r1, fault_text
-    movs r0, #4
-    bkpt 0xab
-    movs r0, #0x18
-    ldr r1, =0x20023
-    bkpt 0xab
-    .ltorg
-    .align 2
-fault_text:
-    .asciz "FAULT\\n"
-    .align 2
-prog_table:
+${FP_HARNESS_FAULT}prog_table:
 ${programs.map((_, k) => `    .word prog_${k}`).join('\n')}
-${bodies.join('')}
+${fpSnippetSubroutines('prog', programs.map((p) => p.asm))}
 prog_${programs.length}:
 `;
 }
-
-const LINKER_SCRIPT = `
-MEMORY { CODE (rx) : ORIGIN = 0x00000000, LENGTH = 4M }
-SECTIONS { .text : { KEEP(*(.vectors)) *(.text*) } > CODE }
-`;
 
 /** Result words per program: r0-r7, S0-S31, FPSCR, APSR, buffer[32]. */
 export const RESULT_WORDS = 74;
@@ -188,30 +150,12 @@ function programCode(elf: string, count: number): Uint8Array[] {
 export async function runProgramsInQemu(programs: FpProgram[]): Promise<SequenceRun> {
   // States below TEXT, text below RESULTS, results below BUFFER (74 words = 296 bytes, 666 characters each).
   if (programs.length > 1500) throw new Error(`at most 1500 programs per QEMU run, got ${programs.length}`);
-  const src = source(programs);
-  const key = createHash('sha1').update(src).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `mcusim-fp-seq-${key}`);
-  const elf = join(dir, 'seq.elf');
-  if (!existsSync(elf)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'seq.S'), src);
-    writeFileSync(join(dir, 'link.ld'), LINKER_SCRIPT);
-    execFileSync('arm-none-eabi-gcc', [
-      '-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard', '-nostdlib', '-nostartfiles',
-      '-T', join(dir, 'link.ld'), '-o', `${elf}.tmp`, join(dir, 'seq.S'),
-    ]);
-    execFileSync('mv', [`${elf}.tmp`, elf]);
-  }
+  const elf = buildCachedFpElf('mcusim-fp-seq', 'seq', source(programs));
   const blob = Buffer.alloc(4 + programs.length * STATE_WORDS * 4);
   blob.writeUInt32LE(programs.length, 0);
   programs.forEach((p, k) => p.state.forEach((w, j) => blob.writeUInt32LE(w, 4 + (k * STATE_WORDS + j) * 4)));
-  const blobPath = join(dir, `states.${process.pid}.bin`);
-  writeFileSync(blobPath, blob);
-  const run = await runQemu(elf, {
-    timeoutMs: 60_000,
-    extraQemuArgs: ['-device', `loader,file=${blobPath},addr=0x${STATES.toString(16)},force-raw=on`],
-  }).finally(() => rmSync(blobPath, { force: true }));
-  const text = run.stdout.length > 0 ? run.stdout.toString() : run.stderr.toString();
+  const run = await runQemuWithBlob(elf, blob, `${elf}.states.${process.pid}.bin`, STATES);
+  const text = semihostingText(run);
   if (run.exitCode !== 0) throw new Error(`QEMU exited with ${run.exitCode}: ${text.slice(-300)}`);
   const words = text.split('\n').filter((l) => /^[0-9a-f]{8}$/.test(l)).map((l) => parseInt(l, 16) >>> 0);
   if (words.length !== programs.length * RESULT_WORDS) throw new Error(`QEMU printed ${words.length} words for ${programs.length} programs`);

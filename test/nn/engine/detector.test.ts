@@ -85,8 +85,8 @@ describe('detector', () => {
     // frames from a seed the training never saw (training used seed 1 and its validation stream)
     const source = openFrameSource({ kind: 'synthetic', seed: 4242, trainFrames: 0, valFrames: 96 });
     const m = validate(model, source, makeLossConfig(), inputTransform, buildAnchors(detectorAnchorSpec(config)));
-    expect(m.mAP50).toBeGreaterThan(0.3);
-    expect(m.f1).toBeGreaterThan(0.35);
+    expect(m.mAP50).toBeGreaterThan(0.4); // shipped: 0.54 on 512 such frames
+    expect(m.f1).toBeGreaterThan(0.45); // shipped: 0.60
   });
 });
 
