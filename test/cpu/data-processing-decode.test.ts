@@ -11,11 +11,12 @@ import { Decoder, ISA_DIR, thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal } from '../../src/cpu/faults.js';
 import { parseIsaText } from '../../src/cpu/isa-format.js';
 import { objdumpOpcodeText } from '../support/asm.js';
+import { familyHalfwords, familyLines, lineOpcode, sample32BitLines } from '../support/decoder-samples.js';
 import { assemble, loadThumb } from '../support/step.js';
 import { xorshift32 } from '../support/xorshift.js';
 
 const OUR_FILES = ['data-processing.isa', 'multiply-divide.isa'];
-const ours = () => thumbDecoder().entries.filter((c) => OUR_FILES.some((f) => c.entry.source.endsWith(f)));
+const ours = () => familyLines(OUR_FILES);
 
 function objdumpMnemonic(text: string): string {
   if (text.includes('UNDEFINED')) return 'undefined';
@@ -31,11 +32,7 @@ const random32 = xorshift32(0x9e3779b9);
 describe('decoding agrees with objdump', () => {
   it('every 16-bit halfword matched by our lines', () => {
     const d = thumbDecoder();
-    const ops: { op: number; size: number }[] = [];
-    for (let hw = 0; hw < 0xe800; hw++) {
-      const e = d.entryFor(hw, 0);
-      if (e && OUR_FILES.some((f) => e.source.endsWith(f))) ops.push({ op: hw, size: 2 });
-    }
+    const ops = familyHalfwords(OUR_FILES);
     expect(ops.length).toBeGreaterThan(20000);
     const text = objdumpOpcodeText(ops);
     const bad = ops.filter((o, k) => !sameMnemonic(d.decode(o.op, 0).mnemonic.toLowerCase(), objdumpMnemonic(text[k]!)))
@@ -45,11 +42,7 @@ describe('decoding agrees with objdump', () => {
 
   it('64 random opcodes from each 32-bit line', () => {
     const d = thumbDecoder();
-    const ops: { op: number; size: number }[] = [];
-    for (const c of ours()) {
-      if (c.entry.size !== 4) continue;
-      for (let k = 0; k < 64; k++) ops.push({ op: ((random32() & ~c.entry.mask) | c.entry.value) >>> 0, size: 4 });
-    }
+    const ops = sample32BitLines(ours(), 64, random32);
     const text = objdumpOpcodeText(ops);
     const bad: string[] = [];
     ops.forEach((o, k) => {
@@ -66,7 +59,7 @@ describe('robustness', () => {
     const problems: string[] = [];
     for (const c of ours()) {
       for (let k = 0; k < 64; k++) {
-        const op = ((random32() & ~c.entry.mask) | c.entry.value) >>> 0;
+        const op = lineOpcode(c, random32);
         const insn = c.entry.size === 2 ? cpu.decoder.decode(op & 0xffff, 0) : cpu.decoder.decode(op >>> 16, op & 0xffff);
         for (let r = 0; r < 15; r++) cpu.r[r] = random32();
         cpu.r[13] &= ~3;

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal } from '../../src/cpu/faults.js';
 import { objdumpDisassemble } from '../support/asm.js';
+import { familyLines, lineOpcode } from '../support/decoder-samples.js';
 import { assemble, loadThumb } from '../support/step.js';
 import { xorshift32 } from '../support/xorshift.js';
 
-const dspLines = () => thumbDecoder().entries.filter((c) => c.entry.source.endsWith('dsp.isa'));
+const dspLines = () => familyLines(['dsp.isa']);
 
 const random32 = xorshift32(0x6d2b79f5);
 
@@ -19,7 +20,7 @@ const random32 = xorshift32(0x6d2b79f5);
 function sampleOpcodes(): number[] {
   const ops: number[] = [];
   for (const c of dspLines()) {
-    for (let k = 0; k < 64; k++) ops.push(((random32() & ~c.entry.mask) | c.entry.value) >>> 0);
+    for (let k = 0; k < 64; k++) ops.push(lineOpcode(c, random32));
   }
   return ops;
 }

@@ -10,11 +10,12 @@ import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal, StopSignal } from '../../src/cpu/faults.js';
 import { BusError } from '../../src/mcu/bus-error.js';
 import { objdumpOpcodeText } from '../support/asm.js';
+import { familyHalfwords, familyLines, lineOpcode, sample32BitLines } from '../support/decoder-samples.js';
 import { loadThumb } from '../support/step.js';
 import { xorshift32 } from '../support/xorshift.js';
 
 const OUR_FILES = ['load-store.isa', 'branch-system.isa'];
-const ours = () => thumbDecoder().entries.filter((c) => OUR_FILES.some((f) => c.entry.source.endsWith(f)));
+const ours = () => familyLines(OUR_FILES);
 
 function objdumpMnemonic(text: string): string {
   if (text.includes('UNDEFINED') || text.startsWith('undefined')) return 'undefined';
@@ -53,11 +54,7 @@ const random32 = xorshift32(0x2545f491);
 describe('decoding agrees with objdump', () => {
   it('every 16-bit halfword matched by our lines', () => {
     const d = thumbDecoder();
-    const ops: { op: number; size: number }[] = [];
-    for (let hw = 0; hw < 0xe800; hw++) {
-      const e = d.entryFor(hw, 0);
-      if (e && OUR_FILES.some((f) => e.source.endsWith(f))) ops.push({ op: hw, size: 2 });
-    }
+    const ops = familyHalfwords(OUR_FILES);
     expect(ops.length).toBeGreaterThan(20000);
     // objdump applies an IT block to the instructions after it: follow each IT by four NOPs, compared as IT only.
     const isIt = (hw: number) => (hw & 0xff00) === 0xbf00 && (hw & 0xf) !== 0;
@@ -75,11 +72,7 @@ describe('decoding agrees with objdump', () => {
 
   it('64 random opcodes from each 32-bit line', () => {
     const d = thumbDecoder();
-    const ops: { op: number; size: number }[] = [];
-    for (const c of ours()) {
-      if (c.entry.size !== 4) continue;
-      for (let k = 0; k < 64; k++) ops.push({ op: ((random32() & ~c.entry.mask) | c.entry.value) >>> 0, size: 4 });
-    }
+    const ops = sample32BitLines(ours(), 64, random32);
     const text = objdumpOpcodeText(ops);
     const bad: string[] = [];
     ops.forEach((o, k) => {
@@ -97,7 +90,7 @@ describe('robustness', () => {
     const problems: string[] = [];
     for (const c of ours()) {
       for (let k = 0; k < 64; k++) {
-        const op = ((random32() & ~c.entry.mask) | c.entry.value) >>> 0;
+        const op = lineOpcode(c, random32);
         const insn = c.entry.size === 2 ? cpu.decoder.decode(op & 0xffff, 0) : cpu.decoder.decode(op >>> 16, op & 0xffff);
         // Registers point into SRAM half the time so that loads and stores really access memory.
         for (let r = 0; r < 15; r++) cpu.r[r] = k & 1 ? 0x20000000 + (random32() & 0x7ffc) : random32();
