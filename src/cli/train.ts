@@ -25,6 +25,8 @@ export interface TrainArgs {
   json?: string;
   checkpoint?: string;
   resume?: string;
+  ablation?: boolean;
+  outTable?: string;
   [lossFlag: string]: unknown;
 }
 
@@ -55,13 +57,18 @@ export const trainCommand: Command<TrainArgs> = {
         .option('seed', { type: 'number', default: 1, describe: 'seed for weights, frames and shuffling' })
         .option('flip', { type: 'boolean', default: true, describe: 'random horizontal flips' })
         .option('out', { alias: 'o', type: 'string', default: 'models/detector-default.weights.json', describe: 'trained weights file' })
-        .option('json', { type: 'string', describe: 'write per-epoch metrics JSON here' })
+        .option('json', { type: 'string', describe: 'write per-epoch metrics JSON here (with --ablation: the ablation results)' })
+        .option('ablation', { type: 'boolean', default: false, describe: 'train every loss ablation variant with the same seed/frames/schedule and tabulate held-out metrics' })
+        .option('out-table', { type: 'string', describe: 'with --ablation: write the Markdown table here' })
         .option('checkpoint', { type: 'string', describe: 'write a checkpoint here after every epoch' })
         .option('resume', { type: 'string', describe: 'resume from a checkpoint (same config, batch size, seed, frames)' })
         .example('$0 train --epochs 2 --train-frames 512 -o /tmp/quick.weights.json', 'a quick smoke run')
-        .example('$0 train --no-cutmix --no-hard-pos --json m.json', 'an ablation'),
+        .example('$0 train --no-cutmix --no-hard-pos --json m.json', 'one ablated component')
+        .example('$0 train --ablation --epochs 2 --train-frames 512 --out-table reports/ablation.md --json reports/ablation.json', 'the ablation table'),
     ) as unknown as Argv<TrainArgs>,
-  handler: async (args) => (await import('../nn/train/cli-run.js')).runTrain(args),
+  handler: async (args) => (args.ablation
+    ? (await import('../nn/train/ablation.js')).runAblationCli(args)
+    : (await import('../nn/train/cli-run.js')).runTrain(args)),
 };
 
 export function positiveInteger(value: unknown, flag: string): number {

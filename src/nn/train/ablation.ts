@@ -1,0 +1,157 @@
+/**
+ * `mcusim train --ablation`: train the detector once per ablation variant (all components on, then
+ * each one switched off, see loss/config.ts `ablationVariants`) with the same seed, frames and
+ * schedule, evaluate every model on the same held-out frames, and write one Markdown table + JSON.
+ * Only the loss config (and the CutMix switch that follows from it) differs between variants, so a
+ * difference in the table is due to that component (or to training noise on short schedules).
+ */
+import { ablationVariants, type AblationVariant, type LossConfig } from '../loss/config.js';
+import { cutmixConfigFrom } from '../augment/cutmix.js';
+import { buildAnchors } from '../detect/anchors.js';
+import { postprocess } from '../detect/postprocess.js';
+import { detectorAnchorSpec } from '../model/detector.js';
+import { evaluate, type DetectionMetrics } from '../eval/evaluate.js';
+import { formatMetricsTable, type MetricColumn } from '../eval/format.js';
+import type { ThermalFrame } from '../data/types.js';
+import { writeFileAtomic } from '../../report/write-atomic.js';
+import type { TrainArgs } from '../../cli/train.js';
+import { openFrameSource, type FrameSourceSpec } from './frames.js';
+import { predict } from './validate.js';
+import { train, type EpochMetrics, type TrainOptions, type TrainResult } from './loop.js';
+import { optionsFromArgs } from './cli-run.js';
+
+/** The ablation table's columns (the issue's reporting set). */
+export const ABLATION_COLUMNS: MetricColumn[] = [
+  { key: 'mAP50', header: 'mAP@0.5', value: (m) => m.mAP50, digits: 3 },
+  { key: 'f1Iou', header: 'F1 (IoU>=0.5)', value: (m) => m.f1Iou.f1, digits: 3 },
+  { key: 'overlapRecall', header: 'recall, overlapping people (IoU>=0.5)', value: (m) => m.overlapRecallIou, digits: 3 },
+  { key: 'fpEmpty', header: 'FP per empty frame', value: (m) => m.fpPerEmptyFrame, digits: 3 },
+  { key: 'countMAE', header: 'count MAE', value: (m) => m.countMAE, digits: 3 },
+];
+
+export interface AblationRun {
+  name: string;
+  describe: string;
+  /** The loss config handed to `train` for this variant. */
+  loss: LossConfig;
+  /** Mean training loss of the last epoch (each variant's own loss, so not comparable across rows). */
+  finalTrainLoss: number;
+  seconds: number;
+  metrics: DetectionMetrics;
+}
+
+export interface AblationHooks {
+  onVariant?(index: number, total: number, variant: AblationVariant): void;
+  onEpoch?(index: number, metrics: EpochMetrics): void;
+}
+
+export type TrainFunction = (options: TrainOptions, hooks: { onEpoch?(m: EpochMetrics): void }) => Promise<TrainResult>;
+
+/** Held-out frames: the validation stream (a seed never used for training) or the dataset's val split. */
+export function heldOutFrames(spec: FrameSourceSpec): ThermalFrame[] {
+  const source = openFrameSource(spec);
+  return Array.from({ length: source.valCount }, (_, i) => source.val(i));
+}
+
+/** Training frames without per-epoch validation: the ablation evaluates once, at the end. */
+function withoutValidation(spec: FrameSourceSpec): FrameSourceSpec {
+  return spec.kind === 'synthetic' ? { ...spec, valFrames: 0 } : { ...spec, val: [] };
+}
+
+export function evaluateModel(result: TrainResult, options: TrainOptions, frames: ThermalFrame[]): DetectionMetrics {
+  const anchors = buildAnchors(detectorAnchorSpec(options.config));
+  const output = predict(result.model, frames, options.inputTransform);
+  // a low score threshold keeps the whole precision-recall curve for mAP; F1 etc. use the eval threshold
+  const detections = postprocess(output, anchors, { numClasses: options.config.classes.length, scoreThreshold: 0.05 });
+  return evaluate(detections, frames.map((f) => f.boxes), frames.map((f) => f.tags));
+}
+
+/**
+ * Trains and evaluates every variant. `base` fixes everything except the loss config; `trainFn` is
+ * injectable so a test can see exactly which options reach training.
+ */
+export async function runAblation(
+  base: TrainOptions, variants: AblationVariant[] = ablationVariants(base.loss), hooks: AblationHooks = {},
+  trainFn: TrainFunction = train,
+): Promise<AblationRun[]> {
+  const frames = heldOutFrames(base.frames);
+  if (frames.length === 0) throw new Error('ablation needs held-out frames (--val-frames, or a dataset with a val split)');
+  const runs: AblationRun[] = [];
+  for (let k = 0; k < variants.length; k++) {
+    const v = variants[k]!;
+    hooks.onVariant?.(k, variants.length, v);
+    const options: TrainOptions = {
+      ...base,
+      frames: withoutValidation(base.frames),
+      loss: v.config,
+      augment: { ...base.augment, cutmix: v.config.cutmix ? cutmixConfigFrom(v.config) : null },
+      checkpointPath: undefined,
+      resumeFrom: undefined,
+    };
+    const started = performance.now();
+    const result = await trainFn(options, { onEpoch: (m) => hooks.onEpoch?.(k, m) });
+    const last = result.history[result.history.length - 1];
+    runs.push({
+      name: v.name, describe: v.describe, loss: v.config, finalTrainLoss: last ? last.trainLoss : Number.NaN,
+      seconds: (performance.now() - started) / 1000, metrics: evaluateModel(result, options, frames),
+    });
+  }
+  return runs;
+}
+
+export interface AblationSchedule {
+  config: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  trainFrames: number | string;
+  heldOutFrames: number;
+  threads: number;
+}
+
+export function ablationMarkdown(runs: AblationRun[], schedule: AblationSchedule): string {
+  const lines = [
+    '# Loss ablation',
+    '',
+    `Detector \`${schedule.config}\`, ${schedule.epochs} epoch(s) x ${schedule.trainFrames} training frames, batch ${schedule.batchSize}, ` +
+      `lr ${schedule.lr}, seed ${schedule.seed}; every variant trained from scratch with the same seed, frames and schedule, ` +
+      `evaluated on the same ${schedule.heldOutFrames} held-out frames (seed never used for training).`,
+    '',
+    formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS),
+    '',
+    'Variants:',
+    '',
+    ...runs.map((r) => `- \`${r.name}\`: ${r.describe} (${r.seconds.toFixed(0)} s)`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** JSON with NaN (undefined metric) written as null, as JSON has no NaN. */
+export function ablationJson(runs: AblationRun[], schedule: AblationSchedule): string {
+  return JSON.stringify({ schedule, runs }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+export async function runAblationCli(args: TrainArgs): Promise<number> {
+  const base = optionsFromArgs(args);
+  const frames = base.frames;
+  const schedule: AblationSchedule = {
+    config: args.config, epochs: base.epochs, batchSize: base.batchSize, lr: base.lr, seed: base.seed,
+    trainFrames: frames.kind === 'synthetic' ? frames.trainFrames : `${frames.train.length} (${args.data})`,
+    heldOutFrames: frames.kind === 'synthetic' ? frames.valFrames : frames.val.length, threads: base.threads,
+  };
+  const started = performance.now();
+  const runs = await runAblation(base, ablationVariants(base.loss), {
+    onVariant: (k, n, v) => process.stderr.write(`variant ${k + 1}/${n}: ${v.name} (${v.describe})\n`),
+    onEpoch: (_, m) => process.stderr.write(
+      `  epoch ${m.epoch}/${base.epochs}: train loss ${m.trainLoss.toFixed(3)}, ${m.samplesPerSecond.toFixed(0)} samples/s, ${m.seconds.toFixed(1)} s\n`,
+    ),
+  });
+  const markdown = ablationMarkdown(runs, schedule);
+  if (args.outTable) writeFileAtomic(args.outTable, markdown);
+  if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
+  process.stderr.write(`ablation of ${runs.length} variants in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS) + '\n');
+  return 0;
+}
