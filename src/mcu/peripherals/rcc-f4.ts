@@ -5,12 +5,11 @@
  * selected source is ready, and the clocks are derived from the registers: SYSCLK = HSI | HSE |
  * PLL (src / M * N / P, RM0383 §6.3.2), HCLK = SYSCLK / HPRE, PCLKx = HCLK / PPREx.
  */
-import type { Board, ClockDomain } from '../boards/types.js';
+import type { Board } from '../boards/types.js';
 import type { RegisterInfo } from '../register-map.js';
 import { registerMap, withResetValues, type RegisterSpec } from '../register-map.js';
-import { ahbDivider, apbDivider, mhz, type ClockTree } from './clock-tree.js';
 import type { PeripheralSinks } from './events.js';
-import { RegisterDevice } from './register-device.js';
+import { RccClockTree } from './rcc-clock-tree.js';
 
 const CR = { HSION: 1 << 0, HSIRDY: 1 << 1, HSEON: 1 << 16, HSERDY: 1 << 17, PLLON: 1 << 24, PLLRDY: 1 << 25, PLLI2SON: 1 << 26, PLLI2SRDY: 1 << 27, PLLSAION: 1 << 28, PLLSAIRDY: 1 << 29 };
 
@@ -43,17 +42,14 @@ export const rccF446Regs = registerMap('RCC', {
 });
 type Reg = keyof typeof rccF446Regs.byName;
 
-export class RccF4 extends RegisterDevice<Reg> implements ClockTree {
-  private readonly listeners: (() => void)[] = [];
+export class RccF4 extends RccClockTree<Reg> {
   private readonly hasPllR: boolean;
-  private cachedSysclkHz = 0;
-  private cachedHclkHz = 0;
 
   constructor(
     name: string,
     base: number,
     size: number,
-    private readonly board: Board,
+    protected readonly board: Board,
     sinks: PeripheralSinks,
     resets: Record<string, number>,
     variant: readonly string[],
@@ -63,36 +59,9 @@ export class RccF4 extends RegisterDevice<Reg> implements ClockTree {
     this.recompute();
   }
 
-  override reset(): void {
-    super.reset();
-    this.recompute();
-    for (const l of this.listeners) l();
-  }
-
-  onClockChange(listener: () => void): void {
-    this.listeners.push(listener);
-  }
-
-  sysclkHz(): number {
-    return this.cachedSysclkHz;
-  }
-
-  coreClockHz(): number {
-    return this.cachedHclkHz;
-  }
-
-  busClockHz(domain: ClockDomain): number {
-    const cfgr = this.get('CFGR');
-    switch (domain) {
-      case 'SYSCLK':
-        return this.cachedSysclkHz;
-      case 'AHB':
-        return this.cachedHclkHz;
-      case 'APB1':
-        return this.cachedHclkHz / apbDivider((cfgr >>> 10) & 7);
-      case 'APB2':
-        return this.cachedHclkHz / apbDivider((cfgr >>> 13) & 7);
-    }
+  /** RM0383 §6.3.3: PPRE1 bits 12:10, PPRE2 bits 15:13. */
+  protected apbPrescalerShifts(): readonly [number, number] {
+    return [10, 13];
   }
 
   /** PLL input (HSI or HSE per PLLSRC) in Hz; 0 when that oscillator is absent. */
@@ -108,7 +77,7 @@ export class RccF4 extends RegisterDevice<Reg> implements ClockTree {
     return m < 2 || n < 2 ? 0 : (this.pllInputHz() / m) * n;
   }
 
-  private sourceHz(sws: number): number {
+  protected sourceHz(sws: number): number {
     const cfg = this.get('PLLCFGR');
     switch (sws) {
       case 0:
@@ -189,15 +158,6 @@ export class RccF4 extends RegisterDevice<Reg> implements ClockTree {
       if (readyBit !== 0 && this.get('CR') & readyBit) this.set('CFGR', (cfgr & ~0xc) | (sw << 2));
     }
     this.recompute();
-    for (const l of this.listeners) l();
-  }
-
-  private recompute(): void {
-    const cfgr = this.get('CFGR');
-    this.cachedSysclkHz = this.sourceHz((cfgr >>> 2) & 3);
-    this.cachedHclkHz = this.cachedSysclkHz / ahbDivider((cfgr >>> 4) & 0xf);
-    if (this.cachedHclkHz > this.board.clocks.maxHz) {
-      this.warn('clock-above-maximum', `HCLK ${mhz(this.cachedHclkHz)} is above the ${this.board.chip} maximum of ${mhz(this.board.clocks.maxHz)}`);
-    }
+    this.notifyClockChange();
   }
 }

@@ -5,11 +5,10 @@
  * SYSCLK = MSI | HSI16 | HSE | PLLCLK with PLLCLK = src / (PLLM+1) * PLLN / PLLR (PLLR = 2, 4, 6, 8),
  * MSI frequency from MSIRANGE when MSIRGSEL=1, else from RCC_CSR.MSISRANGE (the range after reset).
  */
-import type { Board, ClockDomain } from '../boards/types.js';
+import type { Board } from '../boards/types.js';
 import { registerMap, withResetValues, type RegisterInfo, type RegisterSpec } from '../register-map.js';
-import { ahbDivider, apbDivider, mhz, type ClockTree } from './clock-tree.js';
 import type { PeripheralSinks } from './events.js';
-import { RegisterDevice } from './register-device.js';
+import { RccClockTree } from './rcc-clock-tree.js';
 
 const CR = {
   MSION: 1 << 0, MSIRDY: 1 << 1, MSIRGSEL: 1 << 3, HSION: 1 << 8, HSIRDY: 1 << 10, HSEON: 1 << 16, HSERDY: 1 << 17,
@@ -60,17 +59,14 @@ export const rccL4PlusRegs = registerMap('RCC', {
 });
 type Reg = keyof typeof rccL4PlusRegs.byName;
 
-export class RccL4 extends RegisterDevice<Reg> implements ClockTree {
-  private readonly listeners: (() => void)[] = [];
-  private cachedSysclkHz = 0;
-  private cachedHclkHz = 0;
+export class RccL4 extends RccClockTree<Reg> {
   private readonly pllmMask: number;
 
   constructor(
     name: string,
     base: number,
     size: number,
-    private readonly board: Board,
+    protected readonly board: Board,
     sinks: PeripheralSinks,
     resets: Record<string, number>,
     variant: readonly string[],
@@ -81,36 +77,9 @@ export class RccL4 extends RegisterDevice<Reg> implements ClockTree {
     this.recompute();
   }
 
-  override reset(): void {
-    super.reset();
-    this.recompute();
-    for (const l of this.listeners) l();
-  }
-
-  onClockChange(listener: () => void): void {
-    this.listeners.push(listener);
-  }
-
-  sysclkHz(): number {
-    return this.cachedSysclkHz;
-  }
-
-  coreClockHz(): number {
-    return this.cachedHclkHz;
-  }
-
-  busClockHz(domain: ClockDomain): number {
-    const cfgr = this.get('CFGR');
-    switch (domain) {
-      case 'SYSCLK':
-        return this.cachedSysclkHz;
-      case 'AHB':
-        return this.cachedHclkHz;
-      case 'APB1':
-        return this.cachedHclkHz / apbDivider((cfgr >>> 8) & 7);
-      case 'APB2':
-        return this.cachedHclkHz / apbDivider((cfgr >>> 11) & 7);
-    }
+  /** RM0351 §6.4.3: PPRE1 bits 10:8, PPRE2 bits 13:11. */
+  protected apbPrescalerShifts(): readonly [number, number] {
+    return [8, 11];
   }
 
   msiHz(): number {
@@ -130,7 +99,7 @@ export class RccL4 extends RegisterDevice<Reg> implements ClockTree {
     return n < 8 ? 0 : (this.pllInputHz() / m) * n;
   }
 
-  private sourceHz(sws: number): number {
+  protected sourceHz(sws: number): number {
     const c = this.board.clocks;
     if (sws === 0) return this.msiHz();
     if (sws === 1) return c.hsiHz;
@@ -199,15 +168,6 @@ export class RccL4 extends RegisterDevice<Reg> implements ClockTree {
       this.set('CFGR', (cfgr & ~0xc) | (sw << 2));
     }
     this.recompute();
-    for (const l of this.listeners) l();
-  }
-
-  private recompute(): void {
-    const cfgr = this.get('CFGR');
-    this.cachedSysclkHz = this.sourceHz((cfgr >>> 2) & 3);
-    this.cachedHclkHz = this.cachedSysclkHz / ahbDivider((cfgr >>> 4) & 0xf);
-    if (this.cachedHclkHz > this.board.clocks.maxHz) {
-      this.warn('clock-above-maximum', `HCLK ${mhz(this.cachedHclkHz)} is above the ${this.board.chip} maximum of ${mhz(this.board.clocks.maxHz)}`);
-    }
+    this.notifyClockChange();
   }
 }
