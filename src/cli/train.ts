@@ -27,6 +27,7 @@ export interface TrainArgs {
   resume?: string;
   ablation?: boolean;
   outTable?: string;
+  variants?: string;
   [lossFlag: string]: unknown;
 }
 
@@ -59,7 +60,8 @@ export const trainCommand: Command<TrainArgs> = {
         .option('out', { alias: 'o', type: 'string', default: 'models/detector-default.weights.json', describe: 'trained weights file' })
         .option('json', { type: 'string', describe: 'write per-epoch metrics JSON here (with --ablation: the ablation results)' })
         .option('ablation', { type: 'boolean', default: false, describe: 'train every loss ablation variant with the same seed/frames/schedule and tabulate held-out metrics' })
-        .option('out-table', { type: 'string', describe: 'with --ablation: write the Markdown table here' })
+        .option('out-table', { type: 'string', describe: 'with --ablation: write the Markdown table here (rewritten after every variant)' })
+        .option('variants', { type: 'string', describe: 'with --ablation: only these variants, comma-separated (all, no-focal, no-fbeta, no-conf, no-hard-neg, no-hard-pos, no-cutmix, geometric, baseline)' })
         .option('checkpoint', { type: 'string', describe: 'write a checkpoint here after every epoch' })
         .option('resume', { type: 'string', describe: 'resume from a checkpoint (same config, batch size, seed, frames)' })
         .example('$0 train --epochs 2 --train-frames 512 -o /tmp/quick.weights.json', 'a quick smoke run')

@@ -11,6 +11,7 @@ import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
 import { T, TIMING_BASE_CYCLES } from './timing-classes.js';
+import { HOT_THRESHOLD, translateBlock } from './block-compiler.js';
 
 const DIV_CLASS = T.div;
 
@@ -23,6 +24,11 @@ export interface CycleModel {
   cost(cpu: Cpu, insn: Insn, passed: boolean): number;
   /** Adds the cycles of an exception entry/return/tail-chain/lazy FP save to cpu.cycles. */
   exceptionEvent?(cpu: Cpu, event: ExceptionEvent): void;
+  /**
+   * A method name translated blocks call as `model[name](cpu, insn, passed)` instead of cost() for
+   * `insn` (a specialisation V8 can inline), or undefined for cost().
+   */
+  blockCostMethod?(insn: Insn): string | undefined;
 }
 
 /** Zero-wait-state base costs from the TRM table; taken branches add a refill of 1 (TRM P >= 1). */
@@ -111,6 +117,13 @@ export class Cpu {
   readonly stalls = { cpi: 0, exc: 0, sleep: 0, lsu: 0, fold: 0 };
   /** The cycle count at which a device wants attention (SysTick reload, ...). */
   nextEventCycle = Infinity;
+  /** The run's cycle limit and instruction count to stop at, for translated blocks. */
+  cycleStop = Infinity;
+  instructionStop = Infinity;
+  /** Translate hot straight-line code into JavaScript functions (src/cpu/block-compiler.ts). */
+  translateBlocks = true;
+  /** Runs of an instruction (as a dispatch target) before its block is translated; tests use 1. */
+  blockThreshold = HOT_THRESHOLD;
   /** Set by devices/NVIC when an exception may have become pending or unmasked. */
   exceptionCheck = false;
   halted = false;
@@ -453,13 +466,29 @@ export class Cpu {
     this.branched = false;
   }
 
-  private itAtStart = 0;
+  itAtStart = 0;
+
+  /** Translates the block starting at `insn` (at `pc`), or marks it as not starting one. */
+  private translate(insn: Insn, pc: number, epoch: number): void {
+    const block = translateBlock(pc, (address) => this.fetch(address), this);
+    // fetch() may have moved the code window to another region; the loop looks up `pc` again
+    this.fetch(pc);
+    if (block === null) {
+      insn.heat = -1;
+      return;
+    }
+    insn.block = block.fn;
+    insn.blockLength = block.length;
+    insn.blockEpoch = epoch;
+  }
 
   private runInner(stopAt: number, cycleLimit: number): void {
     const r = this.r;
     const model = this.cycleModel;
     const bus = this.bus;
     let prev = this.startLink;
+    this.cycleStop = cycleLimit;
+    this.instructionStop = stopAt;
     while (this.instructions < stopAt && this.cycles < cycleLimit && !this.halted) {
       if (this.exceptionCheck) {
         this.exceptionCheck = false;
@@ -497,11 +526,28 @@ export class Cpu {
         prev.succPC = pc;
         prev.succEpoch = epoch;
       }
+      const it = this.itstate;
+      if (it === 0 && this.translateBlocks) {
+        // A translated block from here (outside IT blocks only): it runs whole or stops where the
+        // interpreter would look again, leaving cpu.pc at the next instruction to run.
+        if (insn.block !== null && insn.blockEpoch === epoch) {
+          if (this.instructions + insn.blockLength <= stopAt) {
+            this.itAtStart = 0;
+            this.inIT = 0;
+            this.branched = false;
+            insn.block(this);
+            prev = this.startLink;
+            continue;
+          }
+        } else if (insn.heat >= 0 && ++insn.heat >= this.blockThreshold) {
+          this.translate(insn, pc, epoch);
+          continue;
+        }
+      }
       prev = insn;
       r[15] = pc + 4;
       this.nextPC = pc + insn.size;
       this.branched = false;
-      const it = this.itstate;
       this.itAtStart = it;
       let passed = true;
       if (it !== 0) {

@@ -112,18 +112,140 @@ export class M4CycleModel implements CycleModel {
     if (event !== 'lazyFpSave') this.flushPipeline();
   }
 
-  cost(cpu: Cpu, insn: Insn, passed: boolean): number {
+  /**
+   * Instruction fetch stalls of `insn` at cpu.pc: one compare per instruction (the memory model runs
+   * on a line change only), plus the unaligned 32-bit run rule (SIL §8.2).
+   */
+  private fetchStall(cpu: Cpu, insn: Insn): number {
     const pc = cpu.pc;
-    const now = cpu.cycles;
-    // Instruction fetch: one compare per instruction; the memory model runs on a line change only.
     let fetch = 0;
     if (this.memory !== null) {
       const line = (pc + insn.size - 2) >>> this.lineShift;
       if (line !== this.line) {
         this.line = line;
-        fetch = this.memory.fetchLine(pc, now);
+        fetch = this.memory.fetchLine(pc, cpu.cycles);
       }
     }
+    // SIL §8.2: a third consecutive 32-bit instruction on an odd halfword starves the fetch queue.
+    if (insn.size === 4 && (pc & 2) !== 0) {
+      if (++this.unalignedRun === 3) {
+        // Returned with this instruction's cycles (the run loop adds the result to cpu.cycles).
+        fetch++;
+        this.stallCycles[C_OTHER]++;
+        this.stallCycles[C_FLASH]--;
+      }
+    } else this.unalignedRun = 0;
+    return fetch;
+  }
+
+  /**
+   * The method translated blocks (src/cpu/block-compiler.ts) call for `insn` instead of cost(), with
+   * cost()'s arguments: the same rules for one class, in a method small enough for V8 to inline into
+   * the block. Classes without a specialised method use cost(). Only the branch method handles a
+   * PC write; the others are never called for an instruction that writes the PC.
+   */
+  blockCostMethod(insn: Insn): string | undefined {
+    const cls = insn.timing;
+    return cls === ALU || cls === SAT || cls === DSP || cls === MUL || cls === MULL ? (insn.d === 15 ? undefined : 'costAlu')
+      : cls === LD ? (insn.t === 15 ? undefined : 'costLoad')
+        : cls === ST ? 'costStore'
+          : cls === BRANCH ? 'costBranch' : undefined;
+  }
+
+  /** cost() of a branch-class instruction (B, B<c>, BL, BX, BLX, CBZ, CBNZ), taken or not. */
+  costBranch(cpu: Cpu, insn: Insn, passed: boolean): number {
+    const fetch = this.fetchStall(cpu, insn);
+    const excReturn = this.exceptionReturned;
+    this.exceptionReturned = false;
+    this.overlap = OVERLAP_NONE;
+    this.storeImmPrev = false;
+    this.aluDest = this.aluDest2 = this.fpDest = NONE;
+    this.prev16 = insn.size === 2;
+    // TRM Table 3-1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§3.9.1).
+    if (!passed || !cpu.branched) return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
+    return this.account(cpu, excReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
+  }
+
+  /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC. */
+  costAlu(cpu: Cpu, insn: Insn, _passed?: boolean): number {
+    const fetch = this.fetchStall(cpu, insn);
+    this.exceptionReturned = false;
+    this.overlap = OVERLAP_NONE;
+    this.storeImmPrev = false;
+    this.fpDest = NONE;
+    this.prev16 = insn.size === 2;
+    this.aluDest = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
+    this.aluDest2 = insn.dHi >= 0 ? insn.dHi : NONE;
+    return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
+  }
+
+  /** cost() of an executed load (LD class) whose destination is not the PC. */
+  costLoad(cpu: Cpu, insn: Insn, _passed?: boolean): number {
+    const fetch = this.fetchStall(cpu, insn);
+    const overlap = this.overlap, storeImmPrev = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
+    this.exceptionReturned = false;
+    this.storeImmPrev = false;
+    this.aluDest = this.aluDest2 = this.fpDest = NONE;
+    this.prev16 = insn.size === 2;
+    const cycles = this.loadCycles(cpu, insn, overlap, storeImmPrev, aluDest, aluDest2);
+    this.overlap = OVERLAP_LOAD;
+    this.loadDest = insn.t;
+    this.loadBlock = cpu.dataAddress >>> 24;
+    this.wbackBase = insn.wback ? insn.n : NONE;
+    const data = this.memory !== null && cpu.dataAddress < 0x20000000 ? this.memory.dataRead(cpu.dataAddress, cpu.cycles) : 0;
+    return this.account(cpu, cycles, C_LSU, fetch, data);
+  }
+
+  /** cost() of an executed store (ST class). */
+  costStore(cpu: Cpu, insn: Insn, _passed?: boolean): number {
+    const fetch = this.fetchStall(cpu, insn);
+    const overlap = this.overlap, aluDest = this.aluDest, aluDest2 = this.aluDest2;
+    this.exceptionReturned = false;
+    this.overlap = OVERLAP_NONE;
+    this.storeImmPrev = false;
+    this.aluDest = this.aluDest2 = this.fpDest = NONE;
+    this.prev16 = insn.size === 2;
+    return this.account(cpu, this.storeCycles(cpu, insn, overlap, aluDest, aluDest2), C_LSU, fetch, 0);
+  }
+
+  /** LD-class cycles: TRM §3.3.2 pipelining with the previous instruction, unaligned addresses. */
+  private loadCycles(cpu: Cpu, insn: Insn, overlap: number, storeImmPrev: boolean, aluDest: number, aluDest2: number): number {
+    let cycles = 2;
+    if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+    const addr = cpu.dataAddress;
+    // TRM §3.3.2 rule 6 / SIL §8.5: the load overlaps the one before unless its address needs that
+    // load's result, both use writeback on one base (SIL §8.7) or they hit different memories (SIL §8.11).
+    if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
+    // SIL §8.6: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
+    if (storeImmPrev) cycles++;
+    // TRM §3.3.2 rule 11: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
+    if ((addr & 3) !== 0) {
+      if (insn.op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
+      else if ((insn.op === 2 || insn.op === 4) && (addr & 1) !== 0) cycles++;
+    }
+    return cycles;
+  }
+
+  /** ST-class cycles; sets the store's own overlap state. */
+  private storeCycles(cpu: Cpu, insn: Insn, overlap: number, aluDest: number, aluDest2: number): number {
+    let cycles = 1;
+    if (insn.m >= 0) {
+      // SIL §8.6: register offset = 2, and only a NOP can take its second cycle.
+      cycles = 2;
+      this.overlap = OVERLAP_STORE_REG;
+    } else {
+      // TRM §3.3.2 rule 1: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
+      this.storeImmPrev = true;
+    }
+    if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+    // SIL §8.5 / TRM §3.3.2 rule 6: a store after a load takes that load's second cycle.
+    if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+    return cycles;
+  }
+
+  cost(cpu: Cpu, insn: Insn, passed: boolean): number {
+    const now = cpu.cycles;
+    const fetch = this.fetchStall(cpu, insn);
     const overlap = this.overlap;
     const storeImmPrev = this.storeImmPrev;
     const aluDest = this.aluDest;
@@ -137,15 +259,6 @@ export class M4CycleModel implements CycleModel {
     this.storeImmPrev = false;
     this.aluDest = this.aluDest2 = this.fpDest = NONE;
     this.prev16 = insn.size === 2;
-    // SIL §8.2: a third consecutive 32-bit instruction on an odd halfword starves the fetch queue.
-    if (insn.size === 4 && (pc & 2) !== 0) {
-      if (++this.unalignedRun === 3) {
-        // Returned with this instruction's cycles (the run loop adds the result to cpu.cycles).
-        fetch++;
-        this.stallCycles[C_OTHER]++;
-        this.stallCycles[C_FLASH]--;
-      }
-    } else this.unalignedRun = 0;
 
     let cycles = 1;
     let cause = C_OTHER;
@@ -172,20 +285,9 @@ export class M4CycleModel implements CycleModel {
         break;
       case LD: {
         cause = C_LSU;
-        cycles = 2;
-        if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+        cycles = this.loadCycles(cpu, insn, overlap, storeImmPrev, aluDest, aluDest2);
         const addr = cpu.dataAddress;
         const block = addr >>> 24;
-        // TRM §3.3.2 rule 6 / SIL §8.5: the load overlaps the one before unless its address needs that
-        // load's result, both use writeback on one base (SIL §8.7) or they hit different memories (SIL §8.11).
-        if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && block === this.loadBlock) cycles--;
-        // SIL §8.6: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
-        if (storeImmPrev) cycles++;
-        // TRM §3.3.2 rule 11: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
-        if ((addr & 3) !== 0) {
-          if (insn.op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
-          else if ((insn.op === 2 || insn.op === 4) && (addr & 1) !== 0) cycles++;
-        }
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
           // TRM §3.3.2 rule 2: LDR PC = 2 + a full refill.
@@ -201,17 +303,7 @@ export class M4CycleModel implements CycleModel {
       }
       case ST:
         cause = C_LSU;
-        if (insn.m >= 0) {
-          // SIL §8.6: register offset = 2, and only a NOP can take its second cycle.
-          cycles = 2;
-          this.overlap = OVERLAP_STORE_REG;
-        } else {
-          // TRM §3.3.2 rule 1: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
-          this.storeImmPrev = true;
-        }
-        if (addressWaits(insn, aluDest, aluDest2)) cycles++;
-        // SIL §8.5 / TRM §3.3.2 rule 6: a store after a load takes that load's second cycle.
-        if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+        cycles = this.storeCycles(cpu, insn, overlap, aluDest, aluDest2);
         break;
       case HINT:
         // SIL §8.5/8.6: a NOP after a load or a register-offset store runs in that instruction's shadow.

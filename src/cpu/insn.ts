@@ -51,6 +51,15 @@ export class Insn {
   succ: Insn | null = null;
   succPC = -1;
   succEpoch = -1;
+  /**
+   * The translated block that starts here (src/cpu/block-compiler.ts), valid while Bus.codeEpoch
+   * equals `blockEpoch`; `heat` counts runs started here until the block is translated (-1: this
+   * instruction cannot start a block).
+   */
+  block: ((cpu: Cpu) => void) | null = null;
+  blockLength = 0;
+  blockEpoch = -1;
+  heat = 0;
   /** Raw named fields of the encoding, for rare uses (disassembly, system register numbers). */
   fields: Record<string, number> = {};
 

@@ -27,6 +27,10 @@ export interface RunOptions {
   fsRoot?: string;
   allowAnyPath?: boolean;
   onProgress?: (p: { instructions: number; cycles: number; wallMs: number }) => void;
+  /** Translate hot straight-line code into JavaScript functions (default true; false = interpret only). */
+  translateBlocks?: boolean;
+  /** Executions before a block is translated (default src/cpu/block-compiler.ts HOT_THRESHOLD). */
+  blockThreshold?: number;
   /** ITM stimulus writes on ports other than 0 (port 0 is the console). */
   onItm?: (port: number, value: number, width: 1 | 2 | 4, cycles: number) => void;
 }
@@ -92,6 +96,8 @@ export function runElf(opts: RunOptions): RunResult {
   });
   const cpu = machine.cpu;
   cpu.onBreakpoint = semihosting.onBreakpoint;
+  cpu.translateBlocks = opts.translateBlocks ?? true;
+  if (opts.blockThreshold !== undefined) cpu.blockThreshold = opts.blockThreshold;
   machine.reset();
 
   const start = performance.now();

@@ -19,6 +19,7 @@ import { openFrameSource, type FrameSourceSpec } from './frames.js';
 import { predict } from './validate.js';
 import { train, type EpochMetrics, type TrainOptions, type TrainResult } from './loop.js';
 import { optionsFromArgs } from './cli-run.js';
+import { UserError } from '../../cli/command.js';
 
 /** The ablation table's columns (the issue's reporting set). */
 export const ABLATION_COLUMNS: MetricColumn[] = [
@@ -43,6 +44,23 @@ export interface AblationRun {
 export interface AblationHooks {
   onVariant?(index: number, total: number, variant: AblationVariant): void;
   onEpoch?(index: number, metrics: EpochMetrics): void;
+  /** After each variant with all rows so far: the CLI rewrites its reports so a long run loses no finished row. */
+  onRun?(runsSoFar: AblationRun[]): void;
+}
+
+/**
+ * The variants named in `--variants a,b,...` (in the standard order), so a long ablation can be split
+ * over processes or machines; unknown names are an error that lists the known ones.
+ */
+export function selectVariants(all: AblationVariant[], names: string | undefined): AblationVariant[] {
+  if (names === undefined) return all;
+  const wanted = names.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const known = new Set(all.map((v) => v.name));
+  const unknown = wanted.filter((n) => !known.has(n));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new UserError(`--variants: unknown variant '${unknown[0] ?? names}' (known: ${[...known].join(', ')})`);
+  }
+  return all.filter((v) => wanted.includes(v.name));
 }
 
 export type TrainFunction = (options: TrainOptions, hooks: { onEpoch?(m: EpochMetrics): void }) => Promise<TrainResult>;
@@ -95,6 +113,7 @@ export async function runAblation(
       name: v.name, describe: v.describe, loss: v.config, finalTrainLoss: last ? last.trainLoss : Number.NaN,
       seconds: (performance.now() - started) / 1000, metrics: evaluateModel(result, options, frames),
     });
+    hooks.onRun?.(runs);
   }
   return runs;
 }
@@ -141,16 +160,20 @@ export async function runAblationCli(args: TrainArgs): Promise<number> {
     trainFrames: frames.kind === 'synthetic' ? frames.trainFrames : `${frames.train.length} (${args.data})`,
     heldOutFrames: frames.kind === 'synthetic' ? frames.valFrames : frames.val.length, threads: base.threads,
   };
+  const variants = selectVariants(ablationVariants(base.loss), args.variants);
+  const writeReports = (runs: AblationRun[]): void => {
+    if (args.outTable) writeFileAtomic(args.outTable, ablationMarkdown(runs, schedule));
+    if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
+  };
   const started = performance.now();
-  const runs = await runAblation(base, ablationVariants(base.loss), {
+  const runs = await runAblation(base, variants, {
+    onRun: writeReports,
     onVariant: (k, n, v) => process.stderr.write(`variant ${k + 1}/${n}: ${v.name} (${v.describe})\n`),
     onEpoch: (_, m) => process.stderr.write(
       `  epoch ${m.epoch}/${base.epochs}: train loss ${m.trainLoss.toFixed(3)}, ${m.samplesPerSecond.toFixed(0)} samples/s, ${m.seconds.toFixed(1)} s\n`,
     ),
   });
-  const markdown = ablationMarkdown(runs, schedule);
-  if (args.outTable) writeFileAtomic(args.outTable, markdown);
-  if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
+  writeReports(runs);
   process.stderr.write(`ablation of ${runs.length} variants in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   process.stdout.write(formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS) + '\n');
   return 0;

@@ -1,0 +1,121 @@
+/**
+ * Basic-block translation (issue 2's "speed by design", reference/SIM-SPEED.md): a hot run of
+ * straight-line instructions becomes one generated JavaScript function that calls each
+ * instruction's handler and the cycle model in order, with the instruction's address, PC value and
+ * successor as constants.
+ *
+ * Why generated code rather than a loop over the block: every call site in the generated function
+ * sees one handler only, so V8 can inline the handler (the interpreter's single `insn.exec(...)`
+ * call site sees hundreds and never inlines), and the per-instruction bookkeeping of the run loop
+ * (successor lookup, IT state, condition, limits) drops out because it is known at translation time.
+ *
+ * What a block holds: instructions that cannot change the flow of execution or the IT state, so
+ * the block runs start to end unless something outside it intervenes. The instruction that ends a
+ * basic block (branch, PC write, IT, SVC/BKPT, WFI/WFE, MSR/CPS, conditional) stays with the
+ * interpreter, which also runs the code inside IT blocks. After each instruction the block leaves
+ * early, exactly where the interpreter would look again, when a device event is due, the cycle
+ * limit is reached, an exception may have become pending, the core halted, or a store overwrote
+ * decoded code. A fault thrown by a handler leaves `cpu.pc` at the faulting instruction, as the
+ * interpreter does, so the exception model sees the same state.
+ */
+import type { Cpu } from './cpu.js';
+import { Fault, FaultSignal } from './faults.js';
+import type { Insn } from './insn.js';
+import { T } from './timing-classes.js';
+
+/** A translated block: runs its instructions on `cpu` (the caller checked `length` against its limits). */
+export type BlockFunction = (cpu: Cpu) => void;
+
+/** Longest block, in instructions (bounds how far a block may run past an instruction limit check). */
+export const MAX_BLOCK_LENGTH = 64;
+/** Executions of an instruction, as the start of a run, before its block is translated (Cpu.blockThreshold). */
+export const HOT_THRESHOLD = 32;
+
+const ENDS_BLOCK = new Set<number>([T.branch, T.tbb, T.it, T.sys, T.wait, T.trap]);
+/** Classes that touch memory: a store may reach a device (pending an interrupt) or decoded code. */
+const TOUCHES_MEMORY = new Set<number>([T.ld, T.st, T.ldrd, T.ldm, T.stm, T.excl, T.tbb, T.fpLd, T.fpSt, T.fpLdm, T.fpStm]);
+
+/** Whether `insn` can sit inside a block: it never writes the PC, is unconditional and is not IT/system. */
+export function fitsInBlock(insn: Insn): boolean {
+  if (ENDS_BLOCK.has(insn.timing) || insn.cond !== 14) return false;
+  if (insn.d === 15 || insn.t === 15 || insn.t2 === 15 || insn.dLo === 15 || insn.dHi === 15) return false;
+  return (insn.list & 0x8000) === 0;
+}
+
+/**
+ * Whether `insn` may end a block inside the generated function: a branch or PC write (not IT,
+ * MSR/CPS, WFI/WFE, SVC/BKPT, which change state the run loop must look at first).
+ */
+export function endsBlockInside(insn: Insn): boolean {
+  return insn.timing !== T.it && insn.timing !== T.sys && insn.timing !== T.wait && insn.timing !== T.trap;
+}
+
+/**
+ * Translates the block that starts at `pc`: `fetch` returns the decoded instruction at an address
+ * (it may throw for unmapped memory, which just ends the block). The block's straight-line body
+ * may be followed by the branch that ends it; when that branch goes back to `pc` (a loop), the
+ * function runs the block again while the run's limits allow, without returning to the run loop.
+ * Returns null when the first instruction cannot start a block.
+ */
+export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
+  const insns: Insn[] = [];
+  const addresses: number[] = [];
+  let address = pc;
+  let last: Insn | null = null;
+  while (insns.length < MAX_BLOCK_LENGTH) {
+    let insn: Insn;
+    try {
+      insn = fetch(address);
+    } catch {
+      break;
+    }
+    if (!fitsInBlock(insn)) {
+      if (endsBlockInside(insn)) last = insn;
+      break;
+    }
+    insns.push(insn);
+    addresses.push(address);
+    address = (address + insn.size) >>> 0;
+  }
+  if (last !== null) {
+    insns.push(last);
+    addresses.push(address);
+  }
+  if (insns.length === 0) return null;
+  const model = cpu.cycleModel;
+  const length = insns.length;
+  const lines: string[] = ['const r = cpu.r;', 'for (;;) {'];
+  insns.forEach((insn, k) => {
+    const at = addresses[k]!;
+    const next = (at + insn.size) >>> 0;
+    lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next};`);
+    if (insn === last) {
+      // The run loop's steps for an instruction that may branch (cpu.ts runInner), at a known address.
+      lines.push('cpu.branched = false;');
+      lines.push(insn.cond === 14 ? 'const passed = true;' : `const passed = cpu.conditionPassed(${insn.cond});`);
+      lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
+      lines.push(`cpu.cycles += model.${model.blockCostMethod?.(insn) ?? 'cost'}(cpu, I${k}, passed); cpu.instructions++; cpu.pc = cpu.nextPC;`);
+      lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
+      lines.push(`if (cpu.pc !== ${pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${length} > cpu.instructionStop || ` +
+        'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
+      return;
+    }
+    if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
+    lines.push(`if (!H${k}(cpu, I${k})) throw undefinedInstruction();`);
+    const cost = model.blockCostMethod?.(insn);
+    lines.push(`cpu.cycles += model.${cost ?? 'cost'}(cpu, I${k}, true); cpu.instructions++; cpu.pc = ${next};`);
+    lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
+    lines.push('if (cpu.cycles >= cpu.cycleStop) return;');
+    if (TOUCHES_MEMORY.has(insn.timing)) lines.push('if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) return;');
+  });
+  // without a final branch the block falls through to the run loop
+  lines.push(last === null ? 'return;\n}' : '}');
+  const names = insns.flatMap((_, k) => [`H${k}`, `I${k}`]);
+  const values = insns.flatMap((insn) => [insn.exec, insn]);
+  // new Function is the translation step itself: the source is built above from decoded fields
+  // (numbers only), never from firmware bytes or user text.
+  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', ...names,
+    `return function block_${pc.toString(16)}(cpu) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => BlockFunction;
+  const fn = factory(model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), ...values);
+  return { fn, length };
+}

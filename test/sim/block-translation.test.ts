@@ -1,0 +1,69 @@
+// Translated blocks (src/cpu/block-compiler.ts) must be invisible: the same firmware run with block
+// translation on (translating at the first run of a block, so nearly all code goes through it, and
+// at the default threshold) and off (interpreter only) gives the same output, exit code, instruction
+// and cycle counts, stall breakdown and DWT counter totals, on zero-wait mps2-an386 and on
+// stm32f411re with flash wait states and the ART (line-change fetch stalls), with SysTick
+// interrupts and faults arriving inside blocks, and with cycle and instruction limits hit mid-block.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildElf, buildTestProgram, FIRMWARE_DIR } from '../support/toolchain.js';
+import { runElf, type RunOptions } from '../../src/sim/runner.js';
+import { loadBoard } from '../../src/mcu/boards/load.js';
+
+type Mode = { translateBlocks: boolean; blockThreshold?: number };
+const MODES: Record<string, Mode> = {
+  interpreter: { translateBlocks: false },
+  'blocks at first run': { translateBlocks: true, blockThreshold: 1 },
+  'blocks when hot': { translateBlocks: true },
+};
+
+function observe(elf: string, board: string, mode: Mode, extra: Partial<RunOptions> = {}) {
+  let out = '';
+  const r = runElf({
+    board: loadBoard(board), elfBytes: new Uint8Array(readFileSync(elf)), elfPath: elf,
+    stdout: (b) => { out += Buffer.from(b).toString(); }, stderr: () => {}, ...mode, ...extra,
+  });
+  const cpu = r.machine.cpu;
+  return {
+    stop: r.stop, exitCode: r.exitCode, out, instructions: r.instructions, cycles: r.cycles,
+    pc: cpu.pc, regs: Array.from(cpu.r), stalls: { ...cpu.stalls }, breakdown: r.machine.timing.stallBreakdown(),
+    exceptionsTaken: r.exceptionsTaken,
+  };
+}
+
+function expectSameEverywhere(elf: string, board: string, extra: Partial<RunOptions> = {}) {
+  const [reference, ...others] = Object.entries(MODES).map(([name, mode]) => ({ name, run: observe(elf, board, mode, extra) }));
+  for (const o of others) expect(o.run, `${o.name} vs interpreter`).toEqual(reference!.run);
+  return reference!.run;
+}
+
+describe('block translation', () => {
+  it('matches the interpreter on C programs (interrupts, faults, FP, DSP, division)', async () => {
+    for (const name of ['systick_irq', 'faults', 'float_math', 'dsp', 'division', 'int_arith']) {
+      for (const opt of ['O0', 'O2'] as const) {
+        const elf = await buildTestProgram(name, { opt, float: 'hard' });
+        const run = expectSameEverywhere(elf, 'mps2-an386');
+        expect(run.stop, `${name} -${opt}: ${run.out}`).toBe('exit');
+      }
+    }
+  }, 240_000);
+
+  it('matches the interpreter cycle for cycle with flash wait states and the ART', async () => {
+    const sources = ['coremark_lite.c', 'clock.c'].map((f) => join(FIRMWARE_DIR, 'bench', 'timing', f));
+    const elf = await buildElf({ name: 'coremark-lite', sources, variant: { opt: 'O2', float: 'hard' }, board: 'stm32f411re' });
+    for (const acr of ['art', 'prefetch', 'off']) {
+      const run = expectSameEverywhere(elf, 'stm32f411re', { args: ['pll100', acr] });
+      expect(run.exitCode).toBe(0);
+      expect(run.breakdown.flashWait).toBeGreaterThan(0);
+    }
+  }, 240_000);
+
+  it('stops at exactly the same instruction when a cycle or instruction limit falls inside a block', async () => {
+    const elf = await buildElf({ name: 'crc_matmul', sources: ['firmware/bench/crc_matmul.c'], variant: { opt: 'O2', float: 'hard' } });
+    for (const limit of [1_000_003, 2_500_001]) {
+      expect(expectSameEverywhere(elf, 'mps2-an386', { maxCycles: limit }).stop).toBe('cycle-limit');
+      expect(expectSameEverywhere(elf, 'mps2-an386', { maxInstructions: limit }).instructions).toBe(limit);
+    }
+  }, 120_000);
+});
