@@ -4,6 +4,7 @@
  * firmware's (see src/sim/exit-codes.ts for the simulator's own).
  */
 import { readFileSync, readSync } from 'node:fs';
+import { HOT_THRESHOLD } from '../cpu/block-compiler.js';
 import chalk from 'chalk';
 import type { Command } from './command.js';
 import { UserError } from './command.js';
@@ -23,6 +24,7 @@ export interface RunArgs {
   maxInstructions?: number;
   timeout?: number;
   allowFs: boolean;
+  translate: number;
   '--'?: string[];
   _: (string | number)[];
 }
@@ -41,6 +43,10 @@ export const runCommand: Command<RunArgs> = {
       .option('max-instructions', { type: 'number', describe: 'stop after this many instructions' })
       .option('timeout', { type: 'number', describe: 'stop after this many wall-clock seconds' })
       .option('allow-fs', { type: 'boolean', default: false, describe: 'let semihosting open files outside the working directory' })
+      .option('translate', {
+        type: 'number', default: HOT_THRESHOLD,
+        describe: 'translate a straight-line block into JavaScript after it ran this many times (0: interpret only; results are identical, only speed differs)',
+      })
       .epilogue(
         'Exit codes: the firmware\'s own exit code; 2 usage; 10-15 the ELF cannot run (10 not ELF/truncated, ' +
           '11 64-bit, 12 big-endian, 13 not ARM, 14 bad segments, 15 bad vector table); 20 lockup; ' +
@@ -49,6 +55,9 @@ export const runCommand: Command<RunArgs> = {
   handler: async (args) => {
     if (!args.elf) {
       throw new UserError('the detector demo firmware is not shipped yet (int8 deployment is a later issue); give an ELF: mcusim run <elf>');
+    }
+    if (!Number.isSafeInteger(args.translate) || args.translate < 0) {
+      throw new UserError(`--translate: must be a whole number >= 0, got ${String(args.translate)}`, EXIT.usage);
     }
     const board = loadBoard(args.board);
     let elfBytes: Uint8Array;
@@ -66,6 +75,7 @@ export const runCommand: Command<RunArgs> = {
       maxCycles: args.maxCycles, maxInstructions: args.maxInstructions,
       timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
       stdout: out, stderr: err, stdin: readProcessStdin, allowAnyPath: args.allowFs,
+      translateBlocks: args.translate > 0, blockThreshold: args.translate > 0 ? args.translate : undefined,
     });
     const report = buildRunReport(result, args.elf);
     if (args.report) writeRunReport(args.report, report);

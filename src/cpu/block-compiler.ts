@@ -32,8 +32,22 @@ export const MAX_BLOCK_LENGTH = 64;
 export const HOT_THRESHOLD = 32;
 
 const ENDS_BLOCK = new Set<number>([T.branch, T.tbb, T.it, T.sys, T.wait, T.trap]);
-/** Classes that touch memory: a store may reach a device (pending an interrupt) or decoded code. */
-const TOUCHES_MEMORY = new Set<number>([T.ld, T.st, T.ldrd, T.ldm, T.stm, T.excl, T.tbb, T.fpLd, T.fpSt, T.fpLdm, T.fpStm]);
+/**
+ * Classes whose handlers only read and write registers (never memory, never a fault other than
+ * UNDEFINED): no cpu.pc store before them and no device check after them. Every other class may
+ * access memory (a store may reach a device that pends an interrupt, or overwrite decoded code),
+ * fault (divide by zero, FPU disabled) or read the PC through DWT PCSR.
+ */
+const REGISTER_ONLY = new Set<number>([T.alu, T.mul, T.mull, T.sat, T.dsp]);
+
+/**
+ * Whether a handler may read R15: every form that does names register 15 in a field (isa/ gives
+ * ADR and the literal loads n=15), as block code sets r[15] only for those and for memory classes.
+ */
+function readsPc(insn: Insn): boolean {
+  return insn.n === 15 || insn.m === 15 || insn.a === 15 || insn.d === 15 || insn.t === 15 || insn.t2 === 15 ||
+    insn.dLo === 15 || insn.dHi === 15;
+}
 
 /** Whether `insn` can sit inside a block: it never writes the PC, is unconditional and is not IT/system. */
 export function fitsInBlock(insn: Insn): boolean {
@@ -84,32 +98,40 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   if (insns.length === 0) return null;
   const model = cpu.cycleModel;
   const length = insns.length;
+  const costCall = (insn: Insn, k: number, at: number, passed: string): string => {
+    const method = model.blockCostMethod?.(insn);
+    return method !== undefined ? `model.${method}(cpu, I${k}, ${at}, ${passed})` : `model.cost(cpu, I${k}, ${passed})`;
+  };
   const lines: string[] = ['const r = cpu.r;', 'for (;;) {'];
   insns.forEach((insn, k) => {
     const at = addresses[k]!;
     const next = (at + insn.size) >>> 0;
-    lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next};`);
     if (insn === last) {
       // The run loop's steps for an instruction that may branch (cpu.ts runInner), at a known address.
-      lines.push('cpu.branched = false;');
+      lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.branched = false;`);
       lines.push(insn.cond === 14 ? 'const passed = true;' : `const passed = cpu.conditionPassed(${insn.cond});`);
       lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
-      lines.push(`cpu.cycles += model.${model.blockCostMethod?.(insn) ?? 'cost'}(cpu, I${k}, passed); cpu.instructions++; cpu.pc = cpu.nextPC;`);
+      lines.push(`cpu.cycles += ${costCall(insn, k, at, 'passed')}; cpu.instructions++; cpu.pc = cpu.nextPC;`);
       lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
       lines.push(`if (cpu.pc !== ${pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${length} > cpu.instructionStop || ` +
         'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
       return;
     }
+    // cpu.pc is stored before an instruction that may fault or read it (a memory access: DWT PCSR;
+    // the generic cost()), and on every way out of the block; register-only classes cannot fault
+    // except as UNDEFINED, and their specialised cost method takes the address as an argument.
+    const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostMethod?.(insn) !== undefined;
+    if (!registerOnly) lines.push(`cpu.pc = ${at};`);
+    if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
     if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
-    lines.push(`if (!H${k}(cpu, I${k})) throw undefinedInstruction();`);
-    const cost = model.blockCostMethod?.(insn);
-    lines.push(`cpu.cycles += model.${cost ?? 'cost'}(cpu, I${k}, true); cpu.instructions++; cpu.pc = ${next};`);
-    lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
-    lines.push('if (cpu.cycles >= cpu.cycleStop) return;');
-    if (TOUCHES_MEMORY.has(insn.timing)) lines.push('if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) return;');
+    lines.push(`if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
+    lines.push(`cpu.cycles += ${costCall(insn, k, at, 'true')}; cpu.instructions++;`);
+    lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
+    lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
+    if (!registerOnly) lines.push(`if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
   });
   // without a final branch the block falls through to the run loop
-  lines.push(last === null ? 'return;\n}' : '}');
+  lines.push(last === null ? `cpu.pc = ${address};\nreturn;\n}` : '}');
   const names = insns.flatMap((_, k) => [`H${k}`, `I${k}`]);
   const values = insns.flatMap((insn) => [insn.exec, insn]);
   // new Function is the translation step itself: the source is built above from decoded fields

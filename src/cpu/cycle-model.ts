@@ -116,8 +116,7 @@ export class M4CycleModel implements CycleModel {
    * Instruction fetch stalls of `insn` at cpu.pc: one compare per instruction (the memory model runs
    * on a line change only), plus the unaligned 32-bit run rule (SIL §8.2).
    */
-  private fetchStall(cpu: Cpu, insn: Insn): number {
-    const pc = cpu.pc;
+  private fetchStall(cpu: Cpu, insn: Insn, pc: number): number {
     let fetch = 0;
     if (this.memory !== null) {
       const line = (pc + insn.size - 2) >>> this.lineShift;
@@ -139,10 +138,11 @@ export class M4CycleModel implements CycleModel {
   }
 
   /**
-   * The method translated blocks (src/cpu/block-compiler.ts) call for `insn` instead of cost(), with
-   * cost()'s arguments: the same rules for one class, in a method small enough for V8 to inline into
-   * the block. Classes without a specialised method use cost(). Only the branch method handles a
-   * PC write; the others are never called for an instruction that writes the PC.
+   * The method translated blocks (src/cpu/block-compiler.ts) call as `model[name](cpu, insn, pc,
+   * passed)` instead of cost(cpu, insn, passed): the same rules for one class, in a method small
+   * enough for V8 to inline into the block, with the instruction's address as an argument (blocks do
+   * not store cpu.pc before instructions that cannot fault). Classes without one use cost(). Only
+   * the branch method handles a PC write; the others are never called for one.
    */
   blockCostMethod(insn: Insn): string | undefined {
     const cls = insn.timing;
@@ -153,8 +153,8 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of a branch-class instruction (B, B<c>, BL, BX, BLX, CBZ, CBNZ), taken or not. */
-  costBranch(cpu: Cpu, insn: Insn, passed: boolean): number {
-    const fetch = this.fetchStall(cpu, insn);
+  costBranch(cpu: Cpu, insn: Insn, pc: number, passed: boolean): number {
+    const fetch = this.fetchStall(cpu, insn, pc);
     const excReturn = this.exceptionReturned;
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
@@ -167,8 +167,8 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC. */
-  costAlu(cpu: Cpu, insn: Insn, _passed?: boolean): number {
-    const fetch = this.fetchStall(cpu, insn);
+  costAlu(cpu: Cpu, insn: Insn, pc: number): number {
+    const fetch = this.fetchStall(cpu, insn, pc);
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
@@ -180,8 +180,8 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed load (LD class) whose destination is not the PC. */
-  costLoad(cpu: Cpu, insn: Insn, _passed?: boolean): number {
-    const fetch = this.fetchStall(cpu, insn);
+  costLoad(cpu: Cpu, insn: Insn, pc: number): number {
+    const fetch = this.fetchStall(cpu, insn, pc);
     const overlap = this.overlap, storeImmPrev = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     this.exceptionReturned = false;
     this.storeImmPrev = false;
@@ -197,8 +197,8 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed store (ST class). */
-  costStore(cpu: Cpu, insn: Insn, _passed?: boolean): number {
-    const fetch = this.fetchStall(cpu, insn);
+  costStore(cpu: Cpu, insn: Insn, pc: number): number {
+    const fetch = this.fetchStall(cpu, insn, pc);
     const overlap = this.overlap, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
@@ -245,7 +245,7 @@ export class M4CycleModel implements CycleModel {
 
   cost(cpu: Cpu, insn: Insn, passed: boolean): number {
     const now = cpu.cycles;
-    const fetch = this.fetchStall(cpu, insn);
+    const fetch = this.fetchStall(cpu, insn, cpu.pc);
     const overlap = this.overlap;
     const storeImmPrev = this.storeImmPrev;
     const aluDest = this.aluDest;

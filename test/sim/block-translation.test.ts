@@ -27,7 +27,8 @@ function observe(elf: string, board: string, mode: Mode, extra: Partial<RunOptio
   const cpu = r.machine.cpu;
   return {
     stop: r.stop, exitCode: r.exitCode, out, instructions: r.instructions, cycles: r.cycles,
-    pc: cpu.pc, regs: Array.from(cpu.r), stalls: { ...cpu.stalls }, breakdown: r.machine.timing.stallBreakdown(),
+    // r[15] is scratch (the executing instruction's address + 4, set only where an instruction reads it)
+    pc: cpu.pc, regs: Array.from(cpu.r.subarray(0, 15)), apsr: cpu.apsr, fp: Array.from(cpu.sBits), fpscr: cpu.fpscr, stalls: { ...cpu.stalls }, breakdown: r.machine.timing.stallBreakdown(),
     exceptionsTaken: r.exceptionsTaken,
   };
 }

@@ -11,6 +11,8 @@ export interface SimRunOptions {
   cwd?: string;
   stdin?: Buffer | string;
   timeoutMs: number;
+  /** Extra `mcusim run` options (ignored by QEMU), e.g. ['--translate', '1']. */
+  simArgs?: string[];
 }
 
 export interface SimRunResult {
@@ -44,7 +46,7 @@ export const mcusimAvailable = (): boolean => existsSync(MCUSIM_CPU_SOURCE);
 export const mcusimDriver: SimDriver = {
   name: 'mcusim',
   run(elf, opts) {
-    const argv = [MCUSIM_BIN, 'run', elf, '--board', 'mps2-an386', '--quiet'];
+    const argv = [MCUSIM_BIN, 'run', elf, '--board', 'mps2-an386', '--quiet', ...(opts.simArgs ?? [])];
     if (opts.args?.length) argv.push('--', ...opts.args);
     return spawnCaptured('mcusim', process.execPath, argv, { ...opts, cwd: opts.cwd ?? REPO_ROOT });
   },
