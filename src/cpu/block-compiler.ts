@@ -6,7 +6,8 @@
  *
  * Why generated code rather than a loop over the block: every call site in the generated function
  * sees one handler only, so V8 can inline the handler (the interpreter's single `insn.exec(...)`
- * call site sees hundreds and never inlines), and the per-instruction bookkeeping of the run loop
+ * call site sees hundreds and never inlines), the most frequent forms are written inline with their
+ * fields as constants (src/cpu/block-emit.ts), and the per-instruction bookkeeping of the run loop
  * (successor lookup, IT state, condition, limits) drops out because it is known at translation time.
  *
  * What a block holds: instructions that cannot change the flow of execution or the IT state, so
@@ -22,6 +23,7 @@ import type { Cpu } from './cpu.js';
 import { Fault, FaultSignal } from './faults.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
+import { emitInline } from './block-emit.js';
 
 /** A translated block: runs its instructions on `cpu` (the caller checked `length` against its limits). */
 export type BlockFunction = (cpu: Cpu) => void;
@@ -124,7 +126,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     if (!registerOnly) lines.push(`cpu.pc = ${at};`);
     if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
     if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
-    lines.push(`if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
+    lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
     lines.push(`cpu.cycles += ${costCall(insn, k, at, 'true')}; cpu.instructions++;`);
     lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
     lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
