@@ -23,7 +23,7 @@ import type { Cpu } from './cpu.js';
 import { Fault, FaultSignal } from './faults.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
-import { emitInline } from './block-emit.js';
+import { emitCondition, emitFinalInline, emitInline } from './block-emit.js';
 
 /** A translated block: runs its instructions on `cpu` (the caller checked `length` against its limits). */
 export type BlockFunction = (cpu: Cpu) => void;
@@ -100,19 +100,19 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   if (insns.length === 0) return null;
   const model = cpu.cycleModel;
   const length = insns.length;
-  const costCall = (insn: Insn, k: number, at: number, passed: string): string => {
-    const method = model.blockCostMethod?.(insn);
-    return method !== undefined ? `model.${method}(cpu, I${k}, ${at}, ${passed})` : `model.cost(cpu, I${k}, ${passed})`;
-  };
+  const costCall = (insn: Insn, k: number, at: number, passed: string): string =>
+    model.blockCostCall?.(insn, at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
   const lines: string[] = ['const r = cpu.r;', 'for (;;) {'];
   insns.forEach((insn, k) => {
     const at = addresses[k]!;
     const next = (at + insn.size) >>> 0;
     if (insn === last) {
       // The run loop's steps for an instruction that may branch (cpu.ts runInner), at a known address.
-      lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.branched = false;`);
-      lines.push(insn.cond === 14 ? 'const passed = true;' : `const passed = cpu.conditionPassed(${insn.cond});`);
-      lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
+      const inline = emitFinalInline(insn, at);
+      if (inline === null || model.blockCostCall?.(insn, at, 'passed') === undefined) lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0};`);
+      lines.push(`cpu.nextPC = ${next}; cpu.branched = false;`);
+      lines.push(`const passed = ${emitCondition(insn.cond)};`);
+      lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
       lines.push(`cpu.cycles += ${costCall(insn, k, at, 'passed')}; cpu.instructions++; cpu.pc = cpu.nextPC;`);
       lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
       lines.push(`if (cpu.pc !== ${pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${length} > cpu.instructionStop || ` +
@@ -122,7 +122,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     // cpu.pc is stored before an instruction that may fault or read it (a memory access: DWT PCSR;
     // the generic cost()), and on every way out of the block; register-only classes cannot fault
     // except as UNDEFINED, and their specialised cost method takes the address as an argument.
-    const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostMethod?.(insn) !== undefined;
+    const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostCall?.(insn, at, 'true') !== undefined;
     if (!registerOnly) lines.push(`cpu.pc = ${at};`);
     if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
     if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);

@@ -17,6 +17,7 @@ import { SETFLAGS_NEVER } from './insn.js';
 import { SRTYPE_ASR, SRTYPE_LSL, SRTYPE_LSR, SRTYPE_ROR, SRTYPE_RRX } from './alu.js';
 import { arithmeticHandlers as A } from './handlers/dp/arithmetic.js';
 import { logicalHandlers as L } from './handlers/dp/logical.js';
+import { branchHandlers as B } from './handlers/branch-system/branch.js';
 import { singleLoadStoreHandlers as S, ACCESS_BYTE, ACCESS_HALF, ACCESS_SBYTE, ACCESS_WORD } from './handlers/ls/single.js';
 
 /** Statements for one instruction at address `at`, or null to call the handler. */
@@ -227,8 +228,37 @@ const EMITTERS = new Map<Handler, Emitter>([
   [S.loadImm!, loadImm], [S.loadReg!, loadReg], [S.storeImm!, storeImm], [S.storeReg!, storeReg],
 ]);
 
+/**
+ * The branch ending a block, as statements run when its condition passed: B, B<c> (outside IT
+ * blocks, as in every block) and CBZ/CBNZ, whose targets are constants. BranchWritePC sets the
+ * next PC and marks the branch taken; the caller has set nextPC to the fall-through and branched
+ * to false before.
+ */
+const FINAL_EMITTERS = new Map<Handler, Emitter>([
+  [B.branchCond!, (i, at) => (i.cond >= 14 ? null : `cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true;`)],
+  [B.branch!, (i, at) => `cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true;`],
+  [B.compareBranch!, (i, at) => (i.n < 0 || i.n > 14 ? null
+    : `if (r[${i.n}] ${i.op === 1 ? '!==' : '==='} 0) { cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true; }`)],
+]);
+
+/** ConditionPassed(cond) (ARM ARM A7.3.1) as an expression of the flags (cond 14/15: always). */
+export function emitCondition(cond: number): string {
+  const base = ['cpu.z === 1', 'cpu.c === 1', 'cpu.n === 1', 'cpu.v === 1', '(cpu.c === 1 && cpu.z === 0)', 'cpu.n === cpu.v',
+    '(cpu.z === 0 && cpu.n === cpu.v)'];
+  if (cond >= 14) return 'true';
+  const e = base[cond >>> 1]!;
+  return (cond & 1) === 1 ? `!(${e})` : e;
+}
+
+/** Inline statements for the block-ending branch `insn` at `at` when its condition passed, or null. */
+export function emitFinalInline(insn: Insn, at: number): string | null {
+  const emitter = FINAL_EMITTERS.get(insn.exec);
+  return emitter === undefined ? null : emitter(insn, at);
+}
+
 /** The handlers that have an inline form (for the differential test). */
 export const EMITTED_HANDLERS: ReadonlySet<Handler> = new Set(EMITTERS.keys());
+export const EMITTED_FINAL_HANDLERS: ReadonlySet<Handler> = new Set(FINAL_EMITTERS.keys());
 
 /** Inline statements for `insn` at `at` (replacing `if (!handler(cpu, insn)) ...`), or null. */
 export function emitInline(insn: Insn, at: number): string | null {

@@ -25,10 +25,11 @@ export interface CycleModel {
   /** Adds the cycles of an exception entry/return/tail-chain/lazy FP save to cpu.cycles. */
   exceptionEvent?(cpu: Cpu, event: ExceptionEvent): void;
   /**
-   * A method name translated blocks call as `model[name](cpu, insn, passed)` instead of cost() for
-   * `insn` (a specialisation V8 can inline), or undefined for cost().
+   * For translated blocks: the source of a call (with `model` and `cpu` in scope, `passed` the
+   * source of the condition result) returning cost(cpu, insn, passed) for `insn` at `pc`, or
+   * undefined to have the block call cost() itself.
    */
-  blockCostMethod?(insn: Insn): string | undefined;
+  blockCostCall?(insn: Insn, pc: number, passed: string): string | undefined;
 }
 
 /** Zero-wait-state base costs from the TRM table; taken branches add a refill of 1 (TRM P >= 1). */

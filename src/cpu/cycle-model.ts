@@ -113,20 +113,20 @@ export class M4CycleModel implements CycleModel {
   }
 
   /**
-   * Instruction fetch stalls of `insn` at cpu.pc: one compare per instruction (the memory model runs
-   * on a line change only), plus the unaligned 32-bit run rule (SIL §8.2).
+   * Instruction fetch stalls of the `size`-byte instruction at `pc`: one compare per instruction
+   * (the memory model runs on a line change only), plus the unaligned 32-bit run rule (SIL §8.2).
    */
-  private fetchStall(cpu: Cpu, insn: Insn, pc: number): number {
+  private fetchStall(cpu: Cpu, pc: number, size: number): number {
     let fetch = 0;
     if (this.memory !== null) {
-      const line = (pc + insn.size - 2) >>> this.lineShift;
+      const line = (pc + size - 2) >>> this.lineShift;
       if (line !== this.line) {
         this.line = line;
         fetch = this.memory.fetchLine(pc, cpu.cycles);
       }
     }
     // SIL §8.2: a third consecutive 32-bit instruction on an odd halfword starves the fetch queue.
-    if (insn.size === 4 && (pc & 2) !== 0) {
+    if (size === 4 && (pc & 2) !== 0) {
       if (++this.unalignedRun === 3) {
         // Returned with this instruction's cycles (the run loop adds the result to cpu.cycles).
         fetch++;
@@ -138,98 +138,108 @@ export class M4CycleModel implements CycleModel {
   }
 
   /**
-   * The method translated blocks (src/cpu/block-compiler.ts) call as `model[name](cpu, insn, pc,
-   * passed)` instead of cost(cpu, insn, passed): the same rules for one class, in a method small
-   * enough for V8 to inline into the block, with the instruction's address as an argument (blocks do
-   * not store cpu.pc before instructions that cannot fault). Classes without one use cost(). Only
-   * the branch method handles a PC write; the others are never called for one.
+   * For translated blocks (src/cpu/block-compiler.ts): the source of a call that returns what
+   * cost(cpu, insn, passed) returns for `insn` at `pc`, with the decoded fields the rule needs as
+   * literal arguments, so V8 inlines a small class method and folds the constants (blocks do not
+   * store cpu.pc before instructions that cannot fault, so the address is an argument too).
+   * Undefined: the block calls cost(). Only the branch method handles a PC write.
    */
-  blockCostMethod(insn: Insn): string | undefined {
+  blockCostCall(insn: Insn, pc: number, passed: string): string | undefined {
     const cls = insn.timing;
-    return cls === ALU || cls === SAT || cls === DSP || cls === MUL || cls === MULL ? (insn.d === 15 ? undefined : 'costAlu')
-      : cls === LD ? (insn.t === 15 ? undefined : 'costLoad')
-        : cls === ST ? 'costStore'
-          : cls === BRANCH ? 'costBranch' : undefined;
+    const size = insn.size;
+    if (cls === ALU || cls === SAT || cls === DSP || cls === MUL || cls === MULL) {
+      if (insn.d === 15) return undefined;
+      const dA = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
+      const dB = insn.dHi >= 0 ? insn.dHi : NONE;
+      return `model.costAlu(cpu, ${pc}, ${size}, ${dA}, ${dB})`;
+    }
+    if (cls === LD) {
+      if (insn.t === 15) return undefined;
+      return `model.costLoad(cpu, ${pc}, ${size}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.op}, ${insn.wback ? insn.n : NONE})`;
+    }
+    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${insn.n}, ${insn.m})`;
+    if (cls === BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${passed})`;
+    return undefined;
   }
 
   /** cost() of a branch-class instruction (B, B<c>, BL, BX, BLX, CBZ, CBNZ), taken or not. */
-  costBranch(cpu: Cpu, insn: Insn, pc: number, passed: boolean): number {
-    const fetch = this.fetchStall(cpu, insn, pc);
+  costBranch(cpu: Cpu, pc: number, size: number, passed: boolean): number {
+    const fetch = this.fetchStall(cpu, pc, size);
     const excReturn = this.exceptionReturned;
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
     this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = insn.size === 2;
+    this.prev16 = size === 2;
     // TRM Table 3-1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§3.9.1).
     if (!passed || !cpu.branched) return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
     return this.account(cpu, excReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
   }
 
-  /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC. */
-  costAlu(cpu: Cpu, insn: Insn, pc: number): number {
-    const fetch = this.fetchStall(cpu, insn, pc);
+  /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC (dA, dB: its destinations). */
+  costAlu(cpu: Cpu, pc: number, size: number, dA: number, dB: number): number {
+    const fetch = this.fetchStall(cpu, pc, size);
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
     this.fpDest = NONE;
-    this.prev16 = insn.size === 2;
-    this.aluDest = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
-    this.aluDest2 = insn.dHi >= 0 ? insn.dHi : NONE;
+    this.prev16 = size === 2;
+    this.aluDest = dA;
+    this.aluDest2 = dB;
     return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
   }
 
-  /** cost() of an executed load (LD class) whose destination is not the PC. */
-  costLoad(cpu: Cpu, insn: Insn, pc: number): number {
-    const fetch = this.fetchStall(cpu, insn, pc);
+  /** cost() of an executed load (LD class) whose destination t is not the PC; wb = the base when it writes back. */
+  costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, op: number, wb: number): number {
+    const fetch = this.fetchStall(cpu, pc, size);
     const overlap = this.overlap, storeImmPrev = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     this.exceptionReturned = false;
     this.storeImmPrev = false;
     this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = insn.size === 2;
-    const cycles = this.loadCycles(cpu, insn, overlap, storeImmPrev, aluDest, aluDest2);
+    this.prev16 = size === 2;
+    const cycles = this.loadCycles(cpu, n, m, op, overlap, storeImmPrev, aluDest, aluDest2);
     this.overlap = OVERLAP_LOAD;
-    this.loadDest = insn.t;
+    this.loadDest = t;
     this.loadBlock = cpu.dataAddress >>> 24;
-    this.wbackBase = insn.wback ? insn.n : NONE;
+    this.wbackBase = wb;
     const data = this.memory !== null && cpu.dataAddress < 0x20000000 ? this.memory.dataRead(cpu.dataAddress, cpu.cycles) : 0;
     return this.account(cpu, cycles, C_LSU, fetch, data);
   }
 
-  /** cost() of an executed store (ST class). */
-  costStore(cpu: Cpu, insn: Insn, pc: number): number {
-    const fetch = this.fetchStall(cpu, insn, pc);
+  /** cost() of an executed store (ST class) with base n and offset register m (-1: immediate). */
+  costStore(cpu: Cpu, pc: number, size: number, n: number, m: number): number {
+    const fetch = this.fetchStall(cpu, pc, size);
     const overlap = this.overlap, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     this.exceptionReturned = false;
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
     this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = insn.size === 2;
-    return this.account(cpu, this.storeCycles(cpu, insn, overlap, aluDest, aluDest2), C_LSU, fetch, 0);
+    this.prev16 = size === 2;
+    return this.account(cpu, this.storeCycles(cpu, n, m, overlap, aluDest, aluDest2), C_LSU, fetch, 0);
   }
 
   /** LD-class cycles: TRM §3.3.2 pipelining with the previous instruction, unaligned addresses. */
-  private loadCycles(cpu: Cpu, insn: Insn, overlap: number, storeImmPrev: boolean, aluDest: number, aluDest2: number): number {
+  private loadCycles(cpu: Cpu, n: number, m: number, op: number, overlap: number, storeImmPrev: boolean, aluDest: number, aluDest2: number): number {
     let cycles = 2;
-    if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
     const addr = cpu.dataAddress;
     // TRM §3.3.2 rule 6 / SIL §8.5: the load overlaps the one before unless its address needs that
     // load's result, both use writeback on one base (SIL §8.7) or they hit different memories (SIL §8.11).
-    if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
+    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
     // SIL §8.6: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
     if (storeImmPrev) cycles++;
     // TRM §3.3.2 rule 11: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
     if ((addr & 3) !== 0) {
-      if (insn.op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
-      else if ((insn.op === 2 || insn.op === 4) && (addr & 1) !== 0) cycles++;
+      if (op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
+      else if ((op === 2 || op === 4) && (addr & 1) !== 0) cycles++;
     }
     return cycles;
   }
 
   /** ST-class cycles; sets the store's own overlap state. */
-  private storeCycles(cpu: Cpu, insn: Insn, overlap: number, aluDest: number, aluDest2: number): number {
+  private storeCycles(cpu: Cpu, n: number, m: number, overlap: number, aluDest: number, aluDest2: number): number {
     let cycles = 1;
-    if (insn.m >= 0) {
+    if (m >= 0) {
       // SIL §8.6: register offset = 2, and only a NOP can take its second cycle.
       cycles = 2;
       this.overlap = OVERLAP_STORE_REG;
@@ -237,15 +247,15 @@ export class M4CycleModel implements CycleModel {
       // TRM §3.3.2 rule 1: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
       this.storeImmPrev = true;
     }
-    if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
     // SIL §8.5 / TRM §3.3.2 rule 6: a store after a load takes that load's second cycle.
-    if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest && insn.m !== this.loadDest && insn.n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
     return cycles;
   }
 
   cost(cpu: Cpu, insn: Insn, passed: boolean): number {
     const now = cpu.cycles;
-    const fetch = this.fetchStall(cpu, insn, cpu.pc);
+    const fetch = this.fetchStall(cpu, cpu.pc, insn.size);
     const overlap = this.overlap;
     const storeImmPrev = this.storeImmPrev;
     const aluDest = this.aluDest;
@@ -285,7 +295,7 @@ export class M4CycleModel implements CycleModel {
         break;
       case LD: {
         cause = C_LSU;
-        cycles = this.loadCycles(cpu, insn, overlap, storeImmPrev, aluDest, aluDest2);
+        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.op, overlap, storeImmPrev, aluDest, aluDest2);
         const addr = cpu.dataAddress;
         const block = addr >>> 24;
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
@@ -303,7 +313,7 @@ export class M4CycleModel implements CycleModel {
       }
       case ST:
         cause = C_LSU;
-        cycles = this.storeCycles(cpu, insn, overlap, aluDest, aluDest2);
+        cycles = this.storeCycles(cpu, insn.n, insn.m, overlap, aluDest, aluDest2);
         break;
       case HINT:
         // SIL §8.5/8.6: a NOP after a load or a register-offset store runs in that instruction's shadow.
@@ -312,13 +322,13 @@ export class M4CycleModel implements CycleModel {
       case LDRD:
         // TRM Table 3-1: 1+N = 3; §3.3.2 rule 9: no overlap with neighbours.
         cause = C_LSU;
-        cycles = 3 + (addressWaits(insn, aluDest, aluDest2) ? 1 : 0);
+        cycles = 3 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (this.memory !== null && insn.mnemonic === 'LDRD' && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         break;
       case LDM: case STM: {
         // TRM Table 3-1: 1+N, LDM/POP with PC 1+N+P; §3.3.2 rule 10: no overlap with neighbours.
         cause = C_LSU;
-        cycles = 1 + bitCount(insn.list) + (addressWaits(insn, aluDest, aluDest2) ? 1 : 0);
+        cycles = 1 + bitCount(insn.list) + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (cls === LDM && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         if (cpu.branched && !excReturn) {
           cycles += LOADED_PC_REFILL;
@@ -329,7 +339,7 @@ export class M4CycleModel implements CycleModel {
       case EXCL:
         // TRM §3.3.2 rule 8: LDREX pipelines like LDR; STREX (it has a status register d) = 2.
         cause = C_LSU;
-        cycles = 2 + (addressWaits(insn, aluDest, aluDest2) ? 1 : 0);
+        cycles = 2 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (insn.d < 0) {
           if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest) cycles--;
           this.overlap = OVERLAP_LOAD;
@@ -348,7 +358,7 @@ export class M4CycleModel implements CycleModel {
         break;
       case TBB:
         // TRM §3.3.2 rule 5: TBB/TBH = 2 (load) + 1 (add) + 3 (reload).
-        cycles = 3 + LOADED_PC_REFILL + (addressWaits(insn, aluDest, aluDest2) ? 1 : 0);
+        cycles = 3 + LOADED_PC_REFILL + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         cause = C_BRANCH;
         break;
@@ -372,7 +382,7 @@ export class M4CycleModel implements CycleModel {
         cause = C_FPU;
         if (cls === FP_LD || cls === FP_ST || cls === FP_LDM || cls === FP_STM) {
           cause = C_LSU;
-          if (addressWaits(insn, aluDest, aluDest2)) cycles++;
+          if (addressWaits(insn.n, insn.m, aluDest, aluDest2)) cycles++;
           if ((cls === FP_LD || cls === FP_LDM) && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         }
     }
@@ -467,9 +477,9 @@ export class M4CycleModel implements CycleModel {
 }
 
 /** TRM §3.3.2 rule 3: an address register written by the data-processing instruction just before. */
-function addressWaits(insn: Insn, aluDest: number, aluDest2: number): boolean {
+function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
   if (aluDest === NONE) return false;
-  return insn.n === aluDest || insn.m === aluDest || (aluDest2 !== NONE && (insn.n === aluDest2 || insn.m === aluDest2));
+  return n === aluDest || m === aluDest || (aluDest2 !== NONE && (n === aluDest2 || m === aluDest2));
 }
 
 function bitCount(x: number): number {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/cpu/cpu.js';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
-import { EMITTED_HANDLERS, emitInline } from '../../src/cpu/block-emit.js';
+import { EMITTED_FINAL_HANDLERS, EMITTED_HANDLERS, emitCondition, emitFinalInline, emitInline } from '../../src/cpu/block-emit.js';
 import { fitsInBlock } from '../../src/cpu/block-compiler.js';
 import type { Insn } from '../../src/cpu/insn.js';
 import { Bus, createRegion } from '../../src/mcu/bus.js';
@@ -88,4 +88,45 @@ describe('inline instruction forms in blocks', () => {
     expect(handlersSeen.size).toBe(EMITTED_HANDLERS.size);
     expect(compared).toBeGreaterThan(3000);
   }, 120_000);
+
+  it('evaluate conditions as ConditionPassed does, for every condition and flag combination', () => {
+    const { cpu } = machine();
+    for (let cond = 0; cond < 16; cond++) {
+      const passed = new Function('cpu', `return ${emitCondition(cond)};`) as (c: Cpu) => boolean;
+      for (let flags = 0; flags < 16; flags++) {
+        [cpu.n, cpu.z, cpu.c, cpu.v] = [(flags >> 3) & 1, (flags >> 2) & 1, (flags >> 1) & 1, flags & 1];
+        expect(passed(cpu), `cond ${cond} flags ${flags}`).toBe(cond >= 14 ? true : cpu.conditionPassed(cond));
+      }
+    }
+  });
+
+  it('take the block-ending branches (B, B<c>, CBZ, CBNZ) exactly as their handlers do', () => {
+    const decoder = thumbDecoder();
+    const random = xorshift32(0xb4a);
+    const lines = decoder.entries.filter((c) => EMITTED_FINAL_HANDLERS.has(c.exec));
+    let compared = 0;
+    for (const line of lines) {
+      for (let sample = 0; sample < 200; sample++) {
+        const op = lineOpcode(line, random);
+        const insn = line.entry.size === 4 ? decoder.decode(op >>> 16, op & 0xffff) : decoder.decode(op & 0xffff, 0);
+        if (insn.exec !== line.exec) continue;
+        const code = emitFinalInline(insn, AT);
+        if (code === null) continue;
+        const regs = Array.from({ length: 15 }, () => ((random() & 1) === 0 ? 0 : random() >>> 0));
+        const outcome = (mode: 'handler' | 'inline') => {
+          const { cpu } = machine();
+          regs.forEach((v, k) => { cpu.r[k] = v; });
+          cpu.r[15] = AT + 4;
+          cpu.pc = AT;
+          cpu.nextPC = AT + insn.size;
+          cpu.branched = false;
+          const ok = mode === 'handler' ? insn.exec(cpu, insn) : (new Function('cpu', 'r', code)(cpu, cpu.r), true);
+          return { ok, nextPC: cpu.nextPC, branched: cpu.branched, regs: Array.from(cpu.r.subarray(0, 15)) };
+        };
+        expect(outcome('inline'), `${insn.mnemonic} ${insn.encoding} 0x${op.toString(16)}: ${code}`).toEqual(outcome('handler'));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(800);
+  });
 });
