@@ -283,6 +283,12 @@ export function expectationFor(name: string, variant: BuildVariant, args: readon
           'lines read back: 10 last square: 81', 'fseek SEEK_END -6 then fgets: [9: 81]', 'rename(): -1', 'remove(): 0', 'fopen removed: NULL errno=ENOENT',
           'stdin: hello from stdin', 'semihosting_io: ok'],
       };
+    case 'selfmod':
+      return {
+        exitCode: 0,
+        // (1 + 5) << 2 = 24, (1 + 9) << 2 = 40, 1 + 9 - 3 = 7, 7 + (1 + ... + 19) = 197, 7 + 1 + 2 = 10; 200 or 100 calls
+        lines: ['first: 4800', 'immediate patched: 8000', 'opcode patched: 1400', 'rewritten: 19700', 'early return: 1000', 'selfmod: ok'],
+      };
     case 'cmdline':
       return {
         exitCode: args.length + 1,

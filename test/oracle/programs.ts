@@ -24,6 +24,7 @@ export const PROGRAMS: readonly ProgramCase[] = [
   { name: 'setjmp_longjmp', timeoutMs: 20_000 },
   { name: 'malloc', timeoutMs: 30_000 },
   { name: 'faults', timeoutMs: 20_000 },
+  { name: 'selfmod', timeoutMs: 20_000 },
   { name: 'semihosting_io', args: ['first', 'second'], stdin: 'hello from stdin\n', timeoutMs: 20_000 },
   // A comma checks QEMU's option escaping; each word becomes one argv entry.
   { name: 'cmdline', args: ['alpha', 'beta=2', 'x,y', '--flag'], timeoutMs: 20_000 },

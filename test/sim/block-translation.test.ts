@@ -3,7 +3,8 @@
 // at the default threshold) and off (interpreter only) gives the same output, exit code, instruction
 // and cycle counts, stall breakdown and DWT counter totals, on zero-wait mps2-an386 and on
 // stm32f411re with flash wait states and the ART (line-change fetch stalls), with SysTick
-// interrupts and faults arriving inside blocks, and with cycle and instruction limits hit mid-block.
+// interrupts and faults arriving inside blocks, with code patched after it was translated
+// (firmware/tests/selfmod.c), and with cycle and instruction limits hit mid-block.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ function expectSameEverywhere(elf: string, board: string, extra: Partial<RunOpti
 
 describe('block translation', () => {
   it('matches the interpreter on C programs (interrupts, faults, FP, DSP, division)', async () => {
-    for (const name of ['systick_irq', 'faults', 'float_math', 'dsp', 'division', 'int_arith']) {
+    for (const name of ['systick_irq', 'faults', 'selfmod', 'float_math', 'dsp', 'division', 'int_arith']) {
       for (const opt of ['O0', 'O2'] as const) {
         const elf = await buildTestProgram(name, { opt, float: 'hard' });
         const run = expectSameEverywhere(elf, 'mps2-an386');
