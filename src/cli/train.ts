@@ -28,6 +28,7 @@ export interface TrainArgs {
   ablation?: boolean;
   outTable?: string;
   variants?: string;
+  merge?: string;
   [lossFlag: string]: unknown;
 }
 
@@ -62,11 +63,13 @@ export const trainCommand: Command<TrainArgs> = {
         .option('ablation', { type: 'boolean', default: false, describe: 'train every loss ablation variant with the same seed/frames/schedule and tabulate held-out metrics' })
         .option('out-table', { type: 'string', describe: 'with --ablation: write the Markdown table here (rewritten after every variant)' })
         .option('variants', { type: 'string', describe: 'with --ablation: only these variants, comma-separated (all, no-focal, no-fbeta, no-conf, no-hard-neg, no-hard-pos, no-cutmix, geometric, baseline)' })
+        .option('merge', { type: 'string', describe: 'with --ablation: join the JSON results of runs split with --variants (comma-separated files) instead of training' })
         .option('checkpoint', { type: 'string', describe: 'write a checkpoint here after every epoch' })
         .option('resume', { type: 'string', describe: 'resume from a checkpoint (same config, batch size, seed, frames)' })
         .example('$0 train --epochs 2 --train-frames 512 -o /tmp/quick.weights.json', 'a quick smoke run')
         .example('$0 train --no-cutmix --no-hard-pos --json m.json', 'one ablated component')
-        .example('$0 train --ablation --epochs 2 --train-frames 512 --out-table reports/ablation.md --json reports/ablation.json', 'the ablation table'),
+        .example('$0 train --ablation --epochs 2 --train-frames 512 --out-table reports/ablation.md --json reports/ablation.json', 'the ablation table')
+        .example('$0 train --ablation --merge a.json,b.json --out-table reports/ablation.md', 'join an ablation split with --variants'),
     ) as unknown as Argv<TrainArgs>,
   handler: async (args) => (args.ablation
     ? (await import('../nn/train/ablation.js')).runAblationCli(args)

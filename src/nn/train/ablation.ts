@@ -13,6 +13,7 @@ import { detectorAnchorSpec } from '../model/detector.js';
 import { evaluate, type DetectionMetrics } from '../eval/evaluate.js';
 import { formatMetricsTable, type MetricColumn } from '../eval/format.js';
 import type { ThermalFrame } from '../data/types.js';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../report/write-atomic.js';
 import type { TrainArgs } from '../../cli/train.js';
 import { openFrameSource, type FrameSourceSpec } from './frames.js';
@@ -152,7 +153,60 @@ export function ablationJson(runs: AblationRun[], schedule: AblationSchedule): s
   return JSON.stringify({ schedule, runs }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
+/**
+ * Joins ablation JSON files written by separate runs (`--variants` splits one ablation over
+ * processes or machines) into one result: the schedules must be identical and each variant appear
+ * once; rows come out in the standard variant order.
+ */
+export function mergeAblationFiles(files: { path: string; text: string }[]): { runs: AblationRun[]; schedule: AblationSchedule } {
+  let schedule: AblationSchedule | undefined;
+  let first = '';
+  const byName = new Map<string, AblationRun>();
+  for (const { path, text } of files) {
+    let parsed: { schedule?: AblationSchedule; runs?: AblationRun[] };
+    try {
+      parsed = JSON.parse(text, (_, v: unknown) => (v === null ? Number.NaN : v)) as typeof parsed;
+    } catch (e) {
+      throw new UserError(`${path}: not JSON (${(e as Error).message})`);
+    }
+    if (typeof parsed.schedule !== 'object' || !Array.isArray(parsed.runs)) throw new UserError(`${path}: not an ablation result (needs 'schedule' and 'runs')`);
+    if (schedule === undefined) {
+      schedule = parsed.schedule;
+      first = path;
+    } else {
+      for (const key of Object.keys({ ...schedule, ...parsed.schedule }) as (keyof AblationSchedule)[]) {
+        if (JSON.stringify(schedule[key]) !== JSON.stringify(parsed.schedule[key])) {
+          throw new UserError(`${path}: schedule.${key} is ${JSON.stringify(parsed.schedule[key])} but ${JSON.stringify(schedule[key])} in ${first}`);
+        }
+      }
+    }
+    for (const run of parsed.runs) {
+      if (typeof run?.name !== 'string' || typeof run.metrics !== 'object') throw new UserError(`${path}: a run without 'name' or 'metrics'`);
+      if (byName.has(run.name)) throw new UserError(`${path}: variant '${run.name}' appears twice`);
+      byName.set(run.name, run);
+    }
+  }
+  if (schedule === undefined) throw new UserError('--merge: no files given');
+  const order = ablationVariants().map((v) => v.name);
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return { runs: [...byName.values()].sort((a, b) => rank(a.name) - rank(b.name)), schedule };
+}
+
 export async function runAblationCli(args: TrainArgs): Promise<number> {
+  if (args.merge !== undefined) {
+    const files = args.merge.split(',').filter((f) => f.length > 0).map((path) => {
+      try {
+        return { path, text: readFileSync(path, 'utf8') };
+      } catch (e) {
+        throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    });
+    const { runs, schedule } = mergeAblationFiles(files);
+    if (args.outTable) writeFileAtomic(args.outTable, ablationMarkdown(runs, schedule));
+    if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
+    process.stdout.write(formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS) + '\n');
+    return 0;
+  }
   const base = optionsFromArgs(args);
   const frames = base.frames;
   const schedule: AblationSchedule = {

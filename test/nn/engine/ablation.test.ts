@@ -5,7 +5,7 @@ import { ablationVariants, defaultLossConfig, type LossConfig } from '../../../s
 import { DEFAULT_INPUT_TRANSFORM } from '../../../src/nn/model/serialize.js';
 import { cutmixConfigFrom } from '../../../src/nn/augment/cutmix.js';
 import { train, type TrainOptions } from '../../../src/nn/train/loop.js';
-import { ablationJson, ablationMarkdown, runAblation, type AblationSchedule } from '../../../src/nn/train/ablation.js';
+import { ablationJson, ablationMarkdown, mergeAblationFiles, runAblation, selectVariants, type AblationRun, type AblationSchedule } from '../../../src/nn/train/ablation.js';
 import { tinyConfig, tinyFrames } from './tiny-config.js';
 
 // the components each ablation row must switch off, written out by hand from PAPER.md's list
@@ -75,4 +75,27 @@ describe('train --ablation', () => {
     expect(json.runs.find((r) => r.name === 'no-focal')!.loss.focal).toBe(false);
     expect(json.runs.find((r) => r.name === 'all')!.loss.focal).toBe(true);
   }, 20_000);
+
+  it('--variants picks variants by name and rejects unknown ones with the known list', () => {
+    expect(selectVariants(ablationVariants(), 'no-cutmix, all').map((v) => v.name)).toEqual(['all', 'no-cutmix']);
+    expect(selectVariants(ablationVariants(), undefined)).toHaveLength(9);
+    expect(() => selectVariants(ablationVariants(), 'all,no-fcoal')).toThrow(/--variants: unknown variant 'no-fcoal' \(known: all, no-focal,/);
+  });
+
+  it('--merge joins split runs in the standard order and refuses mismatched schedules or repeated variants', () => {
+    const schedule: AblationSchedule = { config: 'c', epochs: 20, batchSize: 32, lr: 0.01, seed: 1, trainFrames: 4096, heldOutFrames: 512, threads: 1 };
+    const run = (name: string, mAP50: number): AblationRun => ({
+      name, describe: name, loss: defaultLossConfig, finalTrainLoss: 1, seconds: 1, metrics: { mAP50, fpPerEmptyFrame: Number.NaN } as never,
+    });
+    const a = { path: 'a.json', text: ablationJson([run('no-cutmix', 0.6), run('all', 0.5)], schedule) };
+    const b = { path: 'b.json', text: ablationJson([run('baseline', 0.4), run('no-focal', 0.52)], schedule) };
+    const merged = mergeAblationFiles([b, a]);
+    expect(merged.runs.map((r) => r.name)).toEqual(['all', 'no-focal', 'no-cutmix', 'baseline']);
+    expect(merged.runs[0]!.metrics.mAP50).toBe(0.5);
+    expect(merged.runs[0]!.metrics.fpPerEmptyFrame).toBeNaN(); // null in JSON comes back as "undefined metric"
+    const other = { path: 'c.json', text: ablationJson([run('geometric', 0.3)], { ...schedule, epochs: 5 }) };
+    expect(() => mergeAblationFiles([a, other])).toThrow("c.json: schedule.epochs is 5 but 20 in a.json");
+    expect(() => mergeAblationFiles([a, { ...a, path: 'a2.json' }])).toThrow("a2.json: variant 'no-cutmix' appears twice");
+    expect(() => mergeAblationFiles([{ path: 'x.json', text: '{' }])).toThrow(/^x.json: not JSON/);
+  });
 });
