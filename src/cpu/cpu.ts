@@ -89,6 +89,11 @@ export class Cpu {
   primask = 0;
   faultmask = 0;
   basepri = 0;
+  /**
+   * The implemented BASEPRI bits: the top `priority bits` of the byte (ARMv7-M ARM B1.4.3; the
+   * others read as zero and ignore writes). Set from the board's NVIC priority bits.
+   */
+  basepriMask = 0xff;
   /** CONTROL: bit0 nPRIV, bit1 SPSEL, bit2 FPCA. */
   control = 0;
 

@@ -69,6 +69,7 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   }
   const cpu = new Cpu(bus);
   const exceptions = new ExceptionUnit(cpu, board.cpu.nvicIrqs, board.cpu.nvicPriorityBits);
+  cpu.basepriMask = exceptions.priorityMask;
   cpu.exceptions = exceptions;
   let devices: BoardDevices | undefined = undefined;
   const coreClockHz = () => devices!.clock.coreClockHz();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/mcu/boards/load.js';
 import { buildMachine } from '../../src/sim/machine.js';
 import { BusError } from '../../src/mcu/bus-error.js';
+import { thumbDecoder } from '../../src/cpu/decoder.js';
 
 function machine() {
   const m = buildMachine(loadBoard('stm32f411re'), {
@@ -67,6 +68,23 @@ describe('NVIC with 4 implemented priority bits', () => {
     m.cpu.primask = 1;
     expect(e.bestPending()).toBe(0);
     expect(e.wakeupPending()).toBe(true); // WFI still wakes (B1.5.19)
+  });
+
+  it('MSR/MRS BASEPRI(_MAX) keep only the implemented bits (B5.2.3)', () => {
+    const { m } = machine();
+    const decoder = thumbDecoder();
+    // MSR <sysm>, r0 = F380 | Rn : 8800 | SYSm; MRS r1, <sysm> = F3EF : 8000 | Rd << 8 | SYSm (17 BASEPRI, 18 BASEPRI_MAX)
+    const run = (hw1: number, hw2: number) => { const i = decoder.decode(hw1, hw2); expect(i.exec(m.cpu, i)).toBe(true); };
+    const msr = (sysm: number, value: number) => { m.cpu.r[0] = value; run(0xf380, 0x8800 | sysm); };
+    const mrs = () => { run(0xf3ef, 0x8100 | 17); return m.cpu.r[1]; };
+    msr(17, 0xaf);
+    expect(mrs()).toBe(0xa0);
+    msr(18, 0x0f); // BASEPRI_MAX with no implemented bits set is a write of 0: no change
+    expect(mrs()).toBe(0xa0);
+    msr(18, 0x9f); // raises the mask to 0x90
+    expect(mrs()).toBe(0x90);
+    msr(18, 0xb0); // would lower it: ignored
+    expect(mrs()).toBe(0x90);
   });
 
   it('refuses unprivileged accesses with a precise bus error, except STIR with USERSETMPEND', () => {

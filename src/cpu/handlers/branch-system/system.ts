@@ -72,10 +72,10 @@ const moveToSpecial: Handler = (cpu, i) => {
     case SYSM_MSP: cpu.setMsp(value); break;
     case SYSM_PSP: cpu.setPsp(value); break;
     case SYSM_PRIMASK: cpu.primask = value & 1; break;
-    case SYSM_BASEPRI: cpu.basepri = value & 0xff; break;
+    case SYSM_BASEPRI: cpu.basepri = value & cpu.basepriMask; break;
     case SYSM_BASEPRI_MAX: {
       // Only raises the masking: a non-zero value below the current BASEPRI, or any when BASEPRI is 0.
-      const v = value & 0xff;
+      const v = value & cpu.basepriMask;
       if (v !== 0 && (v < cpu.basepri || cpu.basepri === 0)) cpu.basepri = v;
       break;
     }
