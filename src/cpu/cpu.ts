@@ -486,6 +486,7 @@ export class Cpu {
     insn.block = block.fn;
     insn.blockLength = block.length;
     insn.blockEpoch = epoch;
+    insn.blockPC = pc;
   }
 
   private runInner(stopAt: number, cycleLimit: number): void {
@@ -536,7 +537,7 @@ export class Cpu {
       if (it === 0 && this.translateBlocks) {
         // A translated block from here (outside IT blocks only): it runs whole or stops where the
         // interpreter would look again, leaving cpu.pc at the next instruction to run.
-        if (insn.block !== null && insn.blockEpoch === epoch) {
+        if (insn.block !== null && insn.blockEpoch === epoch && insn.blockPC === pc) {
           if (this.instructions + insn.blockLength <= stopAt) {
             this.itAtStart = 0;
             this.inIT = 0;

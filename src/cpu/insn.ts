@@ -53,12 +53,15 @@ export class Insn {
   succEpoch = -1;
   /**
    * The translated block that starts here (src/cpu/block-compiler.ts), valid while Bus.codeEpoch
-   * equals `blockEpoch`; `heat` counts runs started here until the block is translated (-1: this
-   * instruction cannot start a block).
+   * equals `blockEpoch` and only at address `blockPC` (an aliased region, such as flash seen at
+   * 0x00000000 and 0x08000000, shares its decoded instructions; a block has its addresses built
+   * in); `heat` counts runs started here until the block is translated (-1: this instruction cannot
+   * start a block).
    */
   block: ((cpu: Cpu) => void) | null = null;
   blockLength = 0;
   blockEpoch = -1;
+  blockPC = -1;
   heat = 0;
   /** Raw named fields of the encoding, for rare uses (disassembly, system register numbers). */
   fields: Record<string, number> = {};

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildElf, buildTestProgram, FIRMWARE_DIR } from '../support/toolchain.js';
 import { runElf, type RunOptions } from '../../src/sim/runner.js';
+import { Cpu } from '../../src/cpu/cpu.js';
+import { Bus, createRegion } from '../../src/mcu/bus.js';
+import { assemble } from '../support/step.js';
 import { loadBoard } from '../../src/mcu/boards/load.js';
 
 type Mode = { translateBlocks: boolean; blockThreshold?: number };
@@ -68,4 +71,24 @@ describe('block translation', () => {
       expect(expectSameEverywhere(elf, 'mps2-an386', { maxInstructions: limit }).instructions).toBe(limit);
     }
   }, 120_000);
+
+  it('runs a block at the address it is reached at when flash is seen through an alias', () => {
+    // The same flash bytes at 0x08000000 and 0x00000000 share decoded instructions; ADR's result
+    // depends on the address the loop runs at, so a block built for one alias must not run for the other.
+    const code = assemble('loop:\n adr r1, data\n adds r0, #1\n cmp r0, #100\n bne loop\nstop: b stop\n.align 2\ndata: .word 0');
+    const bus = new Bus();
+    const flash = createRegion('flash', 0x08000000, 0x1000, 'flash');
+    bus.mapRegion(flash);
+    bus.mapRegion(flash, 0);
+    bus.writeBytes(0x08000000, code);
+    const cpu = new Cpu(bus);
+    cpu.blockThreshold = 1;
+    for (const base of [0x08000000, 0, 0x08000000]) {
+      cpu.pc = base;
+      cpu.r[0] = 0;
+      cpu.run(402);
+      expect(cpu.r[0]).toBe(100);
+      expect(cpu.r[1]! - base, `loop run at 0x${base.toString(16)}`).toBe(12);
+    }
+  });
 });
