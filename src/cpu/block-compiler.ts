@@ -10,10 +10,11 @@
  * fields as constants (src/cpu/block-emit.ts), and the per-instruction bookkeeping of the run loop
  * (successor lookup, IT state, condition, limits) drops out because it is known at translation time.
  *
- * What a block holds: instructions that cannot change the flow of execution or the IT state, so
- * the block runs start to end unless something outside it intervenes. The instruction that ends a
- * basic block (branch, PC write, IT, SVC/BKPT, WFI/WFE, MSR/CPS, conditional) stays with the
- * interpreter, which also runs the code inside IT blocks. After each instruction the block leaves
+ * What a block holds: instructions that cannot change the flow of execution, so the block runs
+ * start to end unless something outside it intervenes, including whole IT blocks (each
+ * instruction under its condition and ITSTATE, both known at translation time), and at its end
+ * the branch or PC write that ends it. SVC/BKPT, WFI/WFE and MSR/CPS end a block without being in
+ * it: the run loop executes them. After each instruction the block leaves
  * early, exactly where the interpreter would look again, when a device event is due, the cycle
  * limit is reached, an exception may have become pending, the core halted, or a store overwrote
  * decoded code. A fault thrown by a handler leaves `cpu.pc` at the faulting instruction, as the
@@ -59,6 +60,26 @@ export function fitsInBlock(insn: Insn): boolean {
 }
 
 /**
+ * The instructions of the IT block that IT instruction `it` opens, with the ITSTATE each runs
+ * under and the one after it (ARM ARM A7.3.3 ITAdvance), when all of them fit in a block (none
+ * writes the PC); else null.
+ */
+function itGroup(it: Insn, first: number, fetch: (address: number) => Insn | null): { insn: Insn; at: number; during: number; after: number }[] | null {
+  const group: { insn: Insn; at: number; during: number; after: number }[] = [];
+  let state = it.imm & 0xff;
+  let at = first;
+  while (state !== 0) {
+    const insn = fetch(at);
+    if (insn === null || !fitsInBlock(insn)) return null;
+    const after = (state & 7) === 0 ? 0 : (state & 0xe0) | ((state << 1) & 0x1f);
+    group.push({ insn, at, during: state, after });
+    state = after;
+    at = (at + insn.size) >>> 0;
+  }
+  return group.length > 0 ? group : null;
+}
+
+/**
  * Whether `insn` may end a block inside the generated function: a branch or PC write (not IT,
  * MSR/CPS, WFI/WFE, SVC/BKPT, which change state the run loop must look at first).
  */
@@ -76,14 +97,39 @@ export function endsBlockInside(insn: Insn): boolean {
 export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
   const insns: Insn[] = [];
   const addresses: number[] = [];
+  /** ITSTATE while each instruction runs (0 outside IT blocks), and after it. */
+  const itDuring: number[] = [];
+  const itAfter: number[] = [];
   let address = pc;
   let last: Insn | null = null;
-  while (insns.length < MAX_BLOCK_LENGTH) {
-    let insn: Insn;
+  const tryFetch = (a: number): Insn | null => {
     try {
-      insn = fetch(address);
+      return fetch(a);
     } catch {
-      break;
+      return null;
+    }
+  };
+  while (insns.length < MAX_BLOCK_LENGTH) {
+    const insn = tryFetch(address);
+    if (insn === null) break;
+    if (insn.timing === T.it) {
+      // An IT block goes in whole when none of its instructions may branch: each runs under the
+      // condition and ITSTATE the run loop would give it, both known here.
+      const group = itGroup(insn, (address + insn.size) >>> 0, tryFetch);
+      if (group === null || insns.length + 1 + group.length > MAX_BLOCK_LENGTH) break;
+      insns.push(insn);
+      addresses.push(address);
+      itDuring.push(0);
+      itAfter.push(insn.imm & 0xff);
+      for (const g of group) {
+        insns.push(g.insn);
+        addresses.push(g.at);
+        itDuring.push(g.during);
+        itAfter.push(g.after);
+      }
+      const end = group[group.length - 1]!;
+      address = (end.at + end.insn.size) >>> 0;
+      continue;
     }
     if (!fitsInBlock(insn)) {
       if (endsBlockInside(insn)) last = insn;
@@ -91,21 +137,40 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     }
     insns.push(insn);
     addresses.push(address);
+    itDuring.push(0);
+    itAfter.push(0);
     address = (address + insn.size) >>> 0;
   }
   if (last !== null) {
     insns.push(last);
     addresses.push(address);
+    itDuring.push(0);
+    itAfter.push(0);
   }
   if (insns.length === 0) return null;
   const model = cpu.cycleModel;
   const length = insns.length;
   const costCall = (insn: Insn, k: number, at: number, passed: string): string =>
     model.blockCostCall?.(insn, at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
-  const lines: string[] = ['const r = cpu.r;', 'for (;;) {'];
+  // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
+  const lines: string[] = ['const r = cpu.r;', 'for (;;) {', 'cpu.branched = false;'];
   insns.forEach((insn, k) => {
     const at = addresses[k]!;
     const next = (at + insn.size) >>> 0;
+    if (itDuring[k] !== 0) {
+      // Inside an IT block: the run loop's steps with this instruction's ITSTATE (cpu.ts runInner);
+      // a fault restores ITSTATE from itAtStart, an early exit leaves the rest to the run loop.
+      lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.itAtStart = ${itDuring[k]}; cpu.inIT = 1; cpu.itstate = ${itAfter[k]};`);
+      if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
+      lines.push(`{ const passed = ${emitCondition(itDuring[k]! >>> 4)};`);
+      lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
+      lines.push(`cpu.cycles += model.cost(cpu, I${k}, passed); }`);
+      lines.push('cpu.instructions++;');
+      if (itAfter[k] === 0) lines.push('cpu.inIT = 0; cpu.itAtStart = 0;');
+      lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
+      lines.push(`if (cpu.cycles >= cpu.cycleStop || cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
+      return;
+    }
     if (insn === last) {
       // The run loop's steps for an instruction that may branch (cpu.ts runInner), at a known address.
       const inline = emitFinalInline(insn, at);
@@ -123,6 +188,13 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     // the generic cost()), and on every way out of the block; register-only classes cannot fault
     // except as UNDEFINED, and their specialised cost method takes the address as an argument.
     const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostCall?.(insn, at, 'true') !== undefined;
+    if (insn.timing === T.it) {
+      // IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model
+      lines.push(`cpu.pc = ${at}; H${k}(cpu, I${k}); cpu.cycles += model.cost(cpu, I${k}, true); cpu.instructions++;`);
+      lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
+      lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
+      return;
+    }
     if (!registerOnly) lines.push(`cpu.pc = ${at};`);
     if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
     if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);

@@ -474,6 +474,40 @@ export class Cpu {
 
   itAtStart = 0;
 
+  /**
+   * Runs the translated block of `head`, then the blocks its exits lead to, for as long as nothing
+   * needs the run loop's attention (a pending exception, a halt or sleep, an INVSTATE, an IT block,
+   * a limit) and the next PC starts a valid block; leaves cpu.pc at the next instruction to run.
+   */
+  private runBlocks(head: Insn, stopAt: number, cycleLimit: number): void {
+    this.itAtStart = 0;
+    this.inIT = 0;
+    let b = head;
+    for (;;) {
+      this.branched = false;
+      b.block!(this);
+      if (this.exceptionCheck || this.halted || this.sleeping || this.pendingInvState || this.itstate !== 0 || this.cycles >= cycleLimit) return;
+      const pc = this.pc;
+      let next: Insn | null;
+      if (b.chainPC1 === pc) next = b.chain1;
+      else if (b.chainPC2 === pc) next = b.chain2;
+      else {
+        const half = ((pc - this.codeBase) >>> 0) >>> 1;
+        const k = half < this.codeIndex.length ? this.codeIndex[half]! : 0;
+        if (k === 0) return;
+        next = this.codeDecoded[k - 1]!;
+        // keep the two most recent exits: the newest in slot 1
+        b.chain2 = b.chain1;
+        b.chainPC2 = b.chainPC1;
+        b.chain1 = next;
+        b.chainPC1 = pc;
+      }
+      if (next === null || next.block === null || next.blockEpoch !== this.bus.codeEpoch || next.blockPC !== pc ||
+        this.instructions + next.blockLength > stopAt) return;
+      b = next;
+    }
+  }
+
   /** Translates the block starting at `insn` (at `pc`), or marks it as not starting one. */
   private translate(insn: Insn, pc: number, epoch: number): void {
     const block = translateBlock(pc, (address) => this.fetch(address), this);
@@ -539,10 +573,7 @@ export class Cpu {
         // interpreter would look again, leaving cpu.pc at the next instruction to run.
         if (insn.block !== null && insn.blockEpoch === epoch && insn.blockPC === pc) {
           if (this.instructions + insn.blockLength <= stopAt) {
-            this.itAtStart = 0;
-            this.inIT = 0;
-            this.branched = false;
-            insn.block(this);
+            this.runBlocks(insn, stopAt, cycleLimit);
             prev = this.startLink;
             continue;
           }

@@ -63,6 +63,15 @@ export class Insn {
   blockEpoch = -1;
   blockPC = -1;
   heat = 0;
+  /**
+   * The block heads this block's last two exits led to (the taken and the fall-through side of its
+   * final branch), so the run loop can go from block to block without a lookup; checked like
+   * `block` itself before use.
+   */
+  chain1: Insn | null = null;
+  chainPC1 = -1;
+  chain2: Insn | null = null;
+  chainPC2 = -1;
   /** Raw named fields of the encoding, for rare uses (disassembly, system register numbers). */
   fields: Record<string, number> = {};
 

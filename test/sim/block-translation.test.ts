@@ -45,7 +45,7 @@ function expectSameEverywhere(elf: string, board: string, extra: Partial<RunOpti
 
 describe('block translation', () => {
   it('matches the interpreter on C programs (interrupts, faults, FP, DSP, division)', async () => {
-    for (const name of ['systick_irq', 'faults', 'selfmod', 'float_math', 'dsp', 'division', 'int_arith']) {
+    for (const name of ['systick_irq', 'faults', 'exc_faults', 'exc_nvic', 'exc_svc_psp', 'exc_fp', 'selfmod', 'float_math', 'dsp', 'division', 'int_arith']) {
       for (const opt of ['O0', 'O2'] as const) {
         const elf = await buildTestProgram(name, { opt, float: 'hard' });
         const run = expectSameEverywhere(elf, 'mps2-an386');
@@ -69,6 +69,13 @@ describe('block translation', () => {
     for (const limit of [1_000_003, 2_500_001]) {
       expect(expectSameEverywhere(elf, 'mps2-an386', { maxCycles: limit }).stop).toBe('cycle-limit');
       expect(expectSameEverywhere(elf, 'mps2-an386', { maxInstructions: limit }).instructions).toBe(limit);
+    }
+    // coremark-lite runs many IT blocks: limits landing on each position inside them
+    const sources = ['coremark_lite.c', 'clock.c'].map((f) => join(FIRMWARE_DIR, 'bench', 'timing', f));
+    const cm = await buildElf({ name: 'coremark-lite', sources, variant: { opt: 'O2', float: 'hard' }, board: 'mps2-an386' });
+    for (let limit = 200_000; limit < 200_006; limit++) {
+      expect(expectSameEverywhere(cm, 'mps2-an386', { maxInstructions: limit, args: ['hsi16', 'none'] }).instructions).toBe(limit);
+      expect(expectSameEverywhere(cm, 'mps2-an386', { maxCycles: limit, args: ['hsi16', 'none'] }).stop).toBe('cycle-limit');
     }
   }, 120_000);
 

@@ -14,7 +14,9 @@
 #define DWT_CTRL REG(0xE0001000u)
 #define DWT_CYCCNT REG(0xE0001004u)
 
-#define ITERATIONS 20
+#ifndef ITERATIONS
+#define ITERATIONS 20 /* -DITERATIONS=N for longer runs (the speed benchmark) */
+#endif
 #define LIST_NODES 32
 #define MAT_N 10
 
