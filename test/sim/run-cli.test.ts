@@ -123,6 +123,20 @@ describe('mcusim --help', () => {
     expect(r.stdout).toMatch(/Exit codes:.*20 lockup/s);
   });
 
+  it('--translate takes a count of runs >= 0 (0: interpret only), else exit 2 in one line', () => {
+    const elf = file('loop-translate.elf', good);
+    const report = (n: string) => {
+      const path = join(dir, `translate-${n}.json`);
+      expect(mcusim('run', elf, '--max-instructions', '30000', '--quiet', '--translate', n, '--report', path).code).toBe(21);
+      const rep = JSON.parse(readBytesText(path));
+      return [rep.instructions, rep.cycles];
+    };
+    expect(report('0')).toEqual(report('1'));
+    const r = mcusim('run', elf, '--translate', '-1');
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /--translate: must be a whole number >= 0, got -1/);
+  });
+
   it('an unknown option is a usage error (exit 2) in one line', () => {
     const r = mcusim('run', '--no-such-flag');
     expect(r.code).toBe(2);
