@@ -61,22 +61,28 @@ function shiftC(v: string, type: number, amount: number): { value: string; carry
 }
 
 /**
- * AddWithCarry(x, y, carry_in) into R[d] (d < 0: compare, flags only), flags when `flags`.
- * `y` is an expression of a uint32, `carryIn` '0', '1' or 'cpu.c'; x is R[n] or ~R[n] (RSB).
+ * A statement block: `compute` (declaring `res`), then R[d] = res unless d < 0 (compare/test
+ * forms), then `flags` when setflags; null when d cannot be written in a block.
  */
-function addWithCarry(i: Insn, at: number, x: string, y: string, carryIn: string, d: number, flags: boolean): string | null {
-  const lines = [`const x = ${x}, y = ${y}, ci = ${carryIn};`, 'const u = x + y + ci, res = u >>> 0;'];
+function resultBlock(compute: string[], d: number, flags: string[]): string | null {
+  const lines = [...compute];
   if (d >= 0) {
     const w = setReg(d, 'res');
     if (w === null) return null;
     lines.push(w);
   }
-  if (flags) {
-    lines.push('cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0; cpu.c = u > 0xffffffff ? 1 : 0;');
-    lines.push('cpu.v = (res | 0) === (x | 0) + (y | 0) + ci ? 0 : 1;');
-  }
-  void i; void at;
+  lines.push(...flags);
   return `{ ${lines.join(' ')} }`;
+}
+
+/**
+ * AddWithCarry(x, y, carry_in) into R[d] (d < 0: compare, flags only), flags when `flags`.
+ * `y` is an expression of a uint32, `carryIn` '0', '1' or 'cpu.c'; x is R[n] or ~R[n] (RSB).
+ */
+function addWithCarry(x: string, y: string, carryIn: string, d: number, flags: boolean): string | null {
+  return resultBlock([`const x = ${x}, y = ${y}, ci = ${carryIn};`, 'const u = x + y + ci, res = u >>> 0;'], d, flags
+    ? ['cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0; cpu.c = u > 0xffffffff ? 1 : 0;', 'cpu.v = (res | 0) === (x | 0) + (y | 0) + ci ? 0 : 1;']
+    : []);
 }
 
 const flagsOf = (i: Insn): boolean => i.setflags !== SETFLAGS_NEVER;
@@ -87,13 +93,13 @@ function arithImm(kind: 'add' | 'adc' | 'sub' | 'sbc' | 'rsb' | 'cmp' | 'cmn'): 
     const rn = reg(i.n, at);
     const imm = i.imm >>> 0, notImm = ~i.imm >>> 0;
     switch (kind) {
-      case 'add': return addWithCarry(i, at, rn, hex(imm), '0', i.d, flagsOf(i));
-      case 'adc': return addWithCarry(i, at, rn, hex(imm), 'cpu.c', i.d, flagsOf(i));
-      case 'sub': return addWithCarry(i, at, rn, hex(notImm), '1', i.d, flagsOf(i));
-      case 'sbc': return addWithCarry(i, at, rn, hex(notImm), 'cpu.c', i.d, flagsOf(i));
-      case 'rsb': return addWithCarry(i, at, `(~${rn} >>> 0)`, hex(imm), '1', i.d, flagsOf(i));
-      case 'cmp': return addWithCarry(i, at, rn, hex(notImm), '1', -1, true);
-      default: return addWithCarry(i, at, rn, hex(imm), '0', -1, true);
+      case 'add': return addWithCarry(rn, hex(imm), '0', i.d, flagsOf(i));
+      case 'adc': return addWithCarry(rn, hex(imm), 'cpu.c', i.d, flagsOf(i));
+      case 'sub': return addWithCarry(rn, hex(notImm), '1', i.d, flagsOf(i));
+      case 'sbc': return addWithCarry(rn, hex(notImm), 'cpu.c', i.d, flagsOf(i));
+      case 'rsb': return addWithCarry(`(~${rn} >>> 0)`, hex(imm), '1', i.d, flagsOf(i));
+      case 'cmp': return addWithCarry(rn, hex(notImm), '1', -1, true);
+      default: return addWithCarry(rn, hex(imm), '0', -1, true);
     }
   };
 }
@@ -107,13 +113,13 @@ function arithReg(kind: 'add' | 'adc' | 'sub' | 'sbc' | 'rsb' | 'cmp' | 'cmn'): 
     const op2 = s.value;
     const body = (() => {
       switch (kind) {
-        case 'add': return addWithCarry(i, at, rn, op2, '0', i.d, flagsOf(i));
-        case 'adc': return addWithCarry(i, at, rn, op2, 'cpu.c', i.d, flagsOf(i));
-        case 'sub': return addWithCarry(i, at, rn, `(~${op2} >>> 0)`, '1', i.d, flagsOf(i));
-        case 'sbc': return addWithCarry(i, at, rn, `(~${op2} >>> 0)`, 'cpu.c', i.d, flagsOf(i));
-        case 'rsb': return addWithCarry(i, at, `(~${rn} >>> 0)`, op2, '1', i.d, flagsOf(i));
-        case 'cmp': return addWithCarry(i, at, rn, `(~${op2} >>> 0)`, '1', -1, true);
-        default: return addWithCarry(i, at, rn, op2, '0', -1, true);
+        case 'add': return addWithCarry(rn, op2, '0', i.d, flagsOf(i));
+        case 'adc': return addWithCarry(rn, op2, 'cpu.c', i.d, flagsOf(i));
+        case 'sub': return addWithCarry(rn, `(~${op2} >>> 0)`, '1', i.d, flagsOf(i));
+        case 'sbc': return addWithCarry(rn, `(~${op2} >>> 0)`, 'cpu.c', i.d, flagsOf(i));
+        case 'rsb': return addWithCarry(`(~${rn} >>> 0)`, op2, '1', i.d, flagsOf(i));
+        case 'cmp': return addWithCarry(rn, `(~${op2} >>> 0)`, '1', -1, true);
+        default: return addWithCarry(rn, op2, '0', -1, true);
       }
     })();
     return body === null ? null : `{ const m = ${reg(i.m, at)}; ${body} }`;
@@ -121,18 +127,9 @@ function arithReg(kind: 'add' | 'adc' | 'sub' | 'sbc' | 'rsb' | 'cmp' | 'cmn'): 
 }
 
 /** R[d] = result (d < 0: TST/TEQ), N Z from the result and C from `carry` when flags are set. */
-function logicalResult(i: Insn, result: string, carry: string, d: number, flags: boolean): string | null {
-  const lines = [`const res = ${result};`];
-  if (d >= 0) {
-    const w = setReg(d, 'res');
-    if (w === null) return null;
-    lines.push(w);
-  }
-  if (flags) {
-    lines.push('cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0;');
-    if (carry !== 'cpu.c') lines.push(`cpu.c = ${carry};`);
-  }
-  return `{ ${lines.join(' ')} }`;
+function logicalResult(result: string, carry: string, d: number, flags: boolean): string | null {
+  const flagLines = flags ? ['cpu.n = res >>> 31; cpu.z = res === 0 ? 1 : 0;', ...(carry !== 'cpu.c' ? [`cpu.c = ${carry};`] : [])] : [];
+  return resultBlock([`const res = ${result};`], d, flagLines);
 }
 
 type LogicalOp = 'and' | 'bic' | 'orr' | 'orn' | 'eor' | 'mov' | 'mvn' | 'tst' | 'teq';
@@ -153,7 +150,7 @@ const isTest = (op: LogicalOp): boolean => op === 'tst' || op === 'teq';
 function logicalImm(op: LogicalOp): Emitter {
   return (i, at) => {
     const carry = i.carry >= 0 ? String(i.carry) : 'cpu.c';
-    return logicalResult(i, LOGICAL[op](reg(i.n, at), hex(i.imm)), carry, isTest(op) ? -1 : i.d, isTest(op) || flagsOf(i));
+    return logicalResult(LOGICAL[op](reg(i.n, at), hex(i.imm)), carry, isTest(op) ? -1 : i.d, isTest(op) || flagsOf(i));
   };
 }
 
@@ -162,7 +159,7 @@ function logicalReg(op: LogicalOp): Emitter {
   return (i, at) => {
     const s = shiftC('m', i.shiftType, i.shiftN);
     if (s === null) return null;
-    const body = logicalResult(i, LOGICAL[op](op === 'mov' || op === 'mvn' ? '' : reg(i.n, at), s.value), s.carry,
+    const body = logicalResult(LOGICAL[op](op === 'mov' || op === 'mvn' ? '' : reg(i.n, at), s.value), s.carry,
       isTest(op) ? -1 : i.d, isTest(op) || flagsOf(i));
     return body === null ? null : `{ const m = ${reg(i.m, at)}; ${body} }`;
   };
