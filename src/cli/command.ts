@@ -11,10 +11,3 @@ export interface Command<A = Record<string, unknown>> {
   builder: (y: Argv) => Argv<A>;
   handler: (args: ArgumentsCamelCase<A>) => Promise<number>;
 }
-
-/** Thrown for bad user input (file, config, dataset): main() prints `mcusim: <message>` and exits `code`. */
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
-}

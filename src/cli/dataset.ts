@@ -7,7 +7,8 @@ import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { UserError, type Command } from './command.js';
+import type { Command } from './command.js';
+import { UserError } from '../common/errors.js';
 
 export interface DatasetArgs {
   action: string;

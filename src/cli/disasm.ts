@@ -1,7 +1,7 @@
 /** `mcusim disasm`: disassemble an ELF function, an address range or raw opcodes with isa/'s tables. */
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
-import { UserError } from './command.js';
+import { UserError } from '../common/errors.js';
 import { readElf } from '../elf/index.js';
 import { thumbDecoder } from '../cpu/decoder.js';
 import { disassemble } from '../cpu/disassemble.js';

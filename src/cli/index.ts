@@ -3,13 +3,14 @@
  * returns the exit code; user errors print one line `mcusim: <message>`, never a stack trace.
  */
 import yargs, { type Argv } from 'yargs';
-import { UserError, type Command } from './command.js';
+import type { Command } from './command.js';
+import { UserError } from '../common/errors.js';
 import { runCommand } from './run.js';
 import { disasmCommand } from './disasm.js';
 import { boardsCommand } from './boards.js';
 import { datasetCommand } from './dataset.js';
 import { trainCommand } from './train.js';
-import { EXIT } from '../sim/exit-codes.js';
+import { EXIT } from '../common/exit-codes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: Command<any>[] = [runCommand, disasmCommand, boardsCommand, datasetCommand, trainCommand];

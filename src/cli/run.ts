@@ -1,16 +1,16 @@
 /**
  * `mcusim run <elf>`: run firmware on a simulated board. Firmware output (semihosting, ITM port 0,
  * the console UART) goes to stdout unchanged; mcusim's summary goes to stderr; the exit code is the
- * firmware's (see src/sim/exit-codes.ts for the simulator's own).
+ * firmware's (see src/common/exit-codes.ts for the simulator's own).
  */
 import { readFileSync, readSync } from 'node:fs';
 import { HOT_THRESHOLD } from '../cpu/block-compiler.js';
 import chalk from 'chalk';
 import type { Command } from './command.js';
-import { UserError } from './command.js';
+import { UserError } from '../common/errors.js';
 import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { runElf, type RunResult } from '../sim/runner.js';
-import { EXIT } from '../sim/exit-codes.js';
+import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
 import { buildRunReport, formatStallCycles, writeRunReport } from '../report/run-report.js';
 
@@ -47,11 +47,7 @@ export const runCommand: Command<RunArgs> = {
         type: 'number', default: HOT_THRESHOLD,
         describe: 'translate a straight-line block into JavaScript after it ran this many times (0: interpret only; results are identical, only speed differs)',
       })
-      .epilogue(
-        'Exit codes: the firmware\'s own exit code; 2 usage; 10-15 the ELF cannot run (10 not ELF/truncated, ' +
-          '11 64-bit, 12 big-endian, 13 not ARM, 14 bad segments, 15 bad vector table); 20 lockup; ' +
-          '21 cycle/instruction limit; 22 timeout; 23 stopped without exiting; 70 internal error.',
-      ) as never,
+      .epilogue(exitCodesEpilogue()) as never,
   handler: async (args) => {
     if (!args.elf) {
       throw new UserError('the detector demo firmware is not shipped yet (int8 deployment is a later issue); give an ELF: mcusim run <elf>');

@@ -5,7 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
-import { UserError, type Command } from './command.js';
+import type { Command } from './command.js';
+import { UserError } from '../common/errors.js';
 import { LOSS_CONFIG_FIELDS } from '../nn/loss/config.js';
 
 export interface TrainArgs {

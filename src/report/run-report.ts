@@ -5,8 +5,8 @@
  */
 import type { RunResult } from '../sim/runner.js';
 import type { FaultReport } from '../sim/fault-report.js';
-import { writeFileAtomic } from './write-atomic.js';
-import { UserError } from '../cli/command.js';
+import { writeFileAtomic } from '../common/write-atomic.js';
+import { UserError } from '../common/errors.js';
 import type { StallCause } from '../cpu/cycle-model.js';
 
 export interface RunReport {

@@ -3,7 +3,7 @@
 // case also uses the host's own /bin/ls and node executables, and `file`-style facts come from readelf.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/command.js';
+import { UserError } from '../../src/common/errors.js';
 import { ElfError, readElf } from '../../src/elf/index.js';
 import { buildFixture, buildObjectFile, F411_LAYOUT, readBytes } from './fixtures.js';
 

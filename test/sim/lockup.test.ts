@@ -1,6 +1,6 @@
 // Lockup (ARMv7-M ARM B1.5.15): firmware/tests/exc_lockup.c faults inside its HardFault handler.
 // QEMU, the oracle, aborts with "Lockup" and dumps the registers; `mcusim run` must stop with exit
-// code 20 (src/sim/exit-codes.ts), name the PC QEMU reports (R15) and the function holding it, and
+// code 20 (src/common/exit-codes.ts), name the PC QEMU reports (R15) and the function holding it, and
 // decode the status registers: CFSR.UNDEFINSTR (bit 16) from the two undefined instructions and
 // HFSR.FORCED (bit 30) from the first one's escalation (UsageFault is disabled at reset).
 import { describe, it } from 'vitest';

@@ -1,5 +1,5 @@
 // `mcusim run` as a user meets it: bad input and runaway firmware give one clear line on stderr and
-// the documented exit code (README "exit codes", src/sim/exit-codes.ts, src/elf/errors.ts), never a
+// the documented exit code (README "exit codes", src/common/exit-codes.ts, src/elf/errors.ts), never a
 // stack trace and never a hang. The firmware is a real arm-none-eabi-gcc ELF whose Reset_Handler
 // ends in an endless loop (test/elf/fixtures.ts); corrupt copies are made from it.
 import { spawnSync } from 'node:child_process';

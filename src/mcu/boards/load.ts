@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 import type { Board, BoardAlias, BoardMemory, ClockData, FlashTiming, PeripheralInstance, WaitStateRow } from './types.js';
 
 export const DEFAULT_BOARD = 'stm32f411re';

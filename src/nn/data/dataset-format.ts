@@ -57,7 +57,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { float32LeBytes } from './float-bytes.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { writeFileAtomic } from '../../common/write-atomic.js';
 import { SPLIT_NAMES, type SplitName } from './generate.js';
 import type { Box, ThermalFrame } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 import {
   ANNOTATIONS_FILE, DATASET_FORMAT, DATASET_VERSION, type CocoImage, type DatasetInfo,
 } from './dataset-format.js';

@@ -16,8 +16,8 @@
  * outside it is an error, not a silent clip.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../../cli/command.js';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { UserError } from '../../common/errors.js';
+import { writeFileAtomic } from '../../common/write-atomic.js';
 
 export const FRAME_FILE_MAGIC = 'TFRM';
 export const FRAME_FILE_HEADER_BYTES = 16;

@@ -3,7 +3,7 @@
  * `generateFrame(config, seed, index)` is pure in (config, seed, index): the trainer can call it on
  * the fly, in any order, and get the same frame as the one written to disk.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 import { renderWithSubPages } from './subpages.js';
 import { Rng } from './rng.js';
 import type { Scene } from './scene.js';

@@ -4,7 +4,7 @@
  * mounts. Walking people (share and speed [assumption]) make the MLX chess sub-page artefact appear
  * (subpages.ts). Every range is [lo, hi] and validated with a message naming the field.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 import { DISTRACTOR_KINDS, type DistractorKind } from './scene.js';
 import { intIn, numIn, rangeIn } from './sensors.js';
 

@@ -16,7 +16,7 @@
  * Ranges marked [assumption] in §4.4 (PSF sigma, fixed-pattern sigma, stripe amplitude, corner gain)
  * are sampled per sensor unit so training sees their spread.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 
 export type SensorName = 'mlx90640' | 'mlx90640-wide' | 'lepton';
 export const SENSOR_NAMES: readonly SensorName[] = ['mlx90640', 'mlx90640-wide', 'lepton'];

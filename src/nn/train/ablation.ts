@@ -14,13 +14,13 @@ import { evaluate, type DetectionMetrics } from '../eval/evaluate.js';
 import { formatMetricsTable, type MetricColumn } from '../eval/format.js';
 import type { ThermalFrame } from '../data/types.js';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../report/write-atomic.js';
+import { writeFileAtomic } from '../../common/write-atomic.js';
 import type { TrainArgs } from '../../cli/train.js';
 import { openFrameSource, type FrameSourceSpec } from './frames.js';
 import { predict } from './validate.js';
 import { train, type EpochMetrics, type TrainOptions, type TrainResult } from './loop.js';
 import { optionsFromArgs } from './cli-run.js';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 
 /** The ablation table's columns (the reporting set). */
 export const ABLATION_COLUMNS: MetricColumn[] = [

@@ -3,7 +3,8 @@
  * the epoch reached, the trainer's RNG state and the metrics so far. Written atomically (temp
  * file + rename), so a crash mid-write leaves the previous checkpoint intact.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../common/write-atomic.js';
 import type { Detector } from '../model/detector.js';
 import type { Adam } from '../optim/adam.js';
 import { ConfigError } from '../model/config.js';
@@ -21,12 +22,6 @@ export interface Checkpoint {
   /** Options that must match on resume (the rest may change, e.g. the epoch count). */
   identity: Record<string, unknown>;
   history: unknown[];
-}
-
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 export function saveCheckpoint(

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../common/errors.js';
 import { positiveInteger, positiveNumber, type TrainArgs } from '../../cli/train.js';
 import { ConfigError, loadDetectorConfig } from '../model/config.js';
 import { DEFAULT_INPUT_TRANSFORM, toWeightsFile } from '../model/serialize.js';
@@ -15,7 +15,7 @@ import { LOSS_CONFIG_FIELDS, makeLossConfig, type LossConfig } from '../loss/con
 import { loadDataset } from '../data/dataset-load.js';
 import { cutmixConfigFrom } from '../augment/cutmix.js';
 import type { FrameSourceSpec } from './frames.js';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomic } from '../../common/write-atomic.js';
 import { train, type EpochMetrics, type StepInfo, type TrainOptions } from './loop.js';
 
 function lossFromArgs(args: TrainArgs): LossConfig {

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/common/errors.js';
 import { BOARD_DIR, DEFAULT_BOARD, listBoards, loadBoard } from '../../../src/mcu/boards/load.js';
 import { waitStatesRequired } from '../../../src/mcu/boards/flash-timing.js';
 import type { Board } from '../../../src/mcu/boards/types.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import yargs from 'yargs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { datasetCommand } from '../../../src/cli/dataset.js';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/common/errors.js';
 import { loadDataset } from '../../../src/nn/data/dataset-load.js';
 import { readFrameFile } from '../../../src/nn/data/frame-file.js';
 import { generateFrame, resolveGeneratorConfig } from '../../../src/nn/data/generate.js';

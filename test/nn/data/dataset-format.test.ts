@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/common/errors.js';
 import { saveDataset } from '../../../src/nn/data/dataset-format.js';
 import { loadDataset } from '../../../src/nn/data/dataset-load.js';
 import { generateSplitFrames, parseSplitFractions, resolveGeneratorConfig } from '../../../src/nn/data/generate.js';

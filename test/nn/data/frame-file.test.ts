@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/common/errors.js';
 import { decodeFrameFile, encodeFrameFile, readFrameFile, writeFrameFile } from '../../../src/nn/data/frame-file.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mcusim-tfrm-'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { trainCommand, type TrainArgs } from '../../../src/cli/train.js';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/common/errors.js';
 import { fromWeightsFile, type WeightsFile } from '../../../src/nn/model/serialize.js';
 
 async function runTrain(argv: string[]): Promise<number> {
