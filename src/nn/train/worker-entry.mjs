@@ -1,6 +1,14 @@
-// Worker-thread bootstrap: registers tsx (as src/cli/bin.mjs does for the main thread, since module
-// hooks do not carry over into workers) and loads the TypeScript worker.
-import { register } from 'tsx/esm/api';
+// Worker-thread bootstrap. Compiled (dist/nn/train/, see src/cli/build-dist.mjs) the worker is
+// plain JavaScript next to this file; from the sources it registers tsx first (as src/cli/bin.mjs
+// does for the main thread, since module hooks do not carry over into workers).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('./worker.ts');
+const compiled = new URL('./worker.js', import.meta.url);
+if (existsSync(fileURLToPath(compiled))) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./worker.ts');
+}

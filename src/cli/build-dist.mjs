@@ -1,0 +1,133 @@
+// Compiles src/ to plain JavaScript in dist/ (gitignored, never committed) so the CLI starts without
+// transpiling TypeScript at every start (tsx cost ~0.6 s per process). dist/ mirrors src/ at the same
+// depth (src/cpu/x.ts -> dist/cpu/x.js), so paths computed from import.meta.url ('../../isa/', the
+// board JSON next to its loader, the worker entry) resolve the same way from both trees; every file
+// that is not TypeScript (board JSON, .mjs entries) is copied as is.
+//
+// esbuild (tsx's own transpiler, so the emitted code behaves exactly as under tsx) transpiles file by
+// file without type checks (`npm run typecheck` does those): the whole tree takes ~0.2 s, cheap
+// enough to redo at the first start after any source change. Freshness is a fingerprint of every
+// source's path, size and mtime, written last (dist/.fingerprint), so an interrupted build is stale.
+//
+//   node src/cli/build-dist.mjs          # build if stale (the install step and `npm run build` do this)
+//   node src/cli/build-dist.mjs --force  # rebuild
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SRC_DIR = join(REPO_ROOT, 'src');
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+const FINGERPRINT_FILE = join(DIST_DIR, '.fingerprint');
+const LOCK_FILE = join(DIST_DIR, '.build.lock');
+const TSCONFIG = join(REPO_ROOT, 'tsconfig.build.json');
+/** A lock older than this was left by a killed build. */
+const STALE_LOCK_MS = 30_000;
+
+function listSources(dir, out = []) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listSources(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** Path, size and mtime of every source, of this script and of the build tsconfig, hashed. */
+export function sourceFingerprint() {
+  const files = [...listSources(SRC_DIR), TSCONFIG].sort();
+  const h = createHash('sha1');
+  for (const f of files) {
+    const s = statSync(f);
+    h.update(`${relative(REPO_ROOT, f)}\0${s.size}\0${s.mtimeMs}\n`);
+  }
+  return { files, fingerprint: h.digest('hex') };
+}
+
+export function isFresh(fingerprint = sourceFingerprint().fingerprint) {
+  try {
+    return readFileSync(FINGERPRINT_FILE, 'utf8') === fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+/** Write-then-rename, so a process loading dist/ meanwhile sees the old file or the new one. */
+function writeAtomic(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+async function compile(files, fingerprint) {
+  const { transform } = await import('esbuild');
+  const tsconfigRaw = JSON.parse(readFileSync(TSCONFIG, 'utf8'));
+  const compilerOptions = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.json'), 'utf8')).compilerOptions, ...tsconfigRaw.compilerOptions };
+  await Promise.all(
+    files.filter((f) => f.startsWith(SRC_DIR)).map(async (f) => {
+      const rel = relative(SRC_DIR, f);
+      if (!f.endsWith('.ts') || f.endsWith('.d.ts')) {
+        writeAtomic(join(DIST_DIR, rel), readFileSync(f));
+        return;
+      }
+      const out = await transform(readFileSync(f, 'utf8'), {
+        loader: 'ts', format: 'esm', platform: 'node', target: 'node20', sourcefile: f,
+        tsconfigRaw: { compilerOptions },
+      });
+      writeAtomic(join(DIST_DIR, rel.replace(/\.ts$/, '.js')), out.code);
+    }),
+  );
+  writeAtomic(FINGERPRINT_FILE, fingerprint);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Builds dist/ unless it is fresh. Concurrent callers (test suites start the CLI many times at once)
+ * build once: the first takes a lock file, the others wait for the fingerprint. Returns false when
+ * dist/ could not be built (esbuild missing, a syntax error): the caller falls back to tsx.
+ */
+export async function ensureBuilt({ force = false } = {}) {
+  const { files, fingerprint } = sourceFingerprint();
+  if (!force && isFresh(fingerprint)) return true;
+  mkdirSync(DIST_DIR, { recursive: true });
+  for (let waited = 0; ; ) {
+    let lock;
+    try {
+      lock = openSync(LOCK_FILE, 'wx');
+    } catch (e) {
+      if (e.code !== 'EEXIST') return false;
+      if (isFresh(fingerprint)) return true;
+      try {
+        if (Date.now() - statSync(LOCK_FILE).mtimeMs > STALE_LOCK_MS) rmSync(LOCK_FILE, { force: true });
+      } catch {
+        // the lock went away meanwhile: try again
+      }
+      if (waited > STALE_LOCK_MS) return false;
+      await sleep(50);
+      waited += 50;
+      continue;
+    }
+    try {
+      closeSync(lock);
+      if (!force && isFresh(fingerprint)) return true;
+      await compile(files, fingerprint);
+      return true;
+    } catch (e) {
+      if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: build of dist/ failed: ${e.stack ?? e}\n`);
+      return false;
+    } finally {
+      rmSync(LOCK_FILE, { force: true });
+    }
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const ok = await ensureBuilt({ force: process.argv.includes('--force') });
+  if (!ok) {
+    process.stderr.write('mcusim: could not build dist/ (run with MCUSIM_DEBUG=1 for details)\n');
+    process.exitCode = 1;
+  }
+}
