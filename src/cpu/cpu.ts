@@ -4,8 +4,7 @@
  * the ExceptionModel, cycle costs in the cycle model. Hot-path rules: no allocation per instruction,
  * flags as small integers, decoded instructions cached per halfword address.
  */
-import { type Bus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion } from '../mcu/bus.js';
-import { BusError } from '../mcu/bus-error.js';
+import { type MemoryBus, type MemoryRegion, HOST_LITTLE_ENDIAN, createRegion, BusError } from './memory.js';
 import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
@@ -153,7 +152,7 @@ export class Cpu {
   private codeDecoded: Insn[] = [];
 
   constructor(
-    readonly bus: Bus,
+    readonly bus: MemoryBus,
     readonly decoder: Decoder = thumbDecoder(),
   ) {}
 

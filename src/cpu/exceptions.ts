@@ -7,7 +7,7 @@
 import type { Cpu } from './cpu.js';
 import type { ExceptionModel } from './exception-model.js';
 import { Fault, FAULT_NAMES, StopSignal } from './faults.js';
-import { BusError } from '../mcu/bus-error.js';
+import { BusError } from './memory.js';
 
 import {
   BFARVALID, CFSR_BIT, EXC, FPCCR_STATE, HFSR_DEBUGEVT, HFSR_FORCED, HFSR_VECTTBL, MMARVALID, faultException,

@@ -3,47 +3,16 @@
  * memory-mapped device (`Peripheral`). Address decoding is a two-level table of 1 KB pages, which is
  * the finest granularity STM32 peripherals are placed at. Unmapped addresses throw `BusError`, which
  * the CPU turns into a BusFault. Writes into a RAM page that holds decoded instructions invalidate
- * them (self-modifying code and code copied to RAM stay correct).
+ * them (self-modifying code and code copied to RAM stay correct). It implements the core's memory
+ * interface (src/cpu/memory.ts).
  */
-import type { Insn } from '../cpu/insn.js';
-import { BusError } from './bus-error.js';
+import { BusError, type MemoryBus, type MemoryRegion } from '../cpu/memory.js';
 import type { Peripheral } from './peripheral.js';
-
-export interface MemoryRegion {
-  name: string;
-  base: number;
-  size: number;
-  /** 'flash' is read-only to the CPU; writes raise BusFault. */
-  kind: 'flash' | 'sram' | 'ccm' | 'rom';
-  bytes: Uint8Array;
-  view: DataView;
-  /**
-   * Decode cache: 1 + index into `decoded` per halfword (0 = not decoded), allocated on the first
-   * fetch from the region. An Int32Array, not a sparse Array: V8 keeps large holey arrays in slow
-   * dictionary mode, which costed a third of the run time.
-   */
-  insnIndex: Int32Array | undefined;
-  decoded: Insn[];
-  /** Word and halfword views of `bytes` for the CPU's aligned fast path (little-endian hosts only). */
-  words: Uint32Array;
-  halves: Uint16Array;
-}
 
 const PAGE_BITS = 10;
 const PAGES_PER_MB = 1 << (20 - PAGE_BITS);
 
-export function createRegion(name: string, base: number, size: number, kind: MemoryRegion['kind']): MemoryRegion {
-  const bytes = new Uint8Array(size);
-  return {
-    name, base, size, kind, bytes, view: new DataView(bytes.buffer), insnIndex: undefined, decoded: [],
-    words: new Uint32Array(bytes.buffer, 0, size >>> 2), halves: new Uint16Array(bytes.buffer, 0, size >>> 1),
-  };
-}
-
-/** Typed-array views use the host's byte order; the aligned fast paths need it to be little-endian. */
-export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-export class Bus {
+export class Bus implements MemoryBus {
   readonly regions: MemoryRegion[] = [];
   readonly devices: Peripheral[] = [];
   /** top[addr >>> 20] -> per-page entries: k > 0 region k-1 (entry also keeps the alias base), k < 0 device -k-1. */

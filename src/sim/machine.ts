@@ -3,7 +3,8 @@
  * system control space (SCB/NVIC/SysTick/DWT/ITM) and the chip's peripherals on one bus, one Cortex-M4
  * core with its exception unit, and semihosting. The runner (./runner.ts) loads an ELF into it.
  */
-import { Bus, BitBandAlias, createRegion, type MemoryRegion } from '../mcu/bus.js';
+import { Bus, BitBandAlias } from '../mcu/bus.js';
+import { createRegion, type MemoryRegion } from '../cpu/memory.js';
 import type { Board } from '../mcu/boards/types.js';
 import { Cpu } from '../cpu/cpu.js';
 import { ExceptionUnit, EXC } from '../cpu/exceptions.js';

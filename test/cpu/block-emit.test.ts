@@ -9,7 +9,8 @@ import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { EMITTED_FINAL_HANDLERS, EMITTED_HANDLERS, emitCondition, emitFinalInline, emitInline } from '../../src/cpu/block-emit.js';
 import { fitsInBlock } from '../../src/cpu/block-compiler.js';
 import type { Insn } from '../../src/cpu/insn.js';
-import { Bus, createRegion } from '../../src/mcu/bus.js';
+import { Bus } from '../../src/mcu/bus.js';
+import { createRegion } from '../../src/cpu/memory.js';
 import { lineOpcode } from '../support/decoder-samples.js';
 import { xorshift32 } from '../support/xorshift.js';
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
 import { FaultSignal, StopSignal } from '../../src/cpu/faults.js';
-import { BusError } from '../../src/mcu/bus-error.js';
+import { BusError } from '../../src/cpu/memory.js';
 import { objdumpOpcodeText } from '../support/asm.js';
 import { familyHalfwords, familyLines, lineOpcode, sample32BitLines } from '../support/decoder-samples.js';
 import { loadThumb } from '../support/step.js';

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { buildElf, buildTestProgram, FIRMWARE_DIR } from '../support/toolchain.js';
 import { runElf, type RunOptions } from '../../src/sim/runner.js';
 import { Cpu } from '../../src/cpu/cpu.js';
-import { Bus, createRegion } from '../../src/mcu/bus.js';
+import { Bus } from '../../src/mcu/bus.js';
+import { createRegion } from '../../src/cpu/memory.js';
 import { assemble } from '../support/step.js';
 import { loadBoard } from '../../src/mcu/boards/load.js';
 

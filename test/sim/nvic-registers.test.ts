@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../src/mcu/boards/load.js';
 import { buildMachine } from '../../src/sim/machine.js';
-import { BusError } from '../../src/mcu/bus-error.js';
+import { BusError } from '../../src/cpu/memory.js';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
 
 function machine() {

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bus, createRegion } from '../../src/mcu/bus.js';
+import { Bus } from '../../src/mcu/bus.js';
+import { createRegion } from '../../src/cpu/memory.js';
 import { Cpu } from '../../src/cpu/cpu.js';
 
 export const CODE_BASE = 0x08000000;

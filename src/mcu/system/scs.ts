@@ -6,7 +6,7 @@
 import type { Cpu } from '../../cpu/cpu.js';
 import { EXC, FPCCR_STATE, type ExceptionUnit } from '../../cpu/exceptions.js';
 import type { Peripheral } from '../peripheral.js';
-import { BusError } from '../bus-error.js';
+import { BusError } from '../../cpu/memory.js';
 import type { SysTick } from './systick.js';
 
 export interface ScsConfig {

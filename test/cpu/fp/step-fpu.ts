@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Cpu } from '../../../src/cpu/cpu.js';
 import { Decoder, ISA_DIR } from '../../../src/cpu/decoder.js';
 import { parseIsaText } from '../../../src/cpu/isa-format.js';
-import { Bus, createRegion } from '../../../src/mcu/bus.js';
+import { Bus } from '../../../src/mcu/bus.js';
+import { createRegion } from '../../../src/cpu/memory.js';
 import { CODE_BASE, RAM_BASE, assemble, type StepOptions } from '../../support/step.js';
 
 export { CODE_BASE, RAM_BASE };
