@@ -240,20 +240,28 @@ export function readElf(bytes: Uint8Array, fileName: string): ElfImage {
   };
 }
 
+/**
+ * Segment sanity. Only the file bytes (p_filesz at p_paddr) are loaded, as QEMU's ELF loader and a
+ * flash programmer do; the memsz - filesz tail is zero-initialised memory at the run address
+ * (p_vaddr), which the startup code clears. Vendor linker scripts (STM32CubeIDE: `.data >RAM AT>
+ * FLASH` followed by `.bss >RAM`) give that tail load addresses in flash after .data, overlapping the
+ * next segment's, so overlap is judged on file bytes only.
+ */
 function checkSegments(segments: ElfSegment[], fail: (kind: 'bad-segments', detail: string) => never): void {
   if (segments.length === 0) fail('bad-segments', 'no loadable (PT_LOAD) segment: nothing to put in memory');
   for (const s of segments) {
     if (s.filesz > s.memsz) fail('bad-segments', `segment ${s.index} has more file bytes (${s.filesz}) than memory bytes (${s.memsz})`);
-    if (s.paddr + s.memsz > 0x1_0000_0000) fail('bad-segments', `segment ${s.index} at ${hex(s.paddr)} (${s.memsz} bytes) wraps past 0xffffffff`);
+    if (s.paddr + s.filesz > 0x1_0000_0000) fail('bad-segments', `segment ${s.index} at ${hex(s.paddr)} (${s.filesz} file bytes) wraps past 0xffffffff`);
+    if (s.vaddr + s.memsz > 0x1_0000_0000) fail('bad-segments', `segment ${s.index} at run address ${hex(s.vaddr)} (${s.memsz} bytes) wraps past 0xffffffff`);
   }
-  const byAddr = [...segments].sort((a, b) => a.paddr - b.paddr);
+  const byAddr = segments.filter((s) => s.filesz > 0).sort((a, b) => a.paddr - b.paddr);
   for (let i = 1; i < byAddr.length; i++) {
     const prev = byAddr[i - 1]!;
     const cur = byAddr[i]!;
-    if (cur.paddr < prev.paddr + prev.memsz) {
+    if (cur.paddr < prev.paddr + prev.filesz) {
       fail(
         'bad-segments',
-        `segments ${prev.index} (${hex(prev.paddr)}..${hex(prev.paddr + prev.memsz)}) and ${cur.index} (${hex(cur.paddr)}..${hex(cur.paddr + cur.memsz)}) overlap in load addresses`,
+        `segments ${prev.index} (${hex(prev.paddr)}..${hex(prev.paddr + prev.filesz)}) and ${cur.index} (${hex(cur.paddr)}..${hex(cur.paddr + cur.filesz)}) overlap in load addresses: both put file bytes there`,
       );
     }
   }

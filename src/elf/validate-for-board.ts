@@ -61,12 +61,20 @@ export function validateImageForBoard(image: ElfImage, board: Board): BootInfo {
   const spans = memorySpans(board);
   const spanHolding = (start: number, end: number): Span | undefined => spans.find((s) => start >= s.base && end <= s.end);
 
+  // The file bytes must land in memory at their load address, and the whole segment (with its
+  // zero-initialised tail) must fit at its run address, where the firmware uses it.
+  const list = board.memory.map((m) => `${m.name} ${hex(m.base)}..${hex(m.base + m.size)}`).join(', ');
   for (const seg of image.segments) {
-    if (!spanHolding(seg.paddr, seg.paddr + seg.memsz)) {
-      const list = board.memory.map((m) => `${m.name} ${hex(m.base)}..${hex(m.base + m.size)}`).join(', ');
+    if (seg.filesz > 0 && !spanHolding(seg.paddr, seg.paddr + seg.filesz)) {
       fail(
         'bad-segments',
-        `segment ${seg.index} at ${hex(seg.paddr)}..${hex(seg.paddr + seg.memsz)} (${seg.memsz} bytes) is outside ${board.name}'s memory (${list})`,
+        `segment ${seg.index} at ${hex(seg.paddr)}..${hex(seg.paddr + seg.filesz)} (${seg.filesz} bytes loaded there) is outside ${board.name}'s memory (${list})`,
+      );
+    }
+    if (!spanHolding(seg.vaddr, seg.vaddr + seg.memsz)) {
+      fail(
+        'bad-segments',
+        `segment ${seg.index} at run address ${hex(seg.vaddr)}..${hex(seg.vaddr + seg.memsz)} (${seg.memsz} bytes) is outside ${board.name}'s memory (${list})`,
       );
     }
   }

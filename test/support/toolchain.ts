@@ -51,6 +51,8 @@ export interface BuildRequest {
   board?: Board;
   /** Extra compiler flags (defines, -I). */
   extraFlags?: string[];
+  /** A linker script of the program's own instead of the board's (firmware/bsp/<board>.ld). */
+  linkerScript?: string;
 }
 
 function toolVersion(): string {
@@ -85,7 +87,7 @@ export function buildCommand(req: BuildRequest, elfPath: string): string[] {
     ...(req.extraFlags ?? []),
     '--specs=rdimon.specs',
     `-L${BSP_DIR}`,
-    `-T${join(BSP_DIR, `${board}.ld`)}`,
+    `-T${req.linkerScript ? resolve(REPO_ROOT, req.linkerScript) : join(BSP_DIR, `${board}.ld`)}`,
     '-Wl,--gc-sections',
     ...req.sources.map((s) => resolve(REPO_ROOT, s)),
     join(BSP_DIR, 'startup.c'),
@@ -100,6 +102,7 @@ function cacheKey(req: BuildRequest): string {
   hash.update(toolVersion());
   hash.update(JSON.stringify({ ...req, sources: req.sources.map((s) => resolve(REPO_ROOT, s)) }));
   const inputs = new Set<string>(folderInputs(BSP_DIR));
+  if (req.linkerScript) inputs.add(resolve(REPO_ROOT, req.linkerScript));
   for (const src of req.sources) {
     const abs = resolve(REPO_ROOT, src);
     inputs.add(abs);
