@@ -150,6 +150,10 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   if (insns.length === 0) return null;
   const model = cpu.cycleModel;
   const length = insns.length;
+  // With an observer attached (src/cpu/observer.ts) every instruction reports itself as the run
+  // loop does; without one the block holds no observer code at all.
+  const observer = cpu.observer;
+  const retired = (at: number): string => (observer === null ? '' : ` obs.retired(${at}, ${at}, 1);`);
   const costCall = (insn: Insn, k: number, at: number, passed: string): string =>
     model.blockCostCall?.(insn, at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
@@ -165,7 +169,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
       lines.push(`{ const passed = ${emitCondition(itDuring[k]! >>> 4)};`);
       lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
       lines.push(`cpu.cycles += model.cost(cpu, I${k}, passed); }`);
-      lines.push('cpu.instructions++;');
+      lines.push(`cpu.instructions++;${retired(at)}`);
       if (itAfter[k] === 0) lines.push('cpu.inIT = 0; cpu.itAtStart = 0;');
       lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
       lines.push(`if (cpu.cycles >= cpu.cycleStop || cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
@@ -178,7 +182,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
       lines.push(`cpu.nextPC = ${next}; cpu.branched = false;`);
       lines.push(`const passed = ${emitCondition(insn.cond)};`);
       lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
-      lines.push(`cpu.cycles += ${costCall(insn, k, at, 'passed')}; cpu.instructions++; cpu.pc = cpu.nextPC;`);
+      lines.push(`cpu.cycles += ${costCall(insn, k, at, 'passed')}; cpu.instructions++; cpu.pc = cpu.nextPC;${retired(at)}`);
       lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
       lines.push(`if (cpu.pc !== ${pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${length} > cpu.instructionStop || ` +
         'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
@@ -190,7 +194,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostCall?.(insn, at, 'true') !== undefined;
     if (insn.timing === T.it) {
       // IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model
-      lines.push(`cpu.pc = ${at}; H${k}(cpu, I${k}); cpu.cycles += model.cost(cpu, I${k}, true); cpu.instructions++;`);
+      lines.push(`cpu.pc = ${at}; H${k}(cpu, I${k}); cpu.cycles += model.cost(cpu, I${k}, true); cpu.instructions++;${retired(at)}`);
       lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
       lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
       return;
@@ -199,7 +203,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
     if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
     if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
     lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
-    lines.push(`cpu.cycles += ${costCall(insn, k, at, 'true')}; cpu.instructions++;`);
+    lines.push(`cpu.cycles += ${costCall(insn, k, at, 'true')}; cpu.instructions++;${retired(at)}`);
     lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
     lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
     if (!registerOnly) lines.push(`if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
@@ -210,8 +214,8 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   const values = insns.flatMap((insn) => [insn.exec, insn]);
   // new Function is the translation step itself: the source is built above from decoded fields
   // (numbers only), never from firmware bytes or user text.
-  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', ...names,
+  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', ...names,
     `return function block_${pc.toString(16)}(cpu) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => BlockFunction;
-  const fn = factory(model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), ...values);
+  const fn = factory(model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), observer, ...values);
   return { fn, length };
 }

@@ -11,6 +11,7 @@ import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
 import { T, TIMING_BASE_CYCLES } from './timing-classes.js';
 import { HOT_THRESHOLD, translateBlock } from './block-compiler.js';
+import type { ExecutionObserver } from './observer.js';
 
 const DIV_CLASS = T.div;
 
@@ -141,6 +142,22 @@ export class Cpu {
   onBreakpoint: (cpu: Cpu, imm8: number) => boolean = () => false;
   /** Called when cycles reach nextEventCycle. */
   onEvent: (cpu: Cpu) => void = (cpu) => { cpu.nextEventCycle = Infinity; };
+  /** The attached execution observer (src/cpu/observer.ts), or null; set it with setObserver(). */
+  observer: ExecutionObserver | null = null;
+
+  /**
+   * Attaches an execution observer (null detaches it). Translated blocks are built with or without
+   * observer calls, so the existing ones are dropped and rebuilt the next time they run.
+   */
+  setObserver(observer: ExecutionObserver | null): void {
+    if (observer === this.observer) return;
+    this.observer = observer;
+    for (const head of this.translatedHeads) head.block = null;
+    this.translatedHeads.clear();
+  }
+
+  /** The instructions that got a translated block, so setObserver() can drop them all. */
+  private readonly translatedHeads = new Set<Insn>();
 
   private codeRegion: MemoryRegion | undefined;
   private codeBase = 0;
@@ -517,6 +534,7 @@ export class Cpu {
       return;
     }
     insn.block = block.fn;
+    this.translatedHeads.add(insn);
     insn.blockLength = block.length;
     insn.blockEpoch = epoch;
     insn.blockPC = pc;
@@ -526,6 +544,7 @@ export class Cpu {
     const r = this.r;
     const model = this.cycleModel;
     const bus = this.bus;
+    const observer = this.observer;
     let prev = this.startLink;
     this.cycleStop = cycleLimit;
     this.instructionStop = stopAt;
@@ -603,6 +622,7 @@ export class Cpu {
       this.cycles += model.cost(this, insn, passed);
       this.instructions++;
       this.pc = this.nextPC;
+      if (observer !== null) observer.retired(pc, pc, 1);
       if (this.cycles >= this.nextEventCycle) this.onEvent(this);
     }
   }

@@ -271,6 +271,7 @@ export class ExceptionUnit implements ExceptionModel {
     // restack); otherwise the return costs 10, or 27 when the FP registers are restored.
     this.tailChaining = this.bestPending() !== 0;
     cpu.cycleModel.exceptionEvent?.(cpu, this.tailChaining ? 'tailChain' : fpRestored ? 'returnFp' : 'return');
+    cpu.observer?.exceptionReturn(excReturn);
   }
 
   private readonly popBuffer = new Uint32Array(25);
@@ -287,6 +288,7 @@ export class ExceptionUnit implements ExceptionModel {
     if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('bus fault while unstacking in HardFault or NMI');
     this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, this.cpu.usingPsp);
     this.cpu.cycleModel.exceptionEvent?.(this.cpu, 'tailChain');
+    this.cpu.observer?.exceptionEntry(target, (0xf0000000 | excReturn) >>> 0);
   }
 
   /** DeActivate (B1.5.8): FAULTMASK clears on leaving any exception but NMI. */
@@ -314,6 +316,7 @@ export class ExceptionUnit implements ExceptionModel {
     if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('INVPC (illegal exception return) in HardFault or NMI');
     this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, cpu.usingPsp);
     cpu.cycleModel.exceptionEvent?.(cpu, 'tailChain');
+    cpu.observer?.exceptionEntry(target, (0xf0000000 | excReturn) >>> 0);
   }
 
   /** The return just done tail-chains into the next entry, whose cycles it already counted. */
@@ -372,6 +375,7 @@ export class ExceptionUnit implements ExceptionModel {
     this.exceptionTaken(exc, excReturn, wasPsp);
     if (this.tailChaining) this.tailChaining = false;
     else cpu.cycleModel.exceptionEvent?.(cpu, fpFrame && (this.fpccr & (1 << 30)) === 0 ? 'entryFp' : 'entry');
+    cpu.observer?.exceptionEntry(cpu.ipsr, returnAddress >>> 0);
   }
 
   /**

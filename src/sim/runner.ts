@@ -8,6 +8,8 @@ import type { Board } from '../mcu/boards/types.js';
 import { Semihosting } from '../mcu/semihosting.js';
 import { buildMachine, type Machine } from './machine.js';
 import { describeFault, faultStatusSummary, type FaultReport } from './fault-report.js';
+import type { ExecutionObserver } from '../cpu/observer.js';
+import type { Cpu } from '../cpu/cpu.js';
 
 export type StopKind = 'exit' | 'lockup' | 'cycle-limit' | 'instruction-limit' | 'timeout' | 'stopped';
 
@@ -31,6 +33,11 @@ export interface RunOptions {
   translateBlocks?: boolean;
   /** Executions before a block is translated (default src/cpu/block-compiler.ts HOT_THRESHOLD). */
   blockThreshold?: number;
+  /**
+   * Builds the observer (src/cpu/observer.ts: every retired instruction, exception entry/return)
+   * for the run's core before it starts: the profiler's attachment point.
+   */
+  observer?: (cpu: Cpu) => ExecutionObserver;
   /** ITM stimulus writes on ports other than 0 (port 0 is the console). */
   onItm?: (port: number, value: number, width: 1 | 2 | 4, cycles: number) => void;
 }
@@ -98,6 +105,7 @@ export function runElf(opts: RunOptions): RunResult {
   cpu.onBreakpoint = semihosting.onBreakpoint;
   cpu.translateBlocks = opts.translateBlocks ?? true;
   if (opts.blockThreshold !== undefined) cpu.blockThreshold = opts.blockThreshold;
+  if (opts.observer !== undefined) cpu.setObserver(opts.observer(cpu));
   machine.reset();
 
   const start = performance.now();
