@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cpu } from '../cpu/cpu.js';
+import { hostRealPath, isInside } from './host-path.js';
 
 export const SYS = {
   OPEN: 0x01, CLOSE: 0x02, WRITEC: 0x03, WRITE0: 0x04, WRITE: 0x05, READ: 0x06, READC: 0x07,
@@ -98,12 +99,12 @@ export class Semihosting {
         name.forEach((b, k) => cpu.bus.write(word(0) + k, 1, b));
         return 0;
       }
-      case SYS.REMOVE: return this.hostCall(() => fs.unlinkSync(this.resolve(this.readString(cpu, word(0), word(1)))));
+      case SYS.REMOVE: return this.hostCall(() => fs.unlinkSync(this.resolve(this.readString(cpu, word(0), word(1)), false)));
       case SYS.RENAME:
         return this.hostCall(() =>
           fs.renameSync(
-            this.resolve(this.readString(cpu, word(0), word(1))),
-            this.resolve(this.readString(cpu, word(2), word(3))),
+            this.resolve(this.readString(cpu, word(0), word(1)), false),
+            this.resolve(this.readString(cpu, word(2), word(3)), false),
           ),
         );
       case SYS.CLOCK: return Math.floor((cpu.cycles * 100) / this.opts.clockHz());
@@ -279,17 +280,21 @@ export class Semihosting {
     return -1;
   }
 
-  /** Resolves a firmware path; throws (EACCES) when it leaves the root and that is not allowed. */
-  private resolve(name: string): string {
-    const resolved = path.resolve(this.opts.root, name);
-    const rel = path.relative(this.opts.root, resolved);
-    if (!this.opts.allowAnyPath && (rel.startsWith('..') || path.isAbsolute(rel))) {
+  /**
+   * Resolves a firmware path against the root; throws (EACCES) when its real location (symlinks
+   * followed, src/mcu/host-path.ts) leaves the root and that is not allowed. `followLast` false for
+   * REMOVE/RENAME, which act on a link itself.
+   */
+  private resolve(name: string, followLast = true): string {
+    if (this.opts.allowAnyPath) return path.resolve(this.opts.root, name);
+    const real = hostRealPath(this.opts.root, name, followLast);
+    if (real === undefined || !isInside(fs.realpathSync(this.opts.root), real)) {
       this.opts.warn(`semihosting: denied access to '${name}' outside ${this.opts.root} (use --allow-fs to permit)`);
       const err = new Error('outside root') as NodeJS.ErrnoException;
       err.code = 'EACCES';
       throw err;
     }
-    return resolved;
+    return real;
   }
 
   private readString(cpu: Cpu, addr: number, len: number): string {
