@@ -38,6 +38,7 @@ export class Decoder {
 
   constructor(isaEntries: IsaEntry[]) {
     const compiled = isaEntries.map(compileEntry);
+    checkUniqueNames(isaEntries);
     this.entries = orderByPreference(compiled);
     checkOverlaps(this.entries);
     this.table16 = new Int32Array(0x10000).fill(-1);
@@ -62,21 +63,26 @@ export class Decoder {
 
   /** Decodes the instruction whose first halfword is hw1 (hw2 is ignored for 16-bit opcodes). */
   decode(hw1: number, hw2: number): Insn {
-    if (!is32BitPrefix(hw1)) {
-      const k = this.table16[hw1]!;
-      return k < 0 ? undefinedInsn(hw1, 2) : build(this.entries[k]!, hw1);
-    }
-    const opcode = ((hw1 << 16) | hw2) >>> 0;
-    for (const ce of this.candidates32.get(hw1) ?? []) {
-      if (((opcode & ce.entry.mask) >>> 0) === ce.entry.value) return build(ce, opcode);
-    }
-    return undefinedInsn(opcode, 4);
+    const wide = is32BitPrefix(hw1);
+    const opcode = wide ? ((hw1 << 16) | hw2) >>> 0 : hw1;
+    const ce = this.match(hw1, opcode);
+    return ce === undefined ? undefinedInsn(opcode, wide ? 4 : 2) : build(ce, opcode);
   }
 
-  /** The isa/ entry that decodes this opcode, or undefined (for tests and disassembly). */
+  /** The isa/ line that decodes this opcode, or undefined (for tests, disassembly and `mcusim isa`). */
   entryFor(hw1: number, hw2: number): IsaEntry | undefined {
-    const insn = this.decode(hw1, hw2);
-    return this.entries.find((e) => e.entry.mnemonic === insn.mnemonic && e.entry.encoding === insn.encoding)?.entry;
+    return this.match(hw1, is32BitPrefix(hw1) ? ((hw1 << 16) | hw2) >>> 0 : hw1)?.entry;
+  }
+
+  private match(hw1: number, opcode: number): CompiledEntry | undefined {
+    if (!is32BitPrefix(hw1)) {
+      const k = this.table16[hw1]!;
+      return k < 0 ? undefined : this.entries[k];
+    }
+    for (const ce of this.candidates32.get(hw1) ?? []) {
+      if (((opcode & ce.entry.mask) >>> 0) === ce.entry.value) return ce;
+    }
+    return undefined;
   }
 }
 
@@ -125,8 +131,21 @@ function compileEntry(entry: IsaEntry): CompiledEntry {
   return { entry, exec, timing, setters };
 }
 
+/** Every isa/ line has its own name (MNEMONIC.enc, src/cpu/isa-format.ts). */
+function checkUniqueNames(entries: IsaEntry[]): void {
+  const seen = new Map<string, IsaEntry>();
+  for (const e of entries) {
+    const other = seen.get(e.name);
+    if (other !== undefined) {
+      throw new IsaFormatError(`${e.source}:${e.line}: name ${e.name} already names ${other.source}:${other.line}; add a form (imm.T1, reg.T1)`);
+    }
+    seen.set(e.name, e);
+  }
+}
+
+/** What a prefer: may name: the mnemonic (every line of it), MNEMONIC.ENC (every form) or the line's name. */
 function names(e: IsaEntry): string[] {
-  return [e.mnemonic, `${e.mnemonic}.${e.encoding}`];
+  return [e.mnemonic, `${e.mnemonic}.${e.encoding}`, e.name];
 }
 
 /** `a` wins over `b` when b's line says prefer:<a>. */

@@ -7,6 +7,11 @@
  *   ADDS       T1   0001 110 imm3:3 Rn:3 Rd:3                             addImm   alu     imm=ZeroExtend(imm3) setflags=!InITBlock
  *   ADD        T3   11110 i:1 0 1000 S:1 Rn:4 | 0 imm3:3 Rd:4 imm8:8        addImm   alu     imm=ThumbExpandImm(i:imm3:imm8) setflags=S prefer:CMN
  *
+ * Names: the `enc` column is the ARM ARM's encoding (T1, T2 ...), preceded by the instruction form
+ * (`imm.T1`, `reg.T1`, `lit.T1`, `sp.T1` ...) where one mnemonic has several lines with the same
+ * encoding number (the ARM ARM's "ADD (immediate)" and "ADD (register)" sections both have a T1), so
+ * that `MNEMONIC.enc` (ADD.imm.T1, SDIV.T1) names exactly one line; the loader refuses a repeated name.
+ *
  * Bits: runs of 0/1 are fixed bits; `Name:width` is a field; `(0)` / `(1)` are "should be" bits
  * (UNPREDICTABLE when wrong; we do not match on them, as QEMU does not). Every bit must be fixed, a
  * field or a should-be bit, and the total must be 16 or 32 (with `|` after bit 16 of a 32-bit one).
@@ -32,8 +37,13 @@ export interface FieldSpec {
 }
 
 export interface IsaEntry {
+  /** The line's unique name: MNEMONIC.enc (`ADD.imm.T1`, `SDIV.T1`). */
+  name: string;
   mnemonic: string;
+  /** The ARM ARM encoding (T1, T2 ...), without the form. */
   encoding: string;
+  /** The form that tells lines with the same mnemonic and encoding apart (`imm`, `reg` ...), or ''. */
+  form: string;
   size: 2 | 4;
   /** Fixed-bit mask and value over the whole opcode (hw1 << 16 | hw2 for 32-bit). */
   mask: number;
@@ -80,7 +90,13 @@ function parseLine(body: string, source: string, line: number): IsaEntry {
   const tokens = body.split(/\s+/);
   if (tokens.length < 5) throw new IsaFormatError(`${where}: expected "mnemonic enc bits handler timing"`);
   const mnemonic = tokens[0]!;
-  const encoding = tokens[1]!;
+  const encodingColumn = tokens[1]!;
+  const dot = encodingColumn.lastIndexOf('.');
+  const encoding = encodingColumn.slice(dot + 1);
+  const form = dot < 0 ? '' : encodingColumn.slice(0, dot);
+  if (!/^[A-Z]\d+$/.test(encoding) || (dot >= 0 && !/^[A-Za-z][A-Za-z0-9]*$/.test(form))) {
+    throw new IsaFormatError(`${where}: encoding '${encodingColumn}' is not an encoding (T1) or form.encoding (imm.T1)`);
+  }
   let mask = 0;
   let value = 0;
   let bits = 0;
@@ -145,7 +161,7 @@ function parseLine(body: string, source: string, line: number): IsaEntry {
     return { name: f.name, width: f.width, lsb: bits - f.startBit - f.width };
   });
   return {
-    mnemonic, encoding, size: bits === 16 ? 2 : 4,
+    name: `${mnemonic}.${encodingColumn}`, mnemonic, encoding, form, size: bits === 16 ? 2 : 4,
     mask: mask >>> 0, value: value >>> 0, fields, handler, timing, attributes, prefer,
     source, line,
   };
