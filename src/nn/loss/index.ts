@@ -8,4 +8,3 @@ export * from './fbeta.js';
 export * from './mining.js';
 export * from './targets.js';
 export * from './detection-loss.js';
-export * from './cli-options.js';

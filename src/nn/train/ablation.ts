@@ -15,11 +15,9 @@ import { formatMetricsTable, type MetricColumn } from '../eval/format.js';
 import type { ThermalFrame } from '../data/types.js';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../common/write-atomic.js';
-import type { TrainArgs } from '../../cli/train.js';
 import { openFrameSource, type FrameSourceSpec } from './frames.js';
 import { predict } from './validate.js';
 import { train, type EpochMetrics, type TrainOptions, type TrainResult } from './loop.js';
-import { optionsFromArgs } from './cli-run.js';
 import { UserError } from '../../common/errors.js';
 
 /** The ablation table's columns (the issue's reporting set). */
@@ -192,43 +190,61 @@ export function mergeAblationFiles(files: { path: string; text: string }[]): { r
   return { runs: [...byName.values()].sort((a, b) => rank(a.name) - rank(b.name)), schedule };
 }
 
-export async function runAblationCli(args: TrainArgs): Promise<number> {
-  if (args.merge !== undefined) {
-    const files = args.merge.split(',').filter((f) => f.length > 0).map((path) => {
-      try {
-        return { path, text: readFileSync(path, 'utf8') };
-      } catch (e) {
-        throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    });
-    const { runs, schedule } = mergeAblationFiles(files);
-    if (args.outTable) writeFileAtomic(args.outTable, ablationMarkdown(runs, schedule));
-    if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
-    process.stdout.write(formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS) + '\n');
-    return 0;
-  }
-  const base = optionsFromArgs(args);
+/** The report files an ablation writes (both optional); they are rewritten after every variant. */
+export interface AblationReportFiles {
+  /** Markdown table. */
+  table?: string;
+  /** JSON results (the input of a later merge). */
+  json?: string;
+}
+
+export function writeAblationReports(runs: AblationRun[], schedule: AblationSchedule, files: AblationReportFiles): void {
+  if (files.table) writeFileAtomic(files.table, ablationMarkdown(runs, schedule));
+  if (files.json) writeFileAtomic(files.json, ablationJson(runs, schedule));
+}
+
+/** The ablation table as printed on stdout. */
+export function ablationTable(runs: AblationRun[]): string {
+  return formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS);
+}
+
+/** Reads and joins the JSON results of an ablation split with `--variants`, and writes the reports. */
+export function mergeAblationReports(paths: string[], files: AblationReportFiles): AblationRun[] {
+  const inputs = paths.map((path) => {
+    try {
+      return { path, text: readFileSync(path, 'utf8') };
+    } catch (e) {
+      throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  });
+  const { runs, schedule } = mergeAblationFiles(inputs);
+  writeAblationReports(runs, schedule, files);
+  return runs;
+}
+
+/** The schedule every variant shares, as the reports state it. */
+export function ablationSchedule(base: TrainOptions, configPath: string, dataDir?: string): AblationSchedule {
   const frames = base.frames;
-  const schedule: AblationSchedule = {
-    config: args.config, epochs: base.epochs, batchSize: base.batchSize, lr: base.lr, seed: base.seed,
-    trainFrames: frames.kind === 'synthetic' ? frames.trainFrames : `${frames.train.length} (${args.data})`,
+  return {
+    config: configPath, epochs: base.epochs, batchSize: base.batchSize, lr: base.lr, seed: base.seed,
+    trainFrames: frames.kind === 'synthetic' ? frames.trainFrames : `${frames.train.length} (${dataDir})`,
     heldOutFrames: frames.kind === 'synthetic' ? frames.valFrames : frames.val.length, threads: base.threads,
   };
-  const variants = selectVariants(ablationVariants(base.loss), args.variants);
-  const writeReports = (runs: AblationRun[]): void => {
-    if (args.outTable) writeFileAtomic(args.outTable, ablationMarkdown(runs, schedule));
-    if (args.json) writeFileAtomic(args.json, ablationJson(runs, schedule));
-  };
+}
+
+/** `runAblation` with progress lines on stderr and the reports rewritten after every variant. */
+export async function runAblationWithProgress(
+  base: TrainOptions, variants: AblationVariant[], schedule: AblationSchedule, files: AblationReportFiles,
+): Promise<AblationRun[]> {
   const started = performance.now();
   const runs = await runAblation(base, variants, {
-    onRun: writeReports,
+    onRun: (soFar) => writeAblationReports(soFar, schedule, files),
     onVariant: (k, n, v) => process.stderr.write(`variant ${k + 1}/${n}: ${v.name} (${v.describe})\n`),
     onEpoch: (_, m) => process.stderr.write(
       `  epoch ${m.epoch}/${base.epochs}: train loss ${m.trainLoss.toFixed(3)}, ${m.samplesPerSecond.toFixed(0)} samples/s, ${m.seconds.toFixed(1)} s\n`,
     ),
   });
-  writeReports(runs);
+  writeAblationReports(runs, schedule, files);
   process.stderr.write(`ablation of ${runs.length} variants in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  process.stdout.write(formatMetricsTable(runs, 'markdown', ABLATION_COLUMNS) + '\n');
-  return 0;
+  return runs;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import { defaultLossConfig, lossConfigOptions, lossOverridesFromArgs, makeLossConfig } from '../../../src/nn/loss/index.js';
+import { lossConfigOptions, lossOverridesFromArgs } from '../../src/cli/loss-options.js';
+import { defaultLossConfig, makeLossConfig } from '../../src/nn/loss/config.js';
 
 function parse(argv: string[]) {
   const args = yargs(argv).options(lossConfigOptions()).strict().exitProcess(false).fail((msg) => { throw new Error(msg); }).parseSync();

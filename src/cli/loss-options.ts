@@ -1,10 +1,11 @@
 /**
- * LossConfig <-> command-line options, from LOSS_CONFIG_FIELDS (options as data, STYLE.md §7). The
- * option records are plain objects in yargs' `.options()` shape, so this file needs no yargs import:
+ * LossConfig <-> command-line options, from LOSS_CONFIG_FIELDS (options as data, STYLE.md §7): the
+ * one place `mcusim train` gets its loss options from. The option records are plain objects in
+ * yargs' `.options()` shape:
  *   builder: (y) => y.options(lossConfigOptions())   ...   makeLossConfig(lossOverridesFromArgs(args))
  * Booleans default to on and are switched off with --no-<flag> (yargs' boolean negation).
  */
-import { LOSS_CONFIG_FIELDS, defaultLossConfig, type LossConfig } from './config.js';
+import { LOSS_CONFIG_FIELDS, defaultLossConfig, type LossConfig } from '../nn/loss/config.js';
 
 export interface LossCliOption {
   type: 'boolean' | 'number' | 'string';
@@ -22,7 +23,7 @@ export function lossConfigOptions(base: LossConfig = defaultLossConfig): Record<
       type: f.kind === 'boolean' ? 'boolean' : f.kind === 'variant' ? 'string' : 'number',
       describe: f.describe,
       default: value,
-      group: 'Loss and sampling:',
+      group: 'Loss and CutMix (default: PAPER.md settings):',
       ...(f.kind === 'variant' ? { choices: ['final', 'geometric'] } : {}),
     };
   }

@@ -1,0 +1,83 @@
+/**
+ * `mcusim train`'s parsed flags -> the trainer's TrainOptions: every flag checked and named in a
+ * one-line UserError, the loss options through src/cli/loss-options.ts. The trainer (src/nn/train)
+ * never sees command-line arguments.
+ */
+import { availableParallelism } from 'node:os';
+import { UserError } from '../common/errors.js';
+import type { TrainArgs } from './train.js';
+import { lossOverridesFromArgs } from './loss-options.js';
+import { ConfigError, loadDetectorConfig } from '../nn/model/config.js';
+import { DEFAULT_INPUT_TRANSFORM } from '../nn/model/serialize.js';
+import { makeLossConfig, type LossConfig } from '../nn/loss/config.js';
+import { loadDataset } from '../nn/data/dataset-load.js';
+import { cutmixConfigFrom } from '../nn/augment/cutmix.js';
+import type { FrameSourceSpec } from '../nn/train/frames.js';
+import type { TrainOptions } from '../nn/train/loop.js';
+
+export function positiveInteger(value: unknown, flag: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new UserError(`--${flag}: must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function positiveNumber(value: unknown, flag: string, allowZero = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new UserError(`--${flag}: must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function lossFromArgs(args: TrainArgs): LossConfig {
+  try {
+    return makeLossConfig(lossOverridesFromArgs(args));
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+}
+
+function framesFromArgs(args: TrainArgs): FrameSourceSpec {
+  if (args.data) {
+    const train = loadDataset(args.data, { split: 'train' }).frames;
+    const val = loadDataset(args.data, { split: 'val' }).frames;
+    if (train.length === 0) throw new UserError(`${args.data}: the train split has no frames`);
+    return { kind: 'list', train, val };
+  }
+  return {
+    kind: 'synthetic', seed: args.seed,
+    trainFrames: positiveInteger(args.trainFrames, 'train-frames'),
+    valFrames: positiveInteger(args.valFrames, 'val-frames'),
+  };
+}
+
+export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
+  let config;
+  try {
+    config = loadDetectorConfig(args.config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UserError(e.message);
+    throw e;
+  }
+  const loss = lossFromArgs(args);
+  if (loss.numClasses !== config.classes.length) {
+    throw new UserError(`--num-classes ${loss.numClasses} does not match ${args.config}: classes (${config.classes.length})`);
+  }
+  if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed: must be a non-negative integer, got ${args.seed}`);
+  return {
+    config,
+    epochs: positiveInteger(args.epochs, 'epochs'),
+    batchSize: positiveInteger(args.batchSize, 'batch-size'),
+    lr: positiveNumber(args.lr, 'lr'),
+    weightDecay: positiveNumber(args.weightDecay, 'weight-decay', true),
+    warmupEpochs: positiveNumber(args.warmupEpochs, 'warmup-epochs', true),
+    threads: args.threads === undefined ? availableParallelism() : positiveInteger(args.threads, 'threads'),
+    seed: args.seed,
+    frames: framesFromArgs(args),
+    loss,
+    augment: { flip: args.flip, cutmix: loss.cutmix ? cutmixConfigFrom(loss) : null },
+    inputTransform: DEFAULT_INPUT_TRANSFORM,
+    checkpointPath: args.checkpoint,
+    resumeFrom: args.resume,
+  };
+}
