@@ -112,8 +112,15 @@ export class Bus implements MemoryBus {
         return d.read(addr - d.base, width) >>> 0;
       }
     }
+    this.onUnanswered?.(addr, false);
     throw new BusError(addr, false, 'no memory or device at this address');
   }
+
+  /**
+   * Told of every access no memory or device answers, before its BusError is thrown (the run
+   * summary lists the first ones: a BusFault the firmware's own handler swallows is otherwise silent).
+   */
+  onUnanswered: ((address: number, write: boolean) => void) | undefined = undefined;
 
   write(addr: number, width: 1 | 2 | 4, value: number): void {
     addr >>>= 0;
@@ -139,6 +146,7 @@ export class Bus implements MemoryBus {
         return;
       }
     }
+    this.onUnanswered?.(addr, true);
     throw new BusError(addr, true, 'no memory or device at this address');
   }
 

@@ -60,12 +60,17 @@ export function describeFault(cpu: Cpu, exc: ExceptionUnit, symbolAt: (a: number
   };
 }
 
-/** The status registers with the names of their set bits, for a one-line message: `CFSR=0x00010000 (UNDEFINSTR) HFSR=...`. */
-export function faultStatusSummary(f: FaultReport): string {
+/** CFSR and HFSR with the names of their set bits: `CFSR=0x00010000 (UNDEFINSTR) HFSR=0x00000000`. */
+export function statusRegistersSummary(cfsr: number, hfsr: number): string {
   const names = (words: [number, string][], v: number) => words.filter(([b]) => (v >>> b) & 1).map(([, t]) => t.split(':')[0]).join(' ');
   const part = (reg: string, words: [number, string][], v: number) => `${reg}=${hex(v)}${v ? ` (${names(words, v)})` : ''}`;
+  return `${part('CFSR', CFSR_WORDS, cfsr)} ${part('HFSR', HFSR_WORDS, hfsr)}`;
+}
+
+/** The status registers with the names of their set bits, for a one-line message: `CFSR=0x00010000 (UNDEFINSTR) HFSR=...`. */
+export function faultStatusSummary(f: FaultReport): string {
   const address = `${f.bfar !== undefined ? ` BFAR=${hex(f.bfar)}` : ''}${f.mmfar !== undefined ? ` MMFAR=${hex(f.mmfar)}` : ''}`;
-  return `${part('CFSR', CFSR_WORDS, f.cfsr)} ${part('HFSR', HFSR_WORDS, f.hfsr)}${address}`;
+  return `${statusRegistersSummary(f.cfsr, f.hfsr)}${address}`;
 }
 
 export function formatFault(f: FaultReport): string[] {
