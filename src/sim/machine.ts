@@ -87,6 +87,8 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
     irqCount: board.cpu.nvicIrqs,
     unmodelled: unmodelled('scs'),
     resetRequest: () => machine.reset(),
+    // ACTLR.DISFOLD (Cortex-M4 TRM §4.3.1) turns IT folding off.
+    actlrWritten: (actlr) => { timing.foldIt = (actlr & 4) === 0; },
   });
   const traceEnabled = () => (scs.demcr & (1 << 24)) !== 0;
   const dwt = new Dwt(cpu, traceEnabled, unmodelled('dwt'));
@@ -94,28 +96,16 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   bus.mapDevice(itm);
   bus.mapDevice(dwt);
   bus.mapDevice(scs);
-  // ACTLR.DISFOLD (Cortex-M4 TRM §4.3.1) turns IT folding off.
-  const scsWrite = scs.write.bind(scs);
-  scs.write = (offset, width, value) => {
-    scsWrite(offset, width, value);
-    timing.foldIt = (scs.actlr & 4) === 0;
-  };
   devices = createBoardDevices(board, {
     onUnmodelled: (a) => events.unmodelled(a.address, a.write, a.value, a.peripheral),
     onWarning: (w) => events.warning(w),
     onTransmit: (byte, p) => events.transmit(byte, p, p === board.console),
   });
   for (const d of devices.list) bus.mapDevice(d.tick ? new TimedDevice(d, cpu) : d);
-  // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every FLASH write).
+  // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every write to it).
   const flashDevice = devices.flash;
   const flashAccelerator = board.flash && flashDevice ? new FlashAccelerator(board, flashDevice) : undefined;
-  if (flashDevice && flashAccelerator) {
-    const flashWrite = flashDevice.write.bind(flashDevice);
-    flashDevice.write = (offset, width, value) => {
-      flashWrite(offset, width, value);
-      flashAccelerator.sync();
-    };
-  }
+  if (flashDevice && flashAccelerator) flashDevice.onAcrWrite(() => flashAccelerator.sync());
   const timing = new M4CycleModel(flashAccelerator ?? null);
   cpu.cycleModel = timing;
   // Time advances at the clock in force: close the current stretch whenever RCC changes HCLK.

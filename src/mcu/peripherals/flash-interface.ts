@@ -62,6 +62,7 @@ export class FlashInterface extends RegisterDevice<Reg> {
   private readonly latencyMask: number;
   private keyStage = 0;
   private readonly reported = new Set<string>();
+  private readonly acrListeners: (() => void)[] = [];
 
   constructor(
     name: string,
@@ -93,6 +94,11 @@ export class FlashInterface extends RegisterDevice<Reg> {
     return (this.get('ACR') & ACR_DCEN) !== 0;
   }
 
+  /** Calls `listener` after every write to FLASH_ACR (the flash timing model re-reads it). */
+  onAcrWrite(listener: () => void): void {
+    this.acrListeners.push(listener);
+  }
+
   override reset(): void {
     super.reset();
     this.keyStage = 0;
@@ -112,6 +118,7 @@ export class FlashInterface extends RegisterDevice<Reg> {
         else if (written & laneMask & ACR_DCRST && !(before & ACR_DCRST)) this.dcacheResets++;
         super.writeRegister(reg, value >>> 0, laneMask);
         this.checkLatency();
+        for (const listener of this.acrListeners) listener();
         return;
       }
       case 'KEYR':

@@ -16,6 +16,8 @@ export interface ScsConfig {
   unmodelled: (address: number, write: boolean, value: number) => void;
   /** SCB.AIRCR.SYSRESETREQ: the runner resets the machine. */
   resetRequest: () => void;
+  /** After a write to ACTLR (its DISFOLD bit turns IT folding off in the core's timing). */
+  actlrWritten?: (actlr: number) => void;
 }
 
 /** ID_PFR0..ID_ISAR4 and MVFR0/1 of the Cortex-M4 with FPU (TRM §4.1 Table 4-1, §7.3 Table 7-4). */
@@ -145,7 +147,7 @@ export class SystemControlSpace implements Peripheral {
       return;
     }
     switch (o) {
-      case 0x008: this.actlr = v & 0x307; return;
+      case 0x008: this.actlr = v & 0x307; this.config.actlrWritten?.(this.actlr); return;
       case 0x010: this.systick.writeCsr(v); this.rescheduled(); return;
       case 0x014: this.systick.sync(); this.systick.rvr = v & 0xffffff; this.rescheduled(); return;
       case 0x018: this.systick.writeCvr(); this.rescheduled(); return;
