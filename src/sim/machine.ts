@@ -47,6 +47,8 @@ export interface Machine {
   coreClockHz: () => number;
   /** Simulated time so far: cycles integrated over every core clock the firmware set (RCC writes). */
   simulatedSeconds: () => number;
+  /** simulatedSeconds' bookkeeping: seconds before the last clock change, its cycle count, the clock since. */
+  time: { secondsBefore: number; cyclesAtChange: number; hzSince: number };
   /** Devices with timed behaviour, asked for their next event cycle. */
   reset(): void;
 }
@@ -109,17 +111,16 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   const timing = new M4CycleModel(flashAccelerator ?? null);
   cpu.cycleModel = timing;
   // Time advances at the clock in force: close the current stretch whenever RCC changes HCLK.
-  let secondsBefore = 0;
-  let cyclesAtChange = 0;
-  let hzSince = devices.clock.coreClockHz();
+  // Kept in an object the machine holds, not in closure variables, so a snapshot (src/sim/snapshot.ts) sees it.
+  const time = { secondsBefore: 0, cyclesAtChange: 0, hzSince: devices.clock.coreClockHz() };
   devices.clock.onClockChange(() => {
     const hz = devices!.clock.coreClockHz();
-    if (hz === hzSince) return;
-    secondsBefore += (cpu.cycles - cyclesAtChange) / hzSince;
-    cyclesAtChange = cpu.cycles;
-    hzSince = hz;
+    if (hz === time.hzSince) return;
+    time.secondsBefore += (cpu.cycles - time.cyclesAtChange) / time.hzSince;
+    time.cyclesAtChange = cpu.cycles;
+    time.hzSince = hz;
   });
-  const simulatedSeconds = () => secondsBefore + (cpu.cycles - cyclesAtChange) / hzSince;
+  const simulatedSeconds = () => time.secondsBefore + (cpu.cycles - time.cyclesAtChange) / time.hzSince;
   // The rest of the private peripheral bus (FPB, TPIU, ETM, ROM table) reads as zero, as in QEMU.
   bus.mapDeviceWhereFree(new ReadAsZero('ppb', 0xe0000000, 0x00100000, unmodelled('ppb')));
   for (const z of board.readAsZero) bus.mapDeviceWhereFree(new ReadAsZero(z.name, z.base, z.size, unmodelled(z.name)));
@@ -131,7 +132,7 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   };
 
   const machine: Machine = {
-    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, devices, timing, coreClockHz, simulatedSeconds,
+    board, bus, cpu, exceptions, scs, systick, dwt, itm, regions, devices, timing, coreClockHz, simulatedSeconds, time,
     ...(flashAccelerator ? { flashAccelerator } : {}),
     reset() {
       exceptions.reset();

@@ -5,7 +5,7 @@
  */
 import { readElf, validateImageForBoard, type ElfImage } from '../elf/index.js';
 import type { Board } from '../mcu/boards/types.js';
-import { Semihosting } from '../mcu/semihosting.js';
+import { Semihosting, type SemihostingOptions } from '../mcu/semihosting.js';
 import { buildMachine, type Machine } from './machine.js';
 import { describeFault, faultStatusSummary, type FaultReport } from './fault-report.js';
 import type { ExecutionObserver } from '../cpu/observer.js';
@@ -63,6 +63,28 @@ export interface RunResult {
 const SLICE = 1 << 20;
 
 export function runElf(opts: RunOptions): RunResult {
+  const prepared = prepareRun(opts);
+  const start = performance.now();
+  const stop = runUntilStop(prepared.machine.cpu, opts, start);
+  return describeRun(prepared, stop, opts, performance.now() - start);
+}
+
+/** The limits of a run (counted from the machine's reset) and its progress callback. */
+export type RunLimits = Pick<RunOptions, 'maxCycles' | 'maxInstructions' | 'timeoutMs' | 'onProgress'>;
+
+/** A machine with the ELF loaded, reset and ready to run, and what the run collects on the side. */
+export interface PreparedRun {
+  image: ElfImage;
+  machine: Machine;
+  semihosting: Semihosting;
+  /** The options semihosting reads at each call (a session changes the command line per run). */
+  semihostingOptions: SemihostingOptions;
+  unmodelled: RunResult['unmodelledAccesses'];
+  warnings: string[];
+}
+
+/** Validates and loads the ELF on a new machine, wires output, semihosting and options, resets. */
+export function prepareRun(opts: RunOptions): PreparedRun {
   const image = readElf(opts.elfBytes, opts.elfPath);
   validateImageForBoard(image, opts.board);
   const warnings: string[] = [];
@@ -90,7 +112,7 @@ export function runElf(opts: RunOptions): RunResult {
     machine.bus.writeBytes(seg.paddr, seg.data.subarray(0, seg.filesz));
     // memsz beyond filesz (.bss) is already zero in fresh memory.
   }
-  const semihosting = new Semihosting({
+  const semihostingOptions: SemihostingOptions = {
     commandLine: [opts.elfPath, ...(opts.args ?? [])],
     root: opts.fsRoot ?? process.cwd(),
     allowAnyPath: opts.allowAnyPath ?? false,
@@ -100,15 +122,22 @@ export function runElf(opts: RunOptions): RunResult {
     heapInfo: heapInfoFor(machine, image),
     clockHz: machine.coreClockHz,
     warn: (m) => warnings.push(m),
-  });
+  };
+  const semihosting = new Semihosting(semihostingOptions);
   const cpu = machine.cpu;
   cpu.onBreakpoint = semihosting.onBreakpoint;
   cpu.translateBlocks = opts.translateBlocks ?? true;
   if (opts.blockThreshold !== undefined) cpu.blockThreshold = opts.blockThreshold;
   if (opts.observer !== undefined) cpu.setObserver(opts.observer(cpu));
   machine.reset();
+  return { image, machine, semihosting, semihostingOptions, unmodelled, warnings };
+}
 
-  const start = performance.now();
+/**
+ * Runs in slices until the core halts (undefined: exit, lockup or stop, see describeRun) or a limit
+ * of `limits` is reached; instruction and cycle limits count from the machine's reset.
+ */
+export function runUntilStop(cpu: Cpu, opts: RunLimits, start: number): StopKind | undefined {
   const maxCycles = opts.maxCycles ?? Infinity;
   const maxInstructions = opts.maxInstructions ?? Infinity;
   const deadline = opts.timeoutMs !== undefined ? start + opts.timeoutMs : Infinity;
@@ -122,7 +151,16 @@ export function runElf(opts: RunOptions): RunResult {
     opts.onProgress?.({ instructions: cpu.instructions, cycles: cpu.cycles, wallMs: now - start });
     if (!cpu.halted && now >= deadline) { stop = 'timeout'; break; }
   }
-  const wallMs = performance.now() - start;
+  return stop;
+}
+
+/** The run's outcome: how it stopped, its message and fault, counts and collected warnings. */
+export function describeRun(prepared: PreparedRun, stopped: StopKind | undefined, opts: RunLimits, wallMs: number): RunResult {
+  const { image, machine, semihosting, unmodelled, warnings } = prepared;
+  const cpu = machine.cpu;
+  const maxCycles = opts.maxCycles ?? Infinity;
+  const maxInstructions = opts.maxInstructions ?? Infinity;
+  let stop = stopped;
   let message: string;
   let fault: FaultReport | undefined;
   const symbolAt = (a: number) => image.symbolAt(a);
