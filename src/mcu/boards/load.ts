@@ -11,7 +11,7 @@ import { UserError } from '../../common/errors.js';
 import type { Board, BoardAlias, BoardMemory, ClockData, FlashTiming, PeripheralInstance, WaitStateRow } from './types.js';
 
 export const DEFAULT_BOARD = 'stm32f411re';
-export const PERIPHERAL_MODELS = ['rcc', 'flash', 'pwr', 'gpio', 'usart', 'cmsdk-uart', 'mps2-scc', 'mps2-fpgaio'] as const;
+export const PERIPHERAL_MODELS = ['rcc', 'flash', 'pwr', 'gpio', 'usart', 'cmsdk-uart', 'mps2-scc', 'mps2-fpgaio', 'signature', 'dbgmcu'] as const;
 export type PeripheralModel = (typeof PERIPHERAL_MODELS)[number];
 
 /** Where the shipped profiles live; tests may load from another folder with the same layout. */

@@ -8,6 +8,7 @@ import type { Board, PeripheralInstance } from '../boards/types.js';
 import type { Peripheral } from '../peripheral.js';
 import { FixedClock, type ClockTree } from './clock-tree.js';
 import { CmsdkUart } from './cmsdk-uart.js';
+import { Dbgmcu, DeviceSignature } from './device-id.js';
 import type { PeripheralSinks } from './events.js';
 import { FlashInterface } from './flash-interface.js';
 import { Gpio } from './gpio.js';
@@ -94,6 +95,12 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
         device = port;
         break;
       }
+      case 'signature':
+        device = new DeviceSignature(name, base, size, board.family, sinks, resets);
+        break;
+      case 'dbgmcu':
+        device = new Dbgmcu(name, base, size, board.family, sinks, resets);
+        break;
       case 'mps2-scc':
         device = new Mps2Scc(name, base, size, sinks);
         break;
