@@ -12,13 +12,15 @@ import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { runElf, type RunResult } from '../sim/runner.js';
 import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
-import { buildRunReport, formatStallCycles, writeRunReport } from '../report/run-report.js';
+import { formatStallCycles } from '../report/run-report.js';
+import { setUpProfiling } from './run-profile.js';
 
 export interface RunArgs {
   elf?: string;
   board: string;
   frames?: string;
   report?: string;
+  profile: boolean;
   quiet: boolean;
   maxCycles?: number;
   maxInstructions?: number;
@@ -37,7 +39,8 @@ export const runCommand: Command<RunArgs> = {
       .positional('elf', { type: 'string', describe: 'firmware ELF built by arm-none-eabi-gcc' })
       .option('board', { type: 'string', default: DEFAULT_BOARD, describe: 'board profile (see `mcusim boards`)' })
       .option('frames', { type: 'string', describe: 'frame file passed to the firmware as argv[1]' })
-      .option('report', { type: 'string', describe: 'write a report (.json or .md)' })
+      .option('report', { type: 'string', describe: 'write a profiled report; the extension picks the format (.json, .md, .html, .speedscope.json)' })
+      .option('profile', { type: 'boolean', default: true, describe: 'profile an ELF with a layer table and print its per-layer table (--no-profile: plain run; --report always profiles)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
       .option('max-cycles', { type: 'number', describe: 'stop after this many simulated cycles' })
       .option('max-instructions', { type: 'number', describe: 'stop after this many instructions' })
@@ -66,16 +69,17 @@ export const runCommand: Command<RunArgs> = {
     const programArgs = [...(args.frames ? [args.frames] : []), ...extra];
     const out = (b: Uint8Array) => process.stdout.write(b);
     const err = (b: Uint8Array) => process.stderr.write(b);
+    const profiling = setUpProfiling(elfBytes, args.elf, board, args.report, args.report !== undefined || args.profile);
     const result = runElf({
+      ...profiling?.runOptions,
       board, elfBytes, elfPath: args.elf, args: programArgs,
       maxCycles: args.maxCycles, maxInstructions: args.maxInstructions,
       timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
       stdout: out, stderr: err, stdin: readProcessStdin, allowAnyPath: args.allowFs,
       translateBlocks: args.translate > 0, blockThreshold: args.translate > 0 ? args.translate : undefined,
     });
-    const report = buildRunReport(result, args.elf);
-    if (args.report) writeRunReport(args.report, report);
-    if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n');
+    const layerTable = profiling?.finish(result) ?? null;
+    if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n' + (layerTable ? layerTable + '\n' : ''));
     else if (result.stop !== 'exit') process.stderr.write(`mcusim: ${result.message}\n`);
     return exitCodeFor(result);
   },

@@ -110,9 +110,9 @@ describe('mcusim run: runaway firmware', () => {
     const r = mcusim('run', elf, '--max-instructions', '1000', '--quiet', '--report', report);
     expect(r.code).toBe(21);
     const rep = JSON.parse(readBytesText(report));
-    expect(rep.stop).toBe('instruction-limit');
-    expect(rep.instructions).toBe(1000);
-    expect(rep.cycles).toBeGreaterThanOrEqual(1000);
+    expect(rep.run.stop).toBe('instruction-limit');
+    expect(rep.run.instructions).toBe(1000);
+    expect(rep.run.cycles).toBeGreaterThanOrEqual(1000);
   });
 });
 
@@ -129,7 +129,7 @@ describe('mcusim --help', () => {
       const path = join(dir, `translate-${n}.json`);
       expect(mcusim('run', elf, '--max-instructions', '30000', '--quiet', '--translate', n, '--report', path).code).toBe(21);
       const rep = JSON.parse(readBytesText(path));
-      return [rep.instructions, rep.cycles];
+      return [rep.run.instructions, rep.run.cycles];
     };
     expect(report('0')).toEqual(report('1'));
     const r = mcusim('run', elf, '--translate', '-1');
