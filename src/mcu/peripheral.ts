@@ -3,7 +3,7 @@
  * The bus (src/mcu/bus.ts) routes an access to the device whose [base, base+size) holds the address
  * and passes the offset from base. Widths are 1, 2 or 4 bytes. A device that cannot serve an access
  * (unmapped register, wrong width where the RM forbids it) calls `ctx.unmodelled(...)` or throws a
- * BusError (src/mcu/bus-error.ts): never returns a silent made-up value.
+ * BusError (src/cpu/memory.ts): never returns a silent made-up value.
  */
 export interface Peripheral {
   readonly name: string;
