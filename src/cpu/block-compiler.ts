@@ -24,7 +24,8 @@ import type { Cpu } from './cpu.js';
 import { Fault, FaultSignal } from './faults.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
-import { emitCondition, emitFinalInline, emitInline } from './block-emit.js';
+import { emitFinalInline, emitInline } from './block-emit.js';
+import { conditionSource, itAdvance } from './instruction-protocol.js';
 
 /** A translated block: runs its instructions on `cpu` (the caller checked `length` against its limits). */
 export type BlockFunction = (cpu: Cpu) => void;
@@ -59,20 +60,30 @@ export function fitsInBlock(insn: Insn): boolean {
   return (insn.list & 0x8000) === 0;
 }
 
+/** One instruction of a block as the collect step places it; `kind` picks its emitter. */
+interface BlockStep {
+  insn: Insn;
+  at: number;
+  /** body: straight-line; it: the IT instruction; itMember: under an IT condition; final: may branch. */
+  kind: 'body' | 'it' | 'itMember' | 'final';
+  /** ITSTATE while an itMember runs and after it (ARM ARM A7.3.3); 0 for the other kinds. */
+  itDuring: number;
+  itAfter: number;
+}
+
 /**
  * The instructions of the IT block that IT instruction `it` opens, with the ITSTATE each runs
- * under and the one after it (ARM ARM A7.3.3 ITAdvance), when all of them fit in a block (none
- * writes the PC); else null.
+ * under and the one after it (itAdvance), when all of them fit in a block (none writes the PC); else null.
  */
-function itGroup(it: Insn, first: number, fetch: (address: number) => Insn | null): { insn: Insn; at: number; during: number; after: number }[] | null {
-  const group: { insn: Insn; at: number; during: number; after: number }[] = [];
+function itGroup(it: Insn, first: number, fetch: (address: number) => Insn | null): BlockStep[] | null {
+  const group: BlockStep[] = [];
   let state = it.imm & 0xff;
   let at = first;
   while (state !== 0) {
     const insn = fetch(at);
     if (insn === null || !fitsInBlock(insn)) return null;
-    const after = (state & 7) === 0 ? 0 : (state & 0xe0) | ((state << 1) & 0x1f);
-    group.push({ insn, at, during: state, after });
+    const after = itAdvance(state);
+    group.push({ insn, at, kind: 'itMember', itDuring: state, itAfter: after });
     state = after;
     at = (at + insn.size) >>> 0;
   }
@@ -88,20 +99,12 @@ export function endsBlockInside(insn: Insn): boolean {
 }
 
 /**
- * Translates the block that starts at `pc`: `fetch` returns the decoded instruction at an address
- * (it may throw for unmapped memory, which just ends the block). The block's straight-line body
- * may be followed by the branch that ends it; when that branch goes back to `pc` (a loop), the
- * function runs the block again while the run's limits allow, without returning to the run loop.
- * Returns null when the first instruction cannot start a block.
+ * The collect step: the instructions of the block that starts at `pc`, in order, each with its
+ * kind, and the address after the straight-line part (where the block falls through when it has no
+ * final branch). `fetch` may throw for unmapped memory, which just ends the block.
  */
-export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
-  const insns: Insn[] = [];
-  const addresses: number[] = [];
-  /** ITSTATE while each instruction runs (0 outside IT blocks), and after it. */
-  const itDuring: number[] = [];
-  const itAfter: number[] = [];
-  let address = pc;
-  let last: Insn | null = null;
+function collectBlock(pc: number, fetch: (address: number) => Insn): { steps: BlockStep[]; end: number } {
+  const steps: BlockStep[] = [];
   const tryFetch = (a: number): Insn | null => {
     try {
       return fetch(a);
@@ -109,113 +112,143 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
       return null;
     }
   };
-  while (insns.length < MAX_BLOCK_LENGTH) {
+  let address = pc;
+  while (steps.length < MAX_BLOCK_LENGTH) {
     const insn = tryFetch(address);
     if (insn === null) break;
     if (insn.timing === T.it) {
       // An IT block goes in whole when none of its instructions may branch: each runs under the
       // condition and ITSTATE the run loop would give it, both known here.
       const group = itGroup(insn, (address + insn.size) >>> 0, tryFetch);
-      if (group === null || insns.length + 1 + group.length > MAX_BLOCK_LENGTH) break;
-      insns.push(insn);
-      addresses.push(address);
-      itDuring.push(0);
-      itAfter.push(insn.imm & 0xff);
-      for (const g of group) {
-        insns.push(g.insn);
-        addresses.push(g.at);
-        itDuring.push(g.during);
-        itAfter.push(g.after);
-      }
+      if (group === null || steps.length + 1 + group.length > MAX_BLOCK_LENGTH) break;
+      steps.push({ insn, at: address, kind: 'it', itDuring: 0, itAfter: 0 }, ...group);
       const end = group[group.length - 1]!;
       address = (end.at + end.insn.size) >>> 0;
       continue;
     }
     if (!fitsInBlock(insn)) {
-      if (endsBlockInside(insn)) last = insn;
+      if (endsBlockInside(insn)) steps.push({ insn, at: address, kind: 'final', itDuring: 0, itAfter: 0 });
       break;
     }
-    insns.push(insn);
-    addresses.push(address);
-    itDuring.push(0);
-    itAfter.push(0);
+    steps.push({ insn, at: address, kind: 'body', itDuring: 0, itAfter: 0 });
     address = (address + insn.size) >>> 0;
   }
-  if (last !== null) {
-    insns.push(last);
-    addresses.push(address);
-    itDuring.push(0);
-    itAfter.push(0);
-  }
-  if (insns.length === 0) return null;
-  const model = cpu.cycleModel;
-  const length = insns.length;
-  // With an observer attached (src/cpu/observer.ts) every instruction reports itself as the run
-  // loop does; without one the block holds no observer code at all.
-  const observer = cpu.observer;
-  const retired = (at: number): string => (observer === null ? '' : ` obs.retired(${at}, ${at}, 1);`);
-  const costCall = (insn: Insn, k: number, at: number, passed: string): string =>
-    model.blockCostCall?.(insn, at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
+  return { steps, end: address };
+}
+
+/** What every emitter needs: the block's start and length, the cycle model and whether an observer is attached. */
+interface EmitContext {
+  pc: number;
+  length: number;
+  model: Cpu['cycleModel'];
+  observed: boolean;
+}
+
+/** The cycle model's specialised call for `insn` (CycleModel.blockCostCall), or its generic cost(). */
+function costSource(ctx: EmitContext, s: BlockStep, k: number, passed: string): string {
+  return ctx.model.blockCostCall?.(s.insn, s.at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
+}
+
+/** The retire step (src/cpu/instruction-protocol.ts): cycles, count, and the observer when one is attached. */
+function retire(ctx: EmitContext, at: number, cost: string): string {
+  return `cpu.cycles += ${cost}; cpu.instructions++;${ctx.observed ? ` obs.retired(${at}, ${at}, 1);` : ''}`;
+}
+
+/** Leaving the block after an instruction, at `next`: a device event due, then the given conditions. */
+function leaveAfter(next: number, conditions: string): string[] {
+  return [`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`, `if (${conditions}) { cpu.pc = ${next}; return; }`];
+}
+
+const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
+
+/**
+ * A straight-line instruction. cpu.pc is stored before an instruction that may fault or read it (a
+ * memory access: DWT PCSR; the generic cost()), and on every way out of the block; register-only
+ * classes cannot fault except as UNDEFINED, and their specialised cost method takes the address.
+ */
+function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
+  const { insn, at } = s;
+  const registerOnly = REGISTER_ONLY.has(insn.timing) && ctx.model.blockCostCall?.(insn, at, 'true') !== undefined;
+  const lines: string[] = [];
+  if (!registerOnly) lines.push(`cpu.pc = ${at};`);
+  if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
+  lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
+  lines.push(retire(ctx, at, costSource(ctx, s, k, 'true')));
+  const next = nextOf(s);
+  lines.push(...leaveAfter(next, 'cpu.cycles >= cpu.cycleStop'));
+  if (!registerOnly) lines.push(`if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
+  return lines;
+}
+
+/** IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model. */
+function emitIt(ctx: EmitContext, s: BlockStep, k: number): string[] {
+  return [`cpu.pc = ${s.at}; H${k}(cpu, I${k}); ${retire(ctx, s.at, `model.cost(cpu, I${k}, true)`)}`, ...leaveAfter(nextOf(s), 'cpu.cycles >= cpu.cycleStop')];
+}
+
+/**
+ * An instruction inside an IT block, with the ITSTATE it runs under known: the run loop's steps
+ * (condition, ITAdvance) as constants; a fault restores ITSTATE from itAtStart, an early exit leaves
+ * the rest of the IT block to the run loop.
+ */
+function emitItMember(ctx: EmitContext, s: BlockStep, k: number): string[] {
+  const { at } = s;
+  const next = nextOf(s);
+  return [
+    `cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.itAtStart = ${s.itDuring}; cpu.inIT = 1; cpu.itstate = ${s.itAfter};`,
+    `{ const passed = ${conditionSource(s.itDuring >>> 4)};`,
+    `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`,
+    `${retire(ctx, at, `model.cost(cpu, I${k}, passed)`)} }`,
+    ...(s.itAfter === 0 ? ['cpu.inIT = 0; cpu.itAtStart = 0;'] : []),
+    ...leaveAfter(next, 'cpu.cycles >= cpu.cycleStop || cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'),
+  ];
+}
+
+/**
+ * The instruction that may branch, at the end: the run loop's steps at a known address; when it goes
+ * back to the block's start and nothing needs the run loop, the block runs again (the enclosing loop).
+ */
+function emitFinal(ctx: EmitContext, s: BlockStep, k: number): string[] {
+  const { insn, at } = s;
+  const inline = emitFinalInline(insn, at);
+  const lines: string[] = [];
+  if (inline === null || ctx.model.blockCostCall?.(insn, at, 'passed') === undefined) lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0};`);
+  lines.push(`cpu.nextPC = ${nextOf(s)}; cpu.branched = false;`);
+  lines.push(`const passed = ${conditionSource(insn.cond)};`);
+  lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
+  lines.push(`${retire(ctx, at, costSource(ctx, s, k, 'passed'))} cpu.pc = cpu.nextPC;`);
+  lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
+  lines.push(`if (cpu.pc !== ${ctx.pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${ctx.length} > cpu.instructionStop || ` +
+    'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
+  return lines;
+}
+
+const EMIT_STEP: Record<BlockStep['kind'], (ctx: EmitContext, s: BlockStep, k: number) => string[]> = {
+  body: emitBody, it: emitIt, itMember: emitItMember, final: emitFinal,
+};
+
+/**
+ * Translates the block that starts at `pc`: `fetch` returns the decoded instruction at an address.
+ * The block's straight-line body may be followed by the branch that ends it; when that branch goes
+ * back to `pc` (a loop), the function runs the block again while the run's limits allow, without
+ * returning to the run loop. With an observer attached (src/cpu/observer.ts) every instruction
+ * reports itself as the run loop does; without one the block holds no observer code at all.
+ * Returns null when the first instruction cannot start a block.
+ */
+export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
+  const { steps, end } = collectBlock(pc, fetch);
+  if (steps.length === 0) return null;
+  const ctx: EmitContext = { pc, length: steps.length, model: cpu.cycleModel, observed: cpu.observer !== null };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
   const lines: string[] = ['const r = cpu.r;', 'for (;;) {', 'cpu.branched = false;'];
-  insns.forEach((insn, k) => {
-    const at = addresses[k]!;
-    const next = (at + insn.size) >>> 0;
-    if (itDuring[k] !== 0) {
-      // Inside an IT block: the run loop's steps with this instruction's ITSTATE (cpu.ts runInner);
-      // a fault restores ITSTATE from itAtStart, an early exit leaves the rest to the run loop.
-      lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.itAtStart = ${itDuring[k]}; cpu.inIT = 1; cpu.itstate = ${itAfter[k]};`);
-      if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
-      lines.push(`{ const passed = ${emitCondition(itDuring[k]! >>> 4)};`);
-      lines.push(`if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
-      lines.push(`cpu.cycles += model.cost(cpu, I${k}, passed); }`);
-      lines.push(`cpu.instructions++;${retired(at)}`);
-      if (itAfter[k] === 0) lines.push('cpu.inIT = 0; cpu.itAtStart = 0;');
-      lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
-      lines.push(`if (cpu.cycles >= cpu.cycleStop || cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
-      return;
-    }
-    if (insn === last) {
-      // The run loop's steps for an instruction that may branch (cpu.ts runInner), at a known address.
-      const inline = emitFinalInline(insn, at);
-      if (inline === null || model.blockCostCall?.(insn, at, 'passed') === undefined) lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0};`);
-      lines.push(`cpu.nextPC = ${next}; cpu.branched = false;`);
-      lines.push(`const passed = ${emitCondition(insn.cond)};`);
-      lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
-      lines.push(`cpu.cycles += ${costCall(insn, k, at, 'passed')}; cpu.instructions++; cpu.pc = cpu.nextPC;${retired(at)}`);
-      lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
-      lines.push(`if (cpu.pc !== ${pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${length} > cpu.instructionStop || ` +
-        'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
-      return;
-    }
-    // cpu.pc is stored before an instruction that may fault or read it (a memory access: DWT PCSR;
-    // the generic cost()), and on every way out of the block; register-only classes cannot fault
-    // except as UNDEFINED, and their specialised cost method takes the address as an argument.
-    const registerOnly = REGISTER_ONLY.has(insn.timing) && model.blockCostCall?.(insn, at, 'true') !== undefined;
-    if (insn.timing === T.it) {
-      // IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model
-      lines.push(`cpu.pc = ${at}; H${k}(cpu, I${k}); cpu.cycles += model.cost(cpu, I${k}, true); cpu.instructions++;${retired(at)}`);
-      lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
-      lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
-      return;
-    }
-    if (!registerOnly) lines.push(`cpu.pc = ${at};`);
-    if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
-    if (insn.timing === T.div) lines.push(`cpu.operandA = r[${insn.n}]; cpu.operandB = r[${insn.m}];`);
-    lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
-    lines.push(`cpu.cycles += ${costCall(insn, k, at, 'true')}; cpu.instructions++;${retired(at)}`);
-    lines.push(`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`);
-    lines.push(`if (cpu.cycles >= cpu.cycleStop) { cpu.pc = ${next}; return; }`);
-    if (!registerOnly) lines.push(`if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
-  });
+  steps.forEach((s, k) => lines.push(...EMIT_STEP[s.kind](ctx, s, k)));
   // without a final branch the block falls through to the run loop
-  lines.push(last === null ? `cpu.pc = ${address};\nreturn;\n}` : '}');
-  const names = insns.flatMap((_, k) => [`H${k}`, `I${k}`]);
-  const values = insns.flatMap((insn) => [insn.exec, insn]);
+  lines.push(steps[steps.length - 1]!.kind !== 'final' ? `cpu.pc = ${end};\nreturn;\n}` : '}');
+  const names = steps.flatMap((_, k) => [`H${k}`, `I${k}`]);
+  const values = steps.flatMap((s) => [s.insn.exec, s.insn]);
   // new Function is the translation step itself: the source is built above from decoded fields
   // (numbers only), never from firmware bytes or user text.
   const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', ...names,
     `return function block_${pc.toString(16)}(cpu) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => BlockFunction;
-  const fn = factory(model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), observer, ...values);
-  return { fn, length };
+  const fn = factory(ctx.model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), cpu.observer, ...values);
+  return { fn, length: steps.length };
 }

@@ -238,15 +238,6 @@ const FINAL_EMITTERS = new Map<Handler, Emitter>([
     : `if (r[${i.n}] ${i.op === 1 ? '!==' : '==='} 0) { cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true; }`)],
 ]);
 
-/** ConditionPassed(cond) (ARM ARM A7.3.1) as an expression of the flags (cond 14/15: always). */
-export function emitCondition(cond: number): string {
-  const base = ['cpu.z === 1', 'cpu.c === 1', 'cpu.n === 1', 'cpu.v === 1', '(cpu.c === 1 && cpu.z === 0)', 'cpu.n === cpu.v',
-    '(cpu.z === 0 && cpu.n === cpu.v)'];
-  if (cond >= 14) return 'true';
-  const e = base[cond >>> 1]!;
-  return (cond & 1) === 1 ? `!(${e})` : e;
-}
-
 /** Inline statements for the block-ending branch `insn` at `at` when its condition passed, or null. */
 export function emitFinalInline(insn: Insn, at: number): string | null {
   const emitter = FINAL_EMITTERS.get(insn.exec);

@@ -9,11 +9,10 @@ import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
-import { T, TIMING_BASE_CYCLES } from './timing-classes.js';
+import { TIMING_BASE_CYCLES } from './timing-classes.js';
 import { HOT_THRESHOLD, translateBlock } from './block-compiler.js';
 import type { ExecutionObserver } from './observer.js';
-
-const DIV_CLASS = T.div;
+import { conditionPassed, itAdvance } from './instruction-protocol.js';
 
 /** Exception-model events that cost cycles (Cortex-M4 TRM §3.9.1); see src/cpu/cycle-model.ts. */
 export type ExceptionEvent = 'entry' | 'entryFp' | 'return' | 'returnFp' | 'tailChain' | 'lazyFpSave';
@@ -39,28 +38,6 @@ export const baseCycleModel: CycleModel = {
     return TIMING_BASE_CYCLES[insn.timing]! + (cpu.branched ? 1 : 0);
   },
 };
-
-/** ConditionPassed (ARM ARM A7.3.1) as the pseudo-code writes it, for flags n, z, c, v in {0, 1}. */
-function conditionHolds(cond: number, n: number, z: number, c: number, v: number): boolean {
-  let r: boolean;
-  switch (cond >>> 1) {
-    case 0: r = z === 1; break;
-    case 1: r = c === 1; break;
-    case 2: r = n === 1; break;
-    case 3: r = v === 1; break;
-    case 4: r = c === 1 && z === 0; break;
-    case 5: r = n === v; break;
-    case 6: r = n === v && z === 0; break;
-    default: return true;
-  }
-  return (cond & 1) === 1 && cond !== 15 ? !r : r;
-}
-
-/** conditionHolds by index cond << 4 | N:Z:C:V (flags are always 0 or 1 in the Cpu). */
-const CONDITION_TABLE = new Uint8Array(256);
-for (let k = 0; k < 256; k++) {
-  CONDITION_TABLE[k] = conditionHolds(k >>> 4, (k >>> 3) & 1, (k >>> 2) & 1, (k >>> 1) & 1, k & 1) ? 1 : 0;
-}
 
 /** The empty data window (size 0: every access misses). */
 const NO_REGION = createRegion('none', 0, 0, 'sram');
@@ -113,7 +90,7 @@ export class Cpu {
   instructions = 0;
   /** Address of the last data access (readU/readA/writeU/writeA), for the cycle model's memory timing. */
   dataAddress = 0;
-  /** SDIV/UDIV operands captured before execution (the divide's cycles depend on them). */
+  /** SDIV/UDIV operands, recorded by their handlers before the result is written (the divide's cycles depend on them). */
   operandA = 0;
   operandB = 0;
   /**
@@ -199,9 +176,9 @@ export class Cpu {
     this.z = result === 0 ? 1 : 0;
   }
 
-  /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1), by table: no data-dependent branches. */
+  /** ConditionPassed for a 4-bit condition (ARM ARM A7.3.1; src/cpu/instruction-protocol.ts). */
   conditionPassed(cond: number): boolean {
-    return CONDITION_TABLE[(cond << 4) | (this.n << 3) | (this.z << 2) | (this.c << 1) | this.v] === 1;
+    return conditionPassed(cond, this.n, this.z, this.c, this.v);
   }
 
   // ---- stack pointers and modes --------------------------------------------------------------
@@ -609,14 +586,10 @@ export class Cpu {
       if (it !== 0) {
         this.inIT = 1;
         passed = this.conditionPassed(it >>> 4);
-        this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+        this.itstate = itAdvance(it);
       } else {
         this.inIT = 0;
         if (insn.cond !== 14) passed = this.conditionPassed(insn.cond);
-      }
-      if (insn.timing === DIV_CLASS) {
-        this.operandA = r[insn.n]!;
-        this.operandB = r[insn.m]!;
       }
       if (passed && !insn.exec(this, insn)) throw new FaultSignal(Fault.UNDEFINSTR);
       this.cycles += model.cost(this, insn, passed);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cpu } from '../../src/cpu/cpu.js';
 import { thumbDecoder } from '../../src/cpu/decoder.js';
-import { EMITTED_FINAL_HANDLERS, EMITTED_HANDLERS, emitCondition, emitFinalInline, emitInline } from '../../src/cpu/block-emit.js';
+import { EMITTED_FINAL_HANDLERS, EMITTED_HANDLERS, emitFinalInline, emitInline } from '../../src/cpu/block-emit.js';
+import { conditionPassed, conditionSource } from '../../src/cpu/instruction-protocol.js';
 import { fitsInBlock } from '../../src/cpu/block-compiler.js';
 import type { Insn } from '../../src/cpu/insn.js';
 import { Bus } from '../../src/mcu/bus.js';
@@ -90,13 +91,24 @@ describe('inline instruction forms in blocks', () => {
     expect(compared).toBeGreaterThan(3000);
   }, 120_000);
 
-  it('evaluate conditions as ConditionPassed does, for every condition and flag combination', () => {
+  it('evaluate conditions as the ARM ARM condition table says, in generated code and in the run loop alike', () => {
+    // ARM ARM A7.3 Table A7-1, written out here independently of src/cpu/instruction-protocol.ts
+    const table: ((n: number, z: number, c: number, v: number) => boolean)[] = [
+      (_n, z) => z === 1, (_n, z) => z === 0, (_n, _z, c) => c === 1, (_n, _z, c) => c === 0,
+      (n) => n === 1, (n) => n === 0, (_n, _z, _c, v) => v === 1, (_n, _z, _c, v) => v === 0,
+      (_n, z, c) => c === 1 && z === 0, (_n, z, c) => c === 0 || z === 1, (n, _z, _c, v) => n === v, (n, _z, _c, v) => n !== v,
+      (n, z, _c, v) => z === 0 && n === v, (n, z, _c, v) => z === 1 || n !== v, () => true, () => true,
+    ];
     const { cpu } = machine();
     for (let cond = 0; cond < 16; cond++) {
-      const passed = new Function('cpu', `return ${emitCondition(cond)};`) as (c: Cpu) => boolean;
+      const passed = new Function('cpu', `return ${conditionSource(cond)};`) as (c: Cpu) => boolean;
       for (let flags = 0; flags < 16; flags++) {
-        [cpu.n, cpu.z, cpu.c, cpu.v] = [(flags >> 3) & 1, (flags >> 2) & 1, (flags >> 1) & 1, flags & 1];
-        expect(passed(cpu), `cond ${cond} flags ${flags}`).toBe(cond >= 14 ? true : cpu.conditionPassed(cond));
+        const [n, z, c, v] = [(flags >> 3) & 1, (flags >> 2) & 1, (flags >> 1) & 1, flags & 1];
+        [cpu.n, cpu.z, cpu.c, cpu.v] = [n, z, c, v];
+        const expected = table[cond]!(n, z, c, v);
+        expect(passed(cpu), `cond ${cond} flags ${flags}`).toBe(expected);
+        expect(conditionPassed(cond, n, z, c, v), `cond ${cond} flags ${flags}`).toBe(expected);
+        expect(cpu.conditionPassed(cond)).toBe(expected);
       }
     }
   });

@@ -46,6 +46,15 @@ function writeLong(cpu: Cpu, i: Insn): void {
   cpu.setReg(i.dHi, productHi);
 }
 
+/**
+ * The operands an SDIV/UDIV starts with, for the cycle model (its cycles depend on them: TIMING.md),
+ * recorded before Rd is written (Rd may be Rn or Rm).
+ */
+function recordDivideOperands(cpu: Cpu, i: Insn): void {
+  cpu.operandA = cpu.r[i.n]!;
+  cpu.operandB = cpu.r[i.m]!;
+}
+
 export const multiplyDivideHandlers: Record<string, Handler> = {
   /** MUL: low 32 bits; MULS sets N and Z only (C, V unchanged in ARMv7-M). */
   mul: (cpu, i) => {
@@ -89,6 +98,7 @@ export const multiplyDivideHandlers: Record<string, Handler> = {
   },
   /** SDIV: rounds toward zero; x / 0 = 0 unless CCR.DIV_0_TRP; INT_MIN / -1 = INT_MIN (wraps). */
   sdiv: (cpu, i) => {
+    recordDivideOperands(cpu, i);
     const divisor = cpu.r[i.m]! | 0;
     if (divisor === 0) {
       if (cpu.divZeroTrap) throw new FaultSignal(Fault.DIVBYZERO);
@@ -99,6 +109,7 @@ export const multiplyDivideHandlers: Record<string, Handler> = {
     return true;
   },
   udiv: (cpu, i) => {
+    recordDivideOperands(cpu, i);
     const divisor = cpu.r[i.m]!;
     if (divisor === 0) {
       if (cpu.divZeroTrap) throw new FaultSignal(Fault.DIVBYZERO);
