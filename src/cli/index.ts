@@ -11,10 +11,12 @@ import { boardsCommand } from './boards.js';
 import { datasetCommand } from './dataset.js';
 import { trainCommand } from './train.js';
 import { buildCommand } from './build.js';
+import { checkCommand } from './check.js';
+import { reportCommand } from './report.js';
 import { EXIT } from '../common/exit-codes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: Command<any>[] = [runCommand, buildCommand, disasmCommand, boardsCommand, datasetCommand, trainCommand];
+const COMMANDS: Command<any>[] = [runCommand, buildCommand, disasmCommand, boardsCommand, datasetCommand, trainCommand, checkCommand, reportCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

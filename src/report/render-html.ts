@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Report } from './schema.js';
 import { int, ms, pct } from './format.js';
 
@@ -14,7 +15,8 @@ let chartSource: string | undefined;
 
 /** Chart.js's UMD bundle, read once from node_modules. */
 function chartJs(): string {
-  chartSource ??= readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8');
+  // The package's exports map hides dist/ files; its main entry sits in dist/ beside the UMD build.
+  chartSource ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
   return chartSource;
 }
 
