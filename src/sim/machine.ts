@@ -18,6 +18,7 @@ import { M4CycleModel } from '../cpu/cycle-model.js';
 import { createBoardDevices, type BoardDevices } from '../mcu/peripherals/index.js';
 import type { PeripheralWarning } from '../mcu/peripherals/events.js';
 import type { Peripheral } from '../mcu/peripheral.js';
+import { LevelSensitiveReturns } from '../mcu/level-interrupts.js';
 
 export interface MachineEvents {
   /** An access the models do not implement: reported, never silently invented. */
@@ -102,7 +103,12 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
     onUnmodelled: (a) => events.unmodelled(a.address, a.write, a.value, a.peripheral),
     onWarning: (w) => events.warning(w),
     onTransmit: (byte, p) => events.transmit(byte, p, p === board.console),
+    // Peripheral interrupt lines (level-sensitive) pend their IRQ; timed arrivals wake the run loop.
+    onInterrupt: (irq) => exceptions.setPending(EXC.IRQ0 + irq),
+    onScheduled: (cycle) => { if (cycle < cpu.nextEventCycle) cpu.nextEventCycle = cycle; },
   });
+  devices.attachCycleCounter(() => cpu.cycles);
+  cpu.exceptions = new LevelSensitiveReturns(exceptions, cpu, (irq) => devices!.interruptLineHigh(irq), (e) => exceptions.setPending(e));
   for (const d of devices.list) bus.mapDevice(d.tick ? new TimedDevice(d, cpu) : d);
   // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every write to it).
   const flashDevice = devices.flash;
@@ -127,7 +133,8 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
 
   cpu.onEvent = (c) => {
     systick.sync();
-    c.nextEventCycle = systick.nextEventCycle();
+    devices!.syncEvents();
+    c.nextEventCycle = Math.min(systick.nextEventCycle(), devices!.nextEventCycle());
     if (c.nextEventCycle <= c.cycles) c.nextEventCycle = c.cycles + 1;
   };
 

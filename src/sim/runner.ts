@@ -8,6 +8,7 @@ import type { Board } from '../mcu/boards/types.js';
 import { Semihosting, type SemihostingOptions } from '../mcu/semihosting.js';
 import { buildMachine, type Machine } from './machine.js';
 import { describeFault, faultStatusSummary, type FaultReport } from './fault-report.js';
+import { FaultRecorder, newFaultLog, recordUnanswered, type FaultLog } from './fault-log.js';
 import type { ExecutionObserver } from '../cpu/observer.js';
 import type { Cpu } from '../cpu/cpu.js';
 
@@ -16,6 +17,8 @@ export type StopKind = 'exit' | 'lockup' | 'cycle-limit' | 'instruction-limit' |
 export interface RunOptions {
   board: Board;
   elfBytes: Uint8Array;
+  /** Bytes the board's console UART receives, one frame time apart at its baud rate. */
+  uartInput?: Uint8Array;
   /** The ELF's path as the user gave it: argv[0] of GET_CMDLINE, as QEMU answers. */
   elfPath: string;
   args?: string[];
@@ -54,6 +57,8 @@ export interface RunResult {
   exceptionsTaken: number;
   fault?: FaultReport;
   unmodelledAccesses: { count: number; first: { address: number; write: boolean; device: string }[] };
+  /** Faults the firmware took (even those its handlers caught) and accesses nothing answered. */
+  faultLog: FaultLog;
   warnings: string[];
   machine: Machine;
   image: ElfImage;
@@ -80,6 +85,7 @@ export interface PreparedRun {
   /** The options semihosting reads at each call (a session changes the command line per run). */
   semihostingOptions: SemihostingOptions;
   unmodelled: RunResult['unmodelledAccesses'];
+  faultLog: FaultLog;
   warnings: string[];
 }
 
@@ -108,6 +114,10 @@ export function prepareRun(opts: RunOptions): PreparedRun {
       } else opts.onItm?.(port, value, width, machine.cpu.cycles);
     },
   });
+  const faultLog = newFaultLog();
+  const symbolAt = (a: number) => image.symbolAt(a);
+  machine.bus.onUnanswered = recordUnanswered(faultLog, machine.cpu, symbolAt);
+  machine.cpu.exceptions = new FaultRecorder(machine.cpu.exceptions, machine.exceptions, machine.cpu, faultLog, symbolAt);
   for (const seg of image.segments) {
     machine.bus.writeBytes(seg.paddr, seg.data.subarray(0, seg.filesz));
     // memsz beyond filesz (.bss) is already zero in fresh memory.
@@ -130,7 +140,8 @@ export function prepareRun(opts: RunOptions): PreparedRun {
   if (opts.blockThreshold !== undefined) cpu.blockThreshold = opts.blockThreshold;
   if (opts.observer !== undefined) cpu.setObserver(opts.observer(cpu));
   machine.reset();
-  return { image, machine, semihosting, semihostingOptions, unmodelled, warnings };
+  if (opts.uartInput) machine.devices.console?.receive(opts.uartInput);
+  return { image, machine, semihosting, semihostingOptions, unmodelled, faultLog, warnings };
 }
 
 /**
@@ -156,14 +167,14 @@ export function runUntilStop(cpu: Cpu, opts: RunLimits, start: number): StopKind
 
 /** The run's outcome: how it stopped, its message and fault, counts and collected warnings. */
 export function describeRun(prepared: PreparedRun, stopped: StopKind | undefined, opts: RunLimits, wallMs: number): RunResult {
-  const { image, machine, semihosting, unmodelled, warnings } = prepared;
+  const { image, machine, semihosting, unmodelled, faultLog, warnings } = prepared;
   const cpu = machine.cpu;
+  const symbolAt = (a: number) => image.symbolAt(a);
   const maxCycles = opts.maxCycles ?? Infinity;
   const maxInstructions = opts.maxInstructions ?? Infinity;
   let stop = stopped;
   let message: string;
   let fault: FaultReport | undefined;
-  const symbolAt = (a: number) => image.symbolAt(a);
   if (stop === undefined) {
     if (semihosting.exitCode !== undefined) {
       stop = 'exit';
@@ -187,7 +198,7 @@ export function describeRun(prepared: PreparedRun, stopped: StopKind | undefined
     stop, exitCode: semihosting.exitCode, message,
     instructions: cpu.instructions, cycles: cpu.cycles, wallMs,
     coreClockHz: machine.coreClockHz(), exceptionsTaken: machine.exceptions.taken,
-    fault, unmodelledAccesses: unmodelled, warnings, machine, image,
+    fault, unmodelledAccesses: unmodelled, faultLog, warnings, machine, image,
   };
 }
 

@@ -27,6 +27,18 @@ const PROGRAMS: readonly GapProgram[] = [
     ],
     exitCode: 0,
   },
+  {
+    // CMSDK APB UART TX interrupt through the NVIC (UART1, IRQ 3): one per byte with TX_INTEN, none
+    // without; a handler that leaves INTSTATUS.TX set runs again (level-sensitive, B3.4.1).
+    name: 'cmsdk_uart_irq',
+    sources: ['firmware/tests/cmsdk_uart_irq.c'],
+    lines: [
+      'tx interrupts for 5 bytes: 5, intstatus after: 0',
+      'handler that clears on its third run: 3 runs',
+      'tx_inten clear: 0 interrupts, intstatus 0, pending 0',
+    ],
+    exitCode: 0,
+  },
 ];
 
 const VARIANTS: readonly BuildVariant[] = [

@@ -39,13 +39,44 @@ export class CmsdkUart extends RegisterDevice<Reg> {
   private txBuffer = 0;
   private rxBuffer = 0;
 
-  constructor(name: string, base: number, size: number, sinks: PeripheralSinks) {
+  constructor(
+    name: string,
+    base: number,
+    size: number,
+    sinks: PeripheralSinks,
+    /** NVIC lines from the board: rx, tx, overflow (QEMU's AN386: UARTn RX/TX, one combined overflow). */
+    private readonly irqs: Record<string, number> = {},
+  ) {
     super(name, base, size, cmsdkUartRegs, sinks);
+  }
+
+  override read(offset: number, width: 1 | 2 | 4): number {
+    const v = super.read(offset, width);
+    this.updateInterrupts();
+    return v;
+  }
+
+  override write(offset: number, width: 1 | 2 | 4, value: number): void {
+    super.write(offset, width, value);
+    this.updateInterrupts();
+  }
+
+  /** Whether NVIC line `irq` is high: TX, RX and overflow follow INTSTATUS (QEMU cmsdk-apb-uart.c uart_update_irqs). */
+  interruptLineHigh(irq: number): boolean {
+    const status = this.interruptStatus;
+    return (irq === this.irqs['tx'] && (status & INT_TX) !== 0) || (irq === this.irqs['rx'] && (status & INT_RX) !== 0)
+      || (irq === this.irqs['overflow'] && (status & (STATE_TXOVERRUN | STATE_RXOVERRUN)) !== 0);
+  }
+
+  /** Level-sensitive lines: each one high after an access pends its IRQ. */
+  private updateInterrupts(): void {
+    for (const irq of Object.values(this.irqs)) if (this.interruptLineHigh(irq)) this.sinks.onInterrupt?.(irq);
   }
 
   receive(bytes: Iterable<number>): void {
     this.input.push(bytes);
     this.loadNext();
+    this.updateInterrupts();
   }
 
   /** INTSTATUS with the overrun bits, which are STATE overrun AND the CTRL overrun enables. */

@@ -26,6 +26,10 @@ export interface PeripheralSinks {
   onWarning(warning: PeripheralWarning): void;
   /** A byte a UART sent (transmission is instant); the runner routes it to stdout. */
   onTransmit(byte: number, peripheral: string): void;
+  /** A peripheral's interrupt line is high: the NVIC pends IRQ `irq` (level-sensitive, B3.4.1). */
+  onInterrupt?(irq: number): void;
+  /** A peripheral has something due at core cycle `cycle` (a received byte landing). */
+  onScheduled?(cycle: number): void;
 }
 
 /** Sinks that collect everything, for tests and for callers that report at the end. */

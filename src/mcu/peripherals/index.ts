@@ -16,6 +16,7 @@ import { Mps2Fpgaio, Mps2Scc } from './mps2-fpga.js';
 import { PwrF4, PwrL4 } from './pwr.js';
 import { RccF4 } from './rcc-f4.js';
 import { RccL4 } from './rcc-l4.js';
+import { UsartBase } from './usart-base.js';
 import { UsartF4 } from './usart-f4.js';
 import { UsartL4 } from './usart-l4.js';
 
@@ -38,6 +39,14 @@ export interface BoardDevices {
   /** UARTs by instance name; `console` is the board's console port. */
   serialPorts: Map<string, SerialPort>;
   console?: SerialPort;
+  /** Gives the timed devices (USART reception) the core's cycle counter, pacing them in core cycles. */
+  attachCycleCounter(cycles: () => number): void;
+  /** The earliest core cycle a timed device has something due at (Infinity: nothing). */
+  nextEventCycle(): number;
+  /** Lets timed devices act on what has come due (a received byte lands, its interrupt rises). */
+  syncEvents(): void;
+  /** Whether some device holds NVIC line `irq` high (level-sensitive: pended again after its handler returns). */
+  interruptLineHigh(irq: number): boolean;
 }
 
 const variantOf = (p: PeripheralInstance): string[] => (p.variant ? p.variant.split(',').map((v) => v.trim()) : []);
@@ -84,13 +93,14 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
         device = stm32 ? new Gpio(name, base, size, board.family, sinks, resets, variantOf(p)) : familyError(board, p);
         break;
       case 'usart': {
-        const port = board.family === 'stm32f4' ? new UsartF4(name, base, size, sinks, resets, clock, domain) : board.family === 'stm32l4' ? new UsartL4(name, base, size, sinks, resets, variantOf(p), clock, domain) : familyError(board, p);
+        const irq = p.irqs['irq'];
+        const port = board.family === 'stm32f4' ? new UsartF4(name, base, size, sinks, resets, clock, domain, irq) : board.family === 'stm32l4' ? new UsartL4(name, base, size, sinks, resets, variantOf(p), clock, domain, irq) : familyError(board, p);
         serialPorts.set(name, port);
         device = port;
         break;
       }
       case 'cmsdk-uart': {
-        const port = new CmsdkUart(name, base, size, sinks);
+        const port = new CmsdkUart(name, base, size, sinks, p.irqs);
         serialPorts.set(name, port);
         device = port;
         break;
@@ -118,7 +128,17 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
   }
   const list = board.peripherals.map((p) => built.get(p.name)!);
   const consolePort = board.console ? serialPorts.get(board.console) : undefined;
-  return { list, byName: built, clock, ...(flash ? { flash } : {}), supply, serialPorts, ...(consolePort ? { console: consolePort } : {}) };
+  const paced = [...serialPorts.values()].filter((p): p is UsartF4 | UsartL4 => p instanceof UsartBase);
+  return {
+    list, byName: built, clock, ...(flash ? { flash } : {}), supply, serialPorts, ...(consolePort ? { console: consolePort } : {}),
+    attachCycleCounter: (cycles) => { for (const p of paced) p.attachCycleCounter(cycles); },
+    nextEventCycle: () => paced.reduce((n, p) => Math.min(n, p.nextArrivalCycle), Infinity),
+    syncEvents: () => { for (const p of paced) p.sync(); },
+    interruptLineHigh: (irq) => {
+      for (const p of serialPorts.values()) if (p.interruptLineHigh(irq)) return true;
+      return false;
+    },
+  };
 }
 
 /** The peripheral instances of `board`, ready for the bus to map. */
