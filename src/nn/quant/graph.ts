@@ -41,16 +41,15 @@ interface NodeBase {
   outputs: [number];
 }
 
-/** Dense convolution k x k (also the 1-channel first conv and every 1x1 conv). */
-export interface Conv2dNode extends NodeBase {
-  op: 'conv2d';
+/** The fields every convolution node has. */
+export interface ConvFields {
   kh: number;
   kw: number;
   stride: number;
   /** Zero-point padding (padded positions contribute 0 to the accumulator) on top/bottom and left/right. */
   padH: number;
   padW: number;
-  /** OHWI int8, [cout][kh][kw][cin]. */
+  /** conv2d: OHWI int8 [cout][kh][kw][cin]; depthwiseConv2d: [kh][kw][c]. */
   weights: Int8Array;
   /** Per output channel, real = weightScale[c] * q. */
   weightScale: Float32Array;
@@ -61,21 +60,14 @@ export interface Conv2dNode extends NodeBase {
   actMax: number;
 }
 
+/** Dense convolution k x k (also the 1-channel first conv and every 1x1 conv). */
+export interface Conv2dNode extends NodeBase, ConvFields {
+  op: 'conv2d';
+}
+
 /** Depthwise convolution k x k, depth multiplier 1 (also the head's 1x1 depthwise with bias). */
-export interface DepthwiseConv2dNode extends NodeBase {
+export interface DepthwiseConv2dNode extends NodeBase, ConvFields {
   op: 'depthwiseConv2d';
-  kh: number;
-  kw: number;
-  stride: number;
-  padH: number;
-  padW: number;
-  /** [kh][kw][c] int8. */
-  weights: Int8Array;
-  weightScale: Float32Array;
-  bias: Int32Array;
-  requant: Requant;
-  actMin: number;
-  actMax: number;
 }
 
 /** Windowed max; padded positions never win (they are skipped). Output params = input params. */
@@ -116,12 +108,8 @@ export interface MulNode extends NodeBase {
   actMax: number;
 }
 
-/**
- * TFLite/CMSIS-NN elementwise add (arm_elementwise_add_s8): each input (q - z) << leftShift, rescaled
- * by its own requantize, summed, requantized to the output, + zOut, clamped. inputs = [a, b].
- */
-export interface AddNode extends NodeBase {
-  op: 'add';
+/** The rescaling of TFLite's int8 ADD (multipliers Q31 with their shifts, as in Requant). */
+export interface AddRescale {
   leftShift: number;
   input1Multiplier: number;
   input1Shift: number;
@@ -131,6 +119,14 @@ export interface AddNode extends NodeBase {
   outputShift: number;
   actMin: number;
   actMax: number;
+}
+
+/**
+ * TFLite/CMSIS-NN elementwise add (arm_elementwise_add_s8): each input (q - z) << leftShift, rescaled
+ * by its own requantize, summed, requantized to the output, + zOut, clamped. inputs = [a, b].
+ */
+export interface AddNode extends NodeBase, AddRescale {
+  op: 'add';
 }
 
 /** Channel concatenation; every input has the output's scale and zero point (a pure copy, or none). */

@@ -6,6 +6,7 @@
  * int32 for the detector's shapes (|acc| <= 255 * 127 * kh * kw * cin + |bias|).
  */
 import { clampInt8, requantize, roundHalfAwayDiv } from './fixed-point.js';
+import type { AddRescale } from './graph.js';
 
 export interface MapShape {
   h: number;
@@ -178,19 +179,10 @@ export function mulInt8(x: Int8Array, s: MapShape, gate: Int8Array, p: MulInt8Pa
   return out;
 }
 
-export interface AddInt8Params {
+export interface AddInt8Params extends AddRescale {
   aZeroPoint: number;
   bZeroPoint: number;
   outputZeroPoint: number;
-  leftShift: number;
-  input1Multiplier: number;
-  input1Shift: number;
-  input2Multiplier: number;
-  input2Shift: number;
-  outputMultiplier: number;
-  outputShift: number;
-  actMin: number;
-  actMax: number;
 }
 
 /** TFLite/CMSIS-NN int8 ADD (arm_elementwise_add_s8) on two equal-shaped maps. */
