@@ -15,10 +15,10 @@
 import type { Handler, Insn } from './insn.js';
 import { SETFLAGS_NEVER } from './insn.js';
 import { SRTYPE_ASR, SRTYPE_LSL, SRTYPE_LSR, SRTYPE_ROR, SRTYPE_RRX } from './alu.js';
-import { arithmeticHandlers as A } from './handlers/dp/arithmetic.js';
-import { logicalHandlers as L } from './handlers/dp/logical.js';
+import { arithmeticHandlers as A } from './handlers/data-processing/arithmetic.js';
+import { logicalHandlers as L } from './handlers/data-processing/logical.js';
 import { branchHandlers as B } from './handlers/branch-system/branch.js';
-import { singleLoadStoreHandlers as S, ACCESS_BYTE, ACCESS_HALF, ACCESS_SBYTE, ACCESS_WORD } from './handlers/ls/single.js';
+import { singleLoadStoreHandlers as S, ACCESS_BYTE, ACCESS_HALF, ACCESS_SBYTE, ACCESS_WORD } from './handlers/load-store/single.js';
 
 /** Statements for one instruction at address `at`, or null to call the handler. */
 type Emitter = (i: Insn, at: number) => string | null;

@@ -7,7 +7,7 @@
  *      is in (conditionSource; conditionPassed is the same rule as a table).
  *   2. ITAdvance (ARM ARM A7.3.3) after an instruction inside an IT block (itAdvance).
  *   3. The handler (handlers/); what a cost depends on and only the handler sees (SDIV/UDIV operands)
- *      the handler records itself (handlers/multiply-divide.ts), so no step needs to know about it.
+ *      the handler records itself (handlers/multiply-divide/divide.ts), so no step needs to know about it.
  *   4. Retire: cycles from the cycle model, the instruction count, the observer (src/cpu/observer.ts),
  *      then whatever device event is due.
  */

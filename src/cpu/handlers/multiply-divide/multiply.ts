@@ -1,13 +1,12 @@
 /**
- * Multiply and divide handlers named by isa/multiply-divide.isa (ARM ARM DDI 0403E A7.7: MUL, MLA, MLS,
- * SMULL, UMULL, SMLAL, UMLAL, SDIV, UDIV). 64-bit products are built exactly from 16-bit halves in
+ * Multiply handlers named by isa/multiply-divide.isa (ARM ARM DDI 0403E A7.7: MUL, MLA, MLS, SMULL,
+ * UMULL, SMLAL, UMLAL; SDIV/UDIV are in ./divide.ts). 64-bit products are built exactly from 16-bit halves in
  * doubles (every partial sum stays below 2^53), with no BigInt and no allocation; the two halves of the
  * last product are left in module scratch variables.
  */
-import type { Cpu } from '../cpu.js';
-import { Fault, FaultSignal } from '../faults.js';
-import type { Handler, Insn } from '../insn.js';
-import { setsFlags } from './dp/flags.js';
+import type { Cpu } from '../../cpu.js';
+import type { Handler, Insn } from '../../insn.js';
+import { setsFlags } from '../data-processing/flags.js';
 
 const TWO_32 = 4294967296;
 let productLo = 0;
@@ -46,16 +45,7 @@ function writeLong(cpu: Cpu, i: Insn): void {
   cpu.setReg(i.dHi, productHi);
 }
 
-/**
- * The operands an SDIV/UDIV starts with, for the cycle model (its cycles depend on them: TIMING.md),
- * recorded before Rd is written (Rd may be Rn or Rm).
- */
-function recordDivideOperands(cpu: Cpu, i: Insn): void {
-  cpu.operandA = cpu.r[i.n]!;
-  cpu.operandB = cpu.r[i.m]!;
-}
-
-export const multiplyDivideHandlers: Record<string, Handler> = {
+export const multiplyHandlers: Record<string, Handler> = {
   /** MUL: low 32 bits; MULS sets N and Z only (C, V unchanged in ARMv7-M). */
   mul: (cpu, i) => {
     const result = Math.imul(cpu.r[i.n]!, cpu.r[i.m]!) >>> 0;
@@ -94,29 +84,6 @@ export const multiplyDivideHandlers: Record<string, Handler> = {
     multiplySigned(cpu.r[i.n]!, cpu.r[i.m]!);
     accumulate(cpu.r[i.dHi]!, cpu.r[i.dLo]!);
     writeLong(cpu, i);
-    return true;
-  },
-  /** SDIV: rounds toward zero; x / 0 = 0 unless CCR.DIV_0_TRP; INT_MIN / -1 = INT_MIN (wraps). */
-  sdiv: (cpu, i) => {
-    recordDivideOperands(cpu, i);
-    const divisor = cpu.r[i.m]! | 0;
-    if (divisor === 0) {
-      if (cpu.divZeroTrap) throw new FaultSignal(Fault.DIVBYZERO);
-      cpu.setReg(i.d, 0);
-      return true;
-    }
-    cpu.setReg(i.d, Math.trunc((cpu.r[i.n]! | 0) / divisor) >>> 0);
-    return true;
-  },
-  udiv: (cpu, i) => {
-    recordDivideOperands(cpu, i);
-    const divisor = cpu.r[i.m]!;
-    if (divisor === 0) {
-      if (cpu.divZeroTrap) throw new FaultSignal(Fault.DIVBYZERO);
-      cpu.setReg(i.d, 0);
-      return true;
-    }
-    cpu.setReg(i.d, Math.floor(cpu.r[i.n]! / divisor) >>> 0);
     return true;
   },
 };
