@@ -72,7 +72,8 @@ export function staticMemory(image: ElfImage, board: Board, table: LayerTable | 
     });
   }
   const symbols: SymbolUse[] = image.symbols
-    .filter((s) => (s.type === 'FUNC' || s.type === 'OBJECT') && s.size > 0 && s.sectionIndex !== 0 && !s.name.startsWith('$'))
+    // Absolute symbols (st_shndx ABS, such as linker-script constants) occupy no memory.
+    .filter((s) => (s.type === 'FUNC' || s.type === 'OBJECT') && s.size > 0 && s.sectionIndex !== 0 && s.sectionIndex < 0xff00 && !s.name.startsWith('$'))
     .map((s) => ({ name: s.name, address: s.value, bytes: s.size, kind: s.type === 'FUNC' ? 'function' as const : 'object' as const, region: regionOf(board, s.value) }))
     .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
   const sum = (f: (s: SectionUse) => number, only?: (s: SectionUse) => boolean) => sections.filter(only ?? (() => true)).reduce((t, s) => t + f(s), 0);
