@@ -20,7 +20,7 @@ import {
 import { inputScale } from './normalise.js';
 
 export interface QuantizeOptions {
-  /** Calibration method; the default was chosen by measurement (README of src/nn/quant/index.ts). */
+  /** Calibration method; the default was chosen by measurement (test/bench/quant-accuracy.ts, see index.ts). */
   method?: CalibrationMethod;
   /** Number of synthetic training frames to calibrate on (generated from `seed`, indices 0..n-1). */
   calibrationFrames?: number;
@@ -32,6 +32,11 @@ export interface QuantizeOptions {
   inputTransform?: InputTransform;
 }
 
+/**
+ * Measured on 512 held-out frames (test/bench/quant-accuracy.ts): percentile keeps mAP@0.5 closest to
+ * the float model (+0.0007 vs +0.0055 minmax, -0.0013 mse) with the smallest head-output error
+ * (RMS logit error 0.058 vs 0.077 minmax, 0.071 mse).
+ */
 export const DEFAULT_CALIBRATION_METHOD: CalibrationMethod = 'percentile';
 export const DEFAULT_CALIBRATION_FRAMES = 256;
 export const DEFAULT_CALIBRATION_SEED = 1;
