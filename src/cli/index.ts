@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
 import { runCommand } from './run.js';
 import { disasmCommand } from './disasm.js';
+import { isaCommand } from './isa.js';
 import { boardsCommand } from './boards.js';
 import { datasetCommand } from './dataset.js';
 import { trainCommand } from './train.js';
@@ -16,7 +17,7 @@ import { reportCommand } from './report.js';
 import { EXIT } from '../common/exit-codes.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: Command<any>[] = [runCommand, buildCommand, disasmCommand, boardsCommand, datasetCommand, trainCommand, checkCommand, reportCommand];
+const COMMANDS: Command<any>[] = [runCommand, buildCommand, disasmCommand, isaCommand, boardsCommand, datasetCommand, trainCommand, checkCommand, reportCommand];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
