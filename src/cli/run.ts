@@ -12,6 +12,7 @@ import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { runElf, type RunResult } from '../sim/runner.js';
 import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
+import { demoRunArgs } from './build.js';
 import { formatStallCycles } from '../report/run-report.js';
 import { setUpProfiling } from './run-profile.js';
 
@@ -53,7 +54,11 @@ export const runCommand: Command<RunArgs> = {
       .epilogue(exitCodesEpilogue()) as never,
   handler: async (args) => {
     if (!args.elf) {
-      throw new UserError('the detector demo firmware is not shipped yet (int8 deployment is a later issue); give an ELF: mcusim run <elf>');
+      // The demo: build (or reuse the cached build of) the shipped detector, run it on the shipped frames.
+      const demo = await demoRunArgs(args.board, args.frames);
+      args.elf = demo.elf;
+      args.frames = demo.frames;
+      args.allowFs = true;
     }
     if (!Number.isSafeInteger(args.translate) || args.translate < 0) {
       throw new UserError(`--translate: must be a whole number >= 0, got ${String(args.translate)}`, EXIT.usage);
