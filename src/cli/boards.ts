@@ -1,5 +1,6 @@
 /** `mcusim boards`: the board profiles mcusim knows, with memory, clock and flash timing. */
 import Table from 'cli-table3';
+import chalk from 'chalk';
 import type { Command } from './command.js';
 import { listBoards, loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 
@@ -7,7 +8,16 @@ interface BoardsArgs {
   json: boolean;
 }
 
-const kb = (bytes: number) => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MB` : `${bytes / 1024} KB`);
+/** A size as people read it: whole MiB, KiB and bytes (mps2-an386's RAM is `24 MiB + 16 KiB`). */
+export function formatSize(bytes: number): string {
+  const parts: string[] = [];
+  const mib = Math.floor(bytes / (1 << 20));
+  const kib = Math.floor((bytes % (1 << 20)) / 1024);
+  if (mib) parts.push(`${mib} MiB`);
+  if (kib) parts.push(`${kib} KiB`);
+  if (bytes % 1024 || parts.length === 0) parts.push(`${bytes % 1024} bytes`);
+  return parts.join(' + ');
+}
 
 export const boardsCommand: Command<BoardsArgs> = {
   command: 'boards',
@@ -19,13 +29,17 @@ export const boardsCommand: Command<BoardsArgs> = {
       process.stdout.write(JSON.stringify(boards, null, 2) + '\n');
       return 0;
     }
-    const table = new Table({ head: ['board', 'chip', 'max clock', 'flash', 'RAM', 'flash line', 'QEMU machine'] });
+    // Colour through chalk only, which leaves it out when stdout is not a terminal (`mcusim boards | cat`).
+    const table = new Table({
+      head: ['board', 'chip', 'max clock', 'flash', 'RAM', 'flash line', 'QEMU machine'].map((h) => chalk.bold(h)),
+      style: { head: [], border: [] },
+    });
     for (const b of boards) {
       const flash = b.memory.filter((m) => m.kind === 'flash').reduce((s, m) => s + m.size, 0);
       const ram = b.memory.filter((m) => m.kind !== 'flash').reduce((s, m) => s + m.size, 0);
       table.push([
         b.name + (b.name === DEFAULT_BOARD ? ' (default)' : ''), b.chip, `${b.clocks.maxHz / 1e6} MHz`,
-        flash ? kb(flash) : '-', kb(ram), b.flash ? `${b.flash.lineBits} bit` : 'no wait states', b.qemuMachine ?? '-',
+        flash ? formatSize(flash) : '-', formatSize(ram), b.flash ? `${b.flash.lineBits} bit` : 'no wait states', b.qemuMachine ?? '-',
       ]);
     }
     process.stdout.write(table.toString() + '\n');

@@ -111,7 +111,8 @@ async function runInspect(args: DatasetArgs): Promise<number> {
   }
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const deg = (x: number) => `${x.toFixed(2)} °C`;
-  const t = new Table({ head: ['dataset', args.dir], colWidths: [22, 78], wordWrap: true });
+  // no cli-table3 colours: escape codes would reach a pipe (`mcusim dataset inspect D | cat`)
+  const t = new Table({ head: ['dataset', args.dir], colWidths: [22, 78], wordWrap: true, style: { head: [], border: [] } });
   t.push(
     ['sensor', `${data.info.sensor} (${stats.width}x${stats.height}), seed ${data.info.seed ?? '-'}`],
     ['frames', `${stats.frames} (${Object.entries(stats.framesPerSplit).map(([k, v]) => `${k} ${v}`).join(', ')})`],
