@@ -3,7 +3,7 @@
 // worked out by hand (the reasoning beside each), then mcusim must print the same bytes and exit
 // with the same code.
 import { beforeAll, describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver, qemuDriver } from '../support/driver.js';
+import { mcusimDriver, qemuDriver } from '../support/driver.js';
 import { type BuildVariant, buildElf, variantName } from '../support/toolchain.js';
 
 interface GapProgram {
@@ -56,7 +56,7 @@ beforeAll(async () => {
   }
 }, 600_000);
 
-describe.runIf(mcusimAvailable())('core gaps: mcusim vs QEMU', () => {
+describe('core gaps: mcusim vs QEMU', () => {
   it.concurrent.for(cases)('$label', { timeout: TIMEOUT_MS * 3 }, async ({ program, label }, { expect }) => {
     const elf = elfs.get(label)!;
     const [oracle, sim] = await Promise.all([

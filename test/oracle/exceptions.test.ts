@@ -4,7 +4,7 @@
 // by hand from the ARMv7-M ARM (the reasoning is next to each), so the comparison is with a checked
 // oracle. Only event order, counts and register values are printed, never how long anything took.
 import { beforeAll, describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver, qemuDriver } from '../support/driver.js';
+import { mcusimDriver, qemuDriver } from '../support/driver.js';
 import { BUILD_MATRIX, type BuildVariant, buildTestProgram, variantName } from '../support/toolchain.js';
 
 interface ExcProgram {
@@ -172,7 +172,7 @@ function expectedLines(p: ExcProgram, v: BuildVariant): string[] {
   return [...p.lines, ...((v.float === 'hard' ? p.hardLines : p.softLines) ?? [])];
 }
 
-describe.runIf(mcusimAvailable())('exception model: mcusim vs QEMU', () => {
+describe('exception model: mcusim vs QEMU', () => {
   it.concurrent.for(cases)('$label', { timeout: TIMEOUT_MS * 3 }, async ({ program, variant, label }, { expect }) => {
     const elf = elfs.get(label)!;
     const [oracle, sim] = await Promise.all([

@@ -3,11 +3,11 @@
 // be identical byte for byte and the exit codes equal. Runs once the CPU core exists
 // (src/cpu/cpu.ts) and `mcusim run` is wired to it.
 import { beforeAll, describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver, qemuDriver } from '../support/driver.js';
+import { mcusimDriver, qemuDriver } from '../support/driver.js';
 import { BUILD_MATRIX, variantName } from '../support/toolchain.js';
 import { type BuiltProgram, PROGRAMS, buildAllPrograms, caseKey, runProgram } from './programs.js';
 
-describe.runIf(mcusimAvailable())('C test programs: mcusim vs QEMU', () => {
+describe('C test programs: mcusim vs QEMU', () => {
   let built: Map<string, BuiltProgram>;
   beforeAll(async () => {
     built = await buildAllPrograms();

@@ -6,7 +6,7 @@
 // instruction kind. CI runs a bounded number (MCUSIM_RANDPROG_SEEDS, default 6, from
 // MCUSIM_RANDPROG_FIRST_SEED, default 1); `npx tsx test/oracle/randprog-run.ts --seeds N` runs more.
 import { describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver, qemuDriver } from '../support/driver.js';
+import { mcusimDriver, qemuDriver } from '../support/driver.js';
 import { buildRandomProgram } from '../support/randprog.js';
 import { firstDifference, parseDumps } from './dumps.js';
 
@@ -14,7 +14,7 @@ const seedCount = Number(process.env.MCUSIM_RANDPROG_SEEDS ?? 6);
 const firstSeed = Number(process.env.MCUSIM_RANDPROG_FIRST_SEED ?? 1);
 const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
 
-describe.runIf(mcusimAvailable())('random programs: mcusim vs QEMU', () => {
+describe('random programs: mcusim vs QEMU', () => {
   it.for(seeds)('seed %i: every register dump agrees', { timeout: 200_000 }, async (seed, { expect }) => {
     const { elf, program } = await buildRandomProgram(seed, { instructions: 3000 });
     const [oracle, sim] = await Promise.all([

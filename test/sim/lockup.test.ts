@@ -4,7 +4,7 @@
 // decode the status registers: CFSR.UNDEFINSTR (bit 16) from the two undefined instructions and
 // HFSR.FORCED (bit 30) from the first one's escalation (UsageFault is disabled at reset).
 import { describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver, qemuDriver } from '../support/driver.js';
+import { mcusimDriver, qemuDriver } from '../support/driver.js';
 import { buildTestProgram, variantName, type BuildVariant } from '../support/toolchain.js';
 import { spawn } from 'node:child_process';
 import { MCUSIM_BIN } from '../support/driver.js';
@@ -25,7 +25,7 @@ function runVerbose(elf: string): Promise<{ code: number; stderr: string; stdout
   });
 }
 
-describe.runIf(mcusimAvailable())('lockup: a fault in HardFault', () => {
+describe('lockup: a fault in HardFault', () => {
   it.for(VARIANTS.map((v) => ({ v, label: variantName(v) })))('$label: exit code 20, QEMU\'s PC, decoded CFSR/HFSR', { timeout: 90_000 }, async ({ v }, { expect }) => {
     const elf = await buildTestProgram('exc_lockup', v);
     const [qemu, quiet, verbose] = await Promise.all([

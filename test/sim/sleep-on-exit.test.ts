@@ -2,12 +2,12 @@
 // count when Thread mode next runs (the first two returns go to sleep). Held to that hand-derived
 // value, not to QEMU: in our runs QEMU 7.2 resumed Thread mode after the second interrupt.
 import { describe, it } from 'vitest';
-import { mcusimAvailable, mcusimDriver } from '../support/driver.js';
+import { mcusimDriver } from '../support/driver.js';
 import { buildTestProgram, variantName, type BuildVariant } from '../support/toolchain.js';
 
 const VARIANTS: BuildVariant[] = [{ opt: 'O0', float: 'soft' }, { opt: 'O2', float: 'hard' }];
 
-describe.runIf(mcusimAvailable())('SLEEPONEXIT', () => {
+describe('SLEEPONEXIT', () => {
   it.for(VARIANTS.map((v) => ({ v, label: variantName(v) })))('$label: Thread mode runs after the third interrupt', { timeout: 60_000 }, async ({ v }, { expect }) => {
     const elf = await buildTestProgram('exc_sleeponexit', v);
     const run = await mcusimDriver.run(elf, { timeoutMs: 40_000 });

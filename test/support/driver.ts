@@ -33,10 +33,12 @@ export const qemuDriver: SimDriver = {
   run: (elf, opts) => runQemu(elf, opts),
 };
 
+/**
+ * The simulator under test. Oracle suites never skip themselves: if this file is missing (moved,
+ * renamed) every mcusim run fails and says so, instead of a suite silently reporting nothing.
+ */
 export const MCUSIM_BIN = join(REPO_ROOT, 'src/cli/bin.mjs');
-/** mcusim is ready for oracle comparisons once the CPU core exists; suites use this as their guard. */
-export const MCUSIM_CPU_SOURCE = join(REPO_ROOT, 'src/cpu/cpu.ts');
-export const mcusimAvailable = (): boolean => existsSync(MCUSIM_CPU_SOURCE);
+if (!existsSync(MCUSIM_BIN)) throw new Error(`test/support/driver.ts: the mcusim executable ${MCUSIM_BIN} is missing`);
 
 /**
  * `mcusim run <elf> --board mps2-an386 --quiet -- <args...>` (DESIGN.md, CLI contract): the firmware's
