@@ -16,7 +16,7 @@ export interface KernelContext {
   strideOf: (tensor: number) => number;
   /** Whether a tensor already lives in its slice of a concat output (no copy needed). */
   inPlace: (tensor: number) => boolean;
-  /** Arena byte offset of a layer's scratch (conv im2col and widened weights). */
+  /** Arena byte offset of a layer's scratch (conv and depthwise: widened weights and inputs). */
   scratchOffsetOf: (layer: number) => number;
 }
 
@@ -39,7 +39,9 @@ export function packedLayer(graph: QuantizedGraph, node: QNode): PackedLayer | n
   let p = packedCache.get(node);
   if (!p) {
     const input = graph.tensors[node.inputs[0]!]!;
-    p = node.op === 'conv2d' ? packConv2d(node, input.shape[3], input.zeroPoint, node.name) : packDepthwise(node, node.name);
+    p = node.op === 'conv2d'
+      ? packConv2d(node, input.shape[3], input.zeroPoint, node.name)
+      : packDepthwise(node, input.shape[1], input.shape[2], node.name);
     packedCache.set(node, p);
   }
   return p;
@@ -105,7 +107,8 @@ export function kernelCall(node: QNode, ctx: KernelContext, symbol: string, laye
         `${A} + ${ctx.scratchOffsetOf(layerIndex)});`;
     case 'depthwiseConv2d':
       return `nn_dwconv_s8(${ptr(input)}, ${ih}, ${iw}, ${ic}, ${inS}, ${symbol}.weights, ${symbol}.chan, ${node.kh}, ${node.kw}, ` +
-        `${node.stride}, ${node.padH}, ${node.padW}, ${ptr(output)}, ${oh}, ${ow}, ${outS}, ${zin}, ${zout}, ${node.actMin}, ${node.actMax});`;
+        `${node.stride}, ${node.padH}, ${node.padW}, ${ptr(output)}, ${oh}, ${ow}, ${outS}, ${zin}, ${zout}, ${node.actMin}, ${node.actMax}, ` +
+        `${A} + ${ctx.scratchOffsetOf(layerIndex)});`;
     case 'maxPool':
       return `nn_maxpool_s8(${ptr(input)}, ${ih}, ${iw}, ${ic}, ${inS}, ${node.k}, ${node.stride}, ${node.pad}, ${ptr(output)}, ${oh}, ${ow}, ${outS});`;
     case 'globalPool':
