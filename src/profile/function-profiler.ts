@@ -124,7 +124,8 @@ export class FunctionProfiler implements ExecutionObserver {
     this.unknownFn = this.names.length;
     this.names.push({ name: '[unknown]', address: 0, size: 0 });
     this.fnStart = Float64Array.from(funcs, (s) => s.value);
-    this.fnEnd = Float64Array.from(funcs, (s) => s.value + Math.max(s.size, 2));
+    // Assembly functions often have no size (memchr, crt0): they run up to the next function.
+    this.fnEnd = Float64Array.from(funcs, (s, i) => (s.size > 0 ? s.value + s.size : funcs[i + 1]?.value ?? s.value + 2));
     this.mainFn = funcs.findIndex((s) => s.name === 'main');
     this.sbrkFn = funcs.findIndex((s) => s.name === '_sbrk');
     const model = cpu.cycleModel as { stallCycles?: Float64Array };
@@ -157,11 +158,16 @@ export class FunctionProfiler implements ExecutionObserver {
   }
 
   exceptionEntry(exceptionNumber: number, returnAddress: number): void {
+    // A transfer not yet resolved (a return, then an interrupt or an SVC before the next instruction
+    // retired): it landed where the exception will return to (for an SVC, the instruction after it).
+    if (this.pending !== KIND_UNKNOWN && returnAddress >>> 28 !== 0xf) this.resolve((returnAddress & ~1) >>> 0);
     this.closeSegment();
     const vtor = (this.cpu.exceptions as { vtor?: number }).vtor ?? 0;
     const handler = (this.cpu.bus.read((vtor + 4 * exceptionNumber) >>> 0, 4) & ~1) >>> 0;
     const fn = this.functionAt(handler);
-    this.pushFrame(this.child(this.stackNode[this.depth - 1]!, fn), returnAddress, 1, 0);
+    const node = this.child(this.stackNode[this.depth - 1]!, fn);
+    this.nodeCalls[node]++;
+    this.pushFrame(node, returnAddress, 1, 0);
     this.pending = KIND_UNKNOWN;
   }
 
@@ -250,7 +256,7 @@ export class FunctionProfiler implements ExecutionObserver {
       this.enterFunction(fn, pc, ret);
       return;
     }
-    for (let d = this.depth - 1; d > 0 && this.stackException[d] === 0; d--) {
+    for (let d = this.depth - 1; d > 0 && this.stackException[d] === 0 && fn !== this.unknownFn; d--) {
       if (this.nodeFn[this.stackNode[d]!] === fn) {
         this.popTo(d + 1); // back into a caller's body (longjmp)
         return;
