@@ -1,21 +1,28 @@
 /**
- * Simulator speed on compute-bound ELFs, measured in one run, interleaved, medians:
- *   - crc_matmul (firmware/bench: bitwise + table CRC32 and an int8 matmul, ~390 M instructions),
- *   - coremark-lite x 2000 iterations (firmware/bench/timing: list, matrix, state machine, CRC).
- * Each on mps2-an386 three ways: mcusim as shipped (block translation), mcusim interpreting only
- * (`--translate 0`, the same results by construction) and qemu-system-arm, whose wall time is the
- * reference. Outputs must equal QEMU's.
+ * Simulator speed as a user sees it: whole `mcusim` processes (the compiled CLI, src/cli/bin.mjs),
+ * interleaved in one run, medians, beside qemu-system-arm on the same ELFs.
+ *   - workloads: crc_matmul (firmware/bench: CRC32 + int8 matmul, ~390 M instructions) and
+ *     coremark-lite x2000 (firmware/bench/timing), each on mps2-an386 (zero wait states) and on
+ *     stm32f411re (coremark-lite at 100 MHz with 3 flash wait states and the ART on; crc_matmul at the
+ *     reset clock, 16 MHz HSI, 0 wait states);
+ *   - modes: block translation (the default), interpreter only (`--translate 0`), and the run with a
+ *     report written (`--report`, where the profiler attaches);
+ *   - QEMU (`-M mps2-an386`, the mps2-an386 build: QEMU has no STM32F411) as the wall-time reference;
+ *   - start-up: `mcusim --help` and a trivial ELF (firmware/tests/cmdline.c) run, whole process;
+ *   - peak RSS of every mcusim process (test/bench/rss-probe.mjs);
+ *   - the previous figures from reports/bench-baseline.json (`--update-baseline` rewrites it).
+ * Outputs must equal QEMU's (functionally) and the interpreter's (exactly: cycles too).
  *
- *   npx tsx test/bench/sim-speed.ts [--reps 3] [--json out.json]
+ *   npx tsx test/bench/sim-speed.ts [--reps 3] [--json out.json] [--update-baseline] [--quick]
+ * --quick: coremark-lite only, for a fast look while developing.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { buildElf, FIRMWARE_DIR } from '../support/toolchain.js';
+import { buildElf, buildTestProgram, FIRMWARE_DIR, REPO_ROOT, type Board } from '../support/toolchain.js';
 import { qemuCommand } from '../support/qemu.js';
-import { runElf } from '../../src/sim/runner.js';
-import { loadBoard } from '../../src/mcu/boards/load.js';
+import { writeFileAtomic } from '../../src/common/write-atomic.js';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,87 +30,133 @@ const argValue = (name: string) => {
 };
 const reps = Number(argValue('reps') ?? 3);
 const jsonOut = argValue('json');
+const quick = process.argv.includes('--quick');
+const BASELINE = join(REPO_ROOT, 'reports', 'bench-baseline.json');
+const BIN = join(REPO_ROOT, 'src', 'cli', 'bin.mjs');
+const RSS_PROBE = join(REPO_ROOT, 'test', 'bench', 'rss-probe.mjs');
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+const scratch = mkdtempSync(join(tmpdir(), 'mcusim-bench-'));
 
-/** `functional`: the part of the output QEMU must agree with (QEMU has no DWT, so no cycle counts). */
-interface Workload { name: string; elf: string; args: string[]; functional: (out: string) => string }
-const workloads: Workload[] = [
-  {
-    name: 'crc_matmul -O2',
-    elf: await buildElf({ name: 'crc_matmul', sources: ['firmware/bench/crc_matmul.c'], variant: { opt: 'O2', float: 'hard' } }),
-    args: [],
-    functional: (out) => out,
-  },
-  {
-    name: 'coremark-lite x2000 -O2',
-    elf: await buildElf({
-      name: 'coremark-lite-2000', sources: ['coremark_lite.c', 'clock.c'].map((f) => join(FIRMWARE_DIR, 'bench', 'timing', f)),
-      variant: { opt: 'O2', float: 'hard' }, extraFlags: ['-DITERATIONS=2000'],
-    }),
-    args: ['hsi16', 'none'],
-    functional: (out) => /crc 0x[0-9a-f]+/.exec(out)?.[0] ?? `no CRC line in: ${out}`,
-  },
-];
-const board = loadBoard('mps2-an386');
+/** `functional`: the part of the output QEMU must agree with (QEMU has no DWT: no cycle counts). */
+interface Workload { name: string; board: Board; elf: string; qemuElf: string; args: string[]; qemuArgs: string[]; functional: (out: string) => string }
 
-interface SimRun { wallS: number; mips: number; cpuMips: number; instructions: number; cycles: number }
-function simulate(w: Workload, translate: boolean): { run: SimRun; out: string } {
-  let out = '';
-  const cpu0 = process.cpuUsage();
-  const res = runElf({
-    board, elfBytes: new Uint8Array(readFileSync(w.elf)), elfPath: w.elf, args: w.args, translateBlocks: translate,
-    stdout: (b) => { out += Buffer.from(b).toString(); }, stderr: () => {},
+async function workloads(): Promise<Workload[]> {
+  const crc = (board: Board) => buildElf({ name: 'crc_matmul', sources: ['firmware/bench/crc_matmul.c'], variant: { opt: 'O2', float: 'hard' }, board });
+  const coremark = (board: Board) => buildElf({
+    name: 'coremark-lite-2000', sources: ['coremark_lite.c', 'clock.c'].map((f) => join(FIRMWARE_DIR, 'bench', 'timing', f)),
+    variant: { opt: 'O2', float: 'hard' }, extraFlags: ['-DITERATIONS=2000'], board,
   });
-  // The machine may be shared: wall time includes waiting for a core, so CPU-time MIPS (instructions
-  // per second of this process's user CPU time) and the load average are reported beside it.
-  const userS = process.cpuUsage(cpu0).user / 1e6;
-  if (res.stop !== 'exit') throw new Error(`${w.name}: ${res.message}`);
+  const crcLine = (out: string) => /crc 0x[0-9a-f]+/.exec(out)?.[0] ?? `no CRC line in: ${out}`;
+  const list: Workload[] = [];
+  const cmMps2 = await coremark('mps2-an386');
+  list.push({ name: 'coremark-lite x2000', board: 'mps2-an386', elf: cmMps2, qemuElf: cmMps2, args: ['hsi16', 'none'], qemuArgs: ['hsi16', 'none'], functional: crcLine });
+  list.push({ name: 'coremark-lite x2000', board: 'stm32f411re', elf: await coremark('stm32f411re'), qemuElf: cmMps2, args: ['pll100', 'art'], qemuArgs: ['hsi16', 'none'], functional: crcLine });
+  if (!quick) {
+    const crcMps2 = await crc('mps2-an386');
+    list.push({ name: 'crc_matmul', board: 'mps2-an386', elf: crcMps2, qemuElf: crcMps2, args: [], qemuArgs: [], functional: (o) => o });
+    list.push({ name: 'crc_matmul', board: 'stm32f411re', elf: await crc('stm32f411re'), qemuElf: crcMps2, args: [], qemuArgs: [], functional: (o) => o });
+  }
+  return list;
+}
+
+interface ProcessRun { wallS: number; simWallS: number; instructions: number; cycles: number; peakRssMb: number; out: string }
+
+/** One whole `mcusim` process; the summary on stderr gives the counts and the in-process wall time. */
+function mcusim(argv: string[]): ProcessRun {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', RSS_PROBE, BIN, ...argv], { encoding: 'latin1', maxBuffer: 64 << 20 });
+  const wallS = (performance.now() - t0) / 1000;
+  const num = (re: RegExp) => Number((re.exec(r.stderr)?.[1] ?? 'NaN').replaceAll(',', ''));
+  const rss = num(/mcusim-bench peak-rss-kb (\d+)/);
+  if (r.status === null || Number.isNaN(rss) || (argv[0] === "run" && !/ instructions/.test(r.stderr))) throw new Error(`mcusim ${argv.join(' ')} failed: ${r.stderr}`);
   return {
-    out,
-    run: { wallS: res.wallMs / 1000, mips: res.instructions / res.wallMs / 1000, cpuMips: res.instructions / userS / 1e6, instructions: res.instructions, cycles: res.cycles },
+    wallS, out: r.stdout, peakRssMb: rss / 1024,
+    instructions: num(/([\d,]+) instructions/), cycles: num(/([\d,]+) cycles/), simWallS: num(/wall ([\d.]+) s/),
   };
 }
 
-const results = [];
-for (const w of workloads) {
-  const blocks: SimRun[] = [];
-  const interp: SimRun[] = [];
-  const qemu: number[] = [];
-  const loads: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    loads.push(loadavg()[0]!);
-    const b = simulate(w, true);
-    const i = simulate(w, false);
-    const t0 = performance.now();
-    const qemuOut = execFileSync('qemu-system-arm', qemuCommand(w.elf, { args: w.args }), { encoding: 'utf8' });
-    qemu.push((performance.now() - t0) / 1000);
-    const f = w.functional;
-    if (b.out !== i.out || f(b.out) !== f(qemuOut)) throw new Error(`${w.name}: outputs differ\nmcusim: ${b.out}\ninterpreter: ${i.out}\nqemu: ${qemuOut}`);
-    blocks.push(b.run);
-    interp.push(i.run);
-    process.stderr.write(`${w.name} rep ${r + 1}/${reps}: mcusim ${b.run.wallS.toFixed(2)} s (${b.run.mips.toFixed(1)} MIPS, ` +
-      `${b.run.cpuMips.toFixed(1)} per CPU second), interpreter ${i.run.wallS.toFixed(2)} s (${i.run.cpuMips.toFixed(1)} per CPU second), ` +
-      `qemu ${qemu[r]!.toFixed(2)} s, load ${loads[r]!.toFixed(1)}\n`);
-  }
-  const result = {
-    workload: `${w.name} on mps2-an386`,
-    instructions: blocks[0]!.instructions,
-    cycles: blocks[0]!.cycles,
-    mcusimWallSMedian: median(blocks.map((s) => s.wallS)),
-    mcusimMipsMedian: median(blocks.map((s) => s.mips)),
-    mcusimCpuMipsMedian: median(blocks.map((s) => s.cpuMips)),
-    interpreterMipsMedian: median(interp.map((s) => s.mips)),
-    interpreterCpuMipsMedian: median(interp.map((s) => s.cpuMips)),
-    qemuWallSMedian: median(qemu),
-    wallRatioMcusimOverQemu: median(blocks.map((s) => s.wallS)) / median(qemu),
-    loadAverage1mMedian: median(loads),
-  };
-  results.push(result);
-  console.log(`sim speed, ${w.name}: ${result.mcusimMipsMedian.toFixed(1)} simulated MIPS (median of ${reps}; ` +
-    `${result.mcusimCpuMipsMedian.toFixed(1)} per CPU second), ${result.instructions.toLocaleString('en-US')} instructions; ` +
-    `mcusim ${result.mcusimWallSMedian.toFixed(2)} s vs QEMU ${result.qemuWallSMedian.toFixed(2)} s: ` +
-    `${result.wallRatioMcusimOverQemu.toFixed(1)}x QEMU's wall time; interpreter only ${result.interpreterMipsMedian.toFixed(1)} MIPS ` +
-    `(blocks ${(result.mcusimMipsMedian / result.interpreterMipsMedian).toFixed(2)}x faster); ` +
-    `1-min load average ${result.loadAverage1mMedian.toFixed(1)} on ${availableParallelism()} cores`);
+const MODES = {
+  blocks: [] as string[],
+  interpreter: ['--translate', '0'],
+  report: ['--report', join(scratch, 'run.json')],
+};
+type Mode = keyof typeof MODES;
+
+interface Row {
+  workload: string; board: string; instructions: number; cycles: number;
+  mips: Record<Mode, number>; simMips: Record<Mode, number>; wallS: Record<Mode, number>; peakRssMb: number;
+  qemuWallS: number; wallRatioOverQemu: number;
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 2));
+
+const loads: number[] = [];
+const startup = { helpS: [] as number[], trivialS: [] as number[], helpRssMb: [] as number[], trivialRssMb: [] as number[] };
+const trivial = await buildTestProgram('cmdline', { opt: 'O2', float: 'hard' });
+const list = await workloads();
+const samples = list.map(() => ({ runs: Object.fromEntries(Object.keys(MODES).map((m) => [m, [] as ProcessRun[]])) as Record<Mode, ProcessRun[]>, qemu: [] as number[] }));
+mcusim(['--help']); // builds dist/ if a source changed, so the first measured start is not a build
+for (let rep = 0; rep < reps; rep++) {
+  loads.push(loadavg()[0]!);
+  const help = mcusim(['--help']);
+  const triv = mcusim(['run', trivial, '--board', 'mps2-an386', '--', 'a']);
+  startup.helpS.push(help.wallS); startup.helpRssMb.push(help.peakRssMb);
+  startup.trivialS.push(triv.wallS); startup.trivialRssMb.push(triv.peakRssMb);
+  list.forEach((w, k) => {
+    const s = samples[k]!;
+    for (const mode of Object.keys(MODES) as Mode[]) {
+      s.runs[mode].push(mcusim(['run', w.elf, '--board', w.board, ...MODES[mode], '--', ...w.args]));
+    }
+    const t0 = performance.now();
+    const qemuOut = execFileSync('qemu-system-arm', qemuCommand(w.qemuElf, { args: w.qemuArgs }), { encoding: 'latin1', timeout: 120_000 });
+    s.qemu.push((performance.now() - t0) / 1000);
+    const b = s.runs.blocks.at(-1)!;
+    const i = s.runs.interpreter.at(-1)!;
+    if (b.out !== i.out || b.cycles !== i.cycles || b.instructions !== i.instructions) {
+      throw new Error(`${w.name} on ${w.board}: blocks and interpreter differ\nblocks: ${b.out} ${b.cycles}\ninterpreter: ${i.out} ${i.cycles}`);
+    }
+    if (w.functional(b.out) !== w.functional(qemuOut)) throw new Error(`${w.name}: output differs from QEMU's\nmcusim: ${b.out}\nqemu: ${qemuOut}`);
+    process.stderr.write(`rep ${rep + 1}/${reps} ${w.name} on ${w.board}: blocks ${b.wallS.toFixed(2)} s, interpreter ${i.wallS.toFixed(2)} s, ` +
+      `qemu ${s.qemu.at(-1)!.toFixed(2)} s, load ${loadavg()[0]!.toFixed(1)}\n`);
+  });
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const rows: Row[] = list.map((w, k) => {
+  const s = samples[k]!;
+  const per = <T,>(f: (runs: ProcessRun[]) => T) => Object.fromEntries((Object.keys(MODES) as Mode[]).map((m) => [m, f(s.runs[m])])) as Record<Mode, T>;
+  const instructions = s.runs.blocks[0]!.instructions;
+  const wallS = per((runs) => median(runs.map((r) => r.wallS)));
+  return {
+    workload: w.name, board: w.board, instructions, cycles: s.runs.blocks[0]!.cycles,
+    wallS, mips: per((runs) => instructions / median(runs.map((r) => r.wallS)) / 1e6),
+    simMips: per((runs) => instructions / median(runs.map((r) => r.simWallS)) / 1e6),
+    peakRssMb: Math.max(...Object.values(s.runs).flat().map((r) => r.peakRssMb)),
+    qemuWallS: median(s.qemu), wallRatioOverQemu: wallS.blocks / median(s.qemu),
+  };
+});
+const result = {
+  date: new Date().toISOString(),
+  machine: `${availableParallelism()} cores, 1-min load average median ${median(loads).toFixed(1)} (min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)})`,
+  reps,
+  startup: { helpS: median(startup.helpS), trivialElfS: median(startup.trivialS), helpPeakRssMb: median(startup.helpRssMb), trivialPeakRssMb: median(startup.trivialRssMb) },
+  rows,
+};
+
+const baseline = existsSync(BASELINE) ? (JSON.parse(readFileSync(BASELINE, 'utf8')) as typeof result) : undefined;
+const before = (r: Row) => baseline?.rows.find((b) => b.workload === r.workload && b.board === r.board);
+const f1 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
+const f2 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+console.log(`\nsim speed, whole process, medians of ${reps} interleaved runs; ${result.machine}`);
+console.log(`start-up: mcusim --help ${f2(result.startup.helpS)} s, trivial ELF run ${f2(result.startup.trivialElfS)} s` +
+  (baseline ? ` (baseline ${f2(baseline.startup.helpS)} s, ${f2(baseline.startup.trivialElfS)} s)` : ''));
+console.log('| workload | board | M instr | blocks MIPS (sim only) | interp MIPS | --report MIPS | QEMU s | mcusim s | x QEMU | peak RSS MB | baseline blocks MIPS |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.workload} | ${r.board} | ${(r.instructions / 1e6).toFixed(1)} | ${f1(r.mips.blocks)} (${f1(r.simMips.blocks)}) | ` +
+    `${f1(r.mips.interpreter)} | ${f1(r.mips.report)} | ${f2(r.qemuWallS)} | ${f2(r.wallS.blocks)} | ${f1(r.wallRatioOverQemu)} | ` +
+    `${r.peakRssMb.toFixed(0)} | ${f1(before(r)?.mips.blocks)} |`);
+}
+if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(result, null, 2) + '\n');
+if (process.argv.includes('--update-baseline')) {
+  writeFileAtomic(BASELINE, JSON.stringify(result, null, 2) + '\n');
+  console.log(`baseline written: ${BASELINE}`);
+}
