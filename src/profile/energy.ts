@@ -5,13 +5,21 @@
  */
 import type { Board } from '../mcu/boards/types.js';
 import type { EnergyReport } from '../report/schema.js';
+import { UserError } from '../common/errors.js';
 
 export interface RunCurrentRow { hz: number; milliamps: number }
 export interface BoardPower { supplyVolts: number; runCurrent: RunCurrentRow[]; source: string }
 
+/** The board's `power` block, or null when absent; a malformed one is named in one line. */
 export function boardPower(board: Board): BoardPower | null {
-  const p = (board as Board & { power?: BoardPower }).power;
-  return p && p.runCurrent.length > 0 ? p : null;
+  const p = board.power as Partial<BoardPower> | undefined;
+  if (p === undefined) return null;
+  const rowsOk = Array.isArray(p.runCurrent) && p.runCurrent.length > 0 &&
+    p.runCurrent.every((r) => typeof r?.hz === 'number' && r.hz > 0 && typeof r.milliamps === 'number' && r.milliamps >= 0);
+  if (typeof p.supplyVolts !== 'number' || !rowsOk || typeof p.source !== 'string') {
+    throw new UserError(`board ${board.name}: "power" needs supplyVolts, runCurrent [{ hz, milliamps }, ...] and source`);
+  }
+  return p as BoardPower;
 }
 
 export function runCurrentMilliamps(p: BoardPower, hz: number): number {

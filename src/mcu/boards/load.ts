@@ -182,6 +182,7 @@ function convert(name: string, d: Obj): Board {
       return { name: k, base: r.u32(z, 'base', `readAsZero.${k}.`), size: r.u32(z, 'size', `readAsZero.${k}.`) };
     }),
     sources: Array.isArray(d['sources']) ? d['sources'].filter((s): s is string => typeof s === 'string') : [],
+    ...(d['power'] !== undefined ? { power: d['power'] } : {}),
   };
 }
 

@@ -122,4 +122,9 @@ export interface Board {
   readAsZero: { name: string; base: number; size: number }[];
   /** Where the figures come from (RM/datasheet sections, QEMU source files). */
   sources: string[];
+  /**
+   * Run-mode supply current from the datasheet, for energy per frame (src/profile/energy.ts checks
+   * its shape): { supplyVolts, runCurrent: [{ hz, milliamps }], source }.
+   */
+  power?: unknown;
 }
