@@ -41,13 +41,16 @@ export interface IsaMatch {
   timing: {
     class: string;
     baseCycles: number | null;
-    /** The TRM row or silicon measurement the cost comes from. */
+    /** The rule and its sources (TRM tables, silicon measurements), as src/cpu/timing-classes.ts states it. */
     rule: string | null;
     classDefinition: SourceLocation | null;
     /** Where the cycle model adds the class's run-time costs. */
     costCode: SourceLocation[];
-    /** The class's section of isa/TIMING.md, with its anchor. */
-    reference: (SourceLocation & { anchor: string }) | null;
+    /**
+     * Where isa/TIMING.md states it: the class's row in the classes table, then every section the
+     * rule cites (§4.2 is item 2 of section 4), each with the anchor of its section heading.
+     */
+    references: (SourceLocation & { section: string; anchor: string })[];
   };
   /** For an opcode query: the opcode and its disassembly. */
   opcode?: { hex: string; disassembly: string };
@@ -134,7 +137,7 @@ function undefinedMatch(opcodeHex: string): IsaMatch {
   return {
     name: 'UNDEFINED', mnemonic: 'UNDEFINED', isa: { file: 'isa/', line: 0, text: 'no isa/ line decodes this opcode' },
     handler: { name: '(none: UsageFault UNDEFINSTR)', location: null },
-    timing: { class: '-', baseCycles: null, rule: null, classDefinition: null, costCode: [], reference: null },
+    timing: { class: '-', baseCycles: null, rule: null, classDefinition: null, costCode: [], references: [] },
     opcode: { hex: opcodeHex, disassembly: 'undefined' },
   };
 }
@@ -149,10 +152,10 @@ function describeEntry(entry: IsaEntry, locator: SourceLocator): IsaMatch {
     timing: {
       class: entry.timing,
       baseCycles: cls?.base ?? null,
-      rule: cls?.trm ?? null,
+      rule: cls?.rule ?? null,
       classDefinition: locator.find(TIMING_CLASSES_FILE, new RegExp(`name:\\s*'${entry.timing}'`))[0] ?? null,
       costCode: locator.find(CYCLE_MODEL_FILE, new RegExp(`\\bcase\\s+${constantName(entry.timing)}\\s*:`)),
-      reference: locator.timingSection(entry.timing),
+      references: locator.timingReferences(entry.timing, cls?.rule ?? ''),
     },
   };
 }
@@ -181,7 +184,7 @@ export function formatMatch(m: IsaMatch): string {
   if (t.rule) lines.push(`             ${t.rule}`);
   if (t.classDefinition) lines.push(`             class: ${where(t.classDefinition)}`);
   if (t.costCode.length) lines.push(`             cycle model: ${t.costCode.map(where).join(', ')}`);
-  if (t.reference) lines.push(`             reference: ${t.reference.file}#${t.reference.anchor} (line ${t.reference.line})`);
+  for (const r of t.references) lines.push(`             ${r.section}: ${r.file}:${r.line} (${r.file}#${r.anchor})`);
   if (m.alsoMatches) lines.push(`  also matches (loses by prefer:) ${m.alsoMatches.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -239,12 +242,30 @@ class SourceLocator {
 
   private templates: { tail: string; at: SourceLocation }[] = [];
 
-  /** The isa/TIMING.md heading that names the class in backticks, with its GitHub anchor. */
-  timingSection(timingClass: string): (SourceLocation & { anchor: string }) | null {
+  /** The class's row in isa/TIMING.md and the sections its rule cites (`TIMING.md §4.2`). */
+  timingReferences(timingClass: string, rule: string): (SourceLocation & { section: string; anchor: string })[] {
     const lines = this.lines(TIMING_DOC);
-    const k = lines.findIndex((l) => /^#+\s/.test(l) && l.includes(`\`${timingClass}\``));
-    if (k < 0) return null;
-    return { file: TIMING_DOC, line: k + 1, anchor: githubAnchor(lines[k]!.replace(/^#+\s*/, '')) };
+    const headingAbove = (k: number): string => {
+      for (let h = k; h >= 0; h--) if (/^#+\s/.test(lines[h]!)) return githubAnchor(lines[h]!.replace(/^#+\s*/, ''));
+      return '';
+    };
+    const out: (SourceLocation & { section: string; anchor: string })[] = [];
+    const row = lines.findIndex((l) => l.startsWith('|') && l.includes(`\`${timingClass}\``));
+    if (row >= 0) out.push({ file: TIMING_DOC, line: row + 1, section: 'class table', anchor: headingAbove(row) });
+    for (const [cited, section, item] of rule.matchAll(/§(\d+)(?:\.(\d+))?/g)) {
+      const start = lines.findIndex((l) => new RegExp(`^#+\\s+${section}\\.\\s`).test(l));
+      if (start < 0 || out.some((r) => r.section === cited)) continue;
+      const anchor = githubAnchor(lines[start]!.replace(/^#+\s*/, ''));
+      if (item === undefined && out.some((r) => r.anchor === anchor)) continue; // the class row's own section
+      let line = start;
+      if (item !== undefined) {
+        for (let k = start + 1; k < lines.length && !/^#+\s/.test(lines[k]!); k++) {
+          if (new RegExp(`^${item}\\.\\s`).test(lines[k]!)) { line = k; break; }
+        }
+      }
+      out.push({ file: TIMING_DOC, line: line + 1, section: cited, anchor });
+    }
+    return out;
   }
 }
 

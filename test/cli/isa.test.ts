@@ -1,7 +1,8 @@
 // `mcusim isa`: every location it prints must be the real one. The isa/ line it names holds the
 // encoding, the handler location holds the handler's definition (for every handler isa/ names, so a
 // moved or renamed handler cannot be lost silently), the class location defines the class, and an
-// opcode is decoded by the line arm-none-eabi-objdump would name (LDR.W r0, [r1, #4] is LDR T3).
+// opcode is decoded by the line arm-none-eabi-objdump would name (LDR.W r0, [r1, #4] is LDR T3), and
+// the isa/TIMING.md lines it cites are the class's table row and the numbered rules its cost cites.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,16 @@ describe('mcusim isa', () => {
       const named = new RegExp(`\\b${e.handler}\\b`).test(text) || [...text.matchAll(/`\$\{\w+\}(\w+)`/g)].some((t) => e.handler.endsWith(t[1]!));
       expect(named, `${e.name}: ${e.handler} at ${m!.handler.location!.file}:${m!.handler.location!.line}: ${text}`).toBe(true);
       expect(m!.timing.classDefinition, `class ${e.timing}`).not.toBeNull();
+      // isa/TIMING.md: the class's row of the classes table, and every section its rule cites
+      const [row, ...cited] = m!.timing.references;
+      expect(row?.section, `${e.timing}: row in isa/TIMING.md`).toBe('class table');
+      expect(lineOf(row!.file, row!.line)).toContain(`\`${e.timing}\``);
+      for (const r of cited) {
+        const item = r.section.split('.')[1];
+        expect(lineOf(r.file, r.line), `${e.timing} ${r.section}`).toMatch(item ? new RegExp(`^${item}\\. `) : new RegExp(`^#+ ${r.section.slice(1)}\\. `));
+      }
+      const sections = new Set([...m!.timing.rule!.matchAll(/§\d+\.\d+/g)].map((x) => x[0]));
+      for (const sub of sections) expect(cited.map((r) => r.section), `${e.timing} cites ${sub}`).toContain(sub);
     }
     expect(seen.size).toBeGreaterThan(300);
   });
