@@ -1,10 +1,12 @@
 /**
  * Offline packing of a quantised layer's weights and requantisation for the Cortex-M4 kernels in
  * firmware/nn/kernels (nn_conv.h, nn_dwconv.h, nn_requant.h describe the layouts this produces):
- * - conv: OHWI rows flattened to K = kh*kw*cin, padded with zero weights to kP = K rounded up to 4
- *   and with zero rows to coutP = cout rounded up to 4 (the kernel's 2x4 SMLAD block needs no tail);
+ * - conv: OHWI rows, each kernel row's kw*cin weights padded with zeros to a multiple of 4
+ *   (kP = kh * round4(kw*cin): the im2col copies a kernel row as one run of bytes), and zero rows
+ *   up to coutP = cout rounded up to 4 (the kernel's 2x4 SMLAD block needs no tail);
  * - per output channel one nn_chan_t record {bias, mult, round, shifts} (4 int32): for conv the
- *   input zero point is folded into the bias (bias - zIn * sum(w)), the kernel pads with zIn;
+ *   input zero point is folded into the bias ((bias - zIn * sum(w)) * 2^(ls+1): the kernel pads with
+ *   zIn and widens the weights times 2^(ls+1), so its accumulator is the requantisation's t);
  *   `round` and `shifts` are the precomputed words of the fast requantisation (nn_requant.h).
  * The fast requantisation is exact while |acc| * 2^(max(shift,0)+1) < 2^31; packing proves it from
  * the weights (|acc| <= |bias| + 255 * sum|w|) and refuses a layer that could exceed it.
@@ -26,7 +28,7 @@ export interface PackedLayer {
   channels: Int32Array;
   /** Output channels the records cover (cout rounded up to 4 for conv, c for depthwise). */
   paddedChannels: number;
-  /** SRAM scratch the kernel needs (NN_CONV_SCRATCH_BYTES), 0 for depthwise. */
+  /** SRAM scratch the kernel needs (NN_CONV_SCRATCH_BYTES, NN_DW_SCRATCH_BYTES). */
   scratchBytes: number;
 }
 
@@ -34,13 +36,17 @@ export const CHANNEL_RECORD_WORDS = 4;
 
 const round4 = (n: number): number => (n + 3) & ~3;
 
-/** The nn_chan_t words {bias, mult, round, shifts} of one channel (nn_rq_prepare in nn_requant.h). */
-export function channelRecord(bias: number, multiplier: number, shift: number): [number, number, number, number] {
+/**
+ * The nn_chan_t words {bias, mult, round, shifts} of one channel (nn_rq_prepare in nn_requant.h):
+ * shifts = rs | (ls + 1) << 8 | (rs > 0) << 31. `scaleBias` multiplies the bias by 2^(ls+1), for
+ * the dense conv whose widened weights carry that factor.
+ */
+export function channelRecord(bias: number, multiplier: number, shift: number, scaleBias = false): [number, number, number, number] {
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
   const round = right > 0 ? 2 ** (right - 1) : 0;
-  const shifts = ((left + 1) | (right << 8) | (right > 0 ? 0x80000000 : 0)) | 0;
-  return [bias | 0, multiplier | 0, round | 0, shifts];
+  const shifts = (right | ((left + 1) << 8) | (right > 0 ? 0x80000000 : 0)) | 0;
+  return [scaleBias ? bias * 2 ** (left + 1) : bias, multiplier | 0, round | 0, shifts];
 }
 
 function checkFastBound(layer: string, channel: number, bias: number, absWeightSum: number, shift: number): void {
@@ -51,33 +57,46 @@ function checkFastBound(layer: string, channel: number, bias: number, absWeightS
   }
 }
 
+/** The kernels widen weights to int16 times 2^(ls+1): 127 * 2^(ls+1) must fit. */
+function checkWeightScaling(layer: string, channel: number, shift: number): void {
+  if (shift > 7) throw new Error(`${layer}: channel ${channel} shift ${shift} > 7 is beyond the kernels' int16 weight scaling`);
+}
+
 /** Conv k x k (and 1x1): weights [coutP][kP], records with zIn folded into the bias. */
 export function packConv2d(layer: ConvLike, cin: number, inputZeroPoint: number, name = 'conv2d'): PackedLayer {
   const cout = layer.bias.length;
   const k = layer.kh * layer.kw * cin;
   if (layer.weights.length !== cout * k) throw new Error(`${name}: ${layer.weights.length} weights, expected ${cout} x ${k}`);
-  const kP = round4(k), coutP = round4(cout);
+  const row = layer.kw * cin, rowP = round4(row);
+  const kP = layer.kh * rowP, coutP = round4(cout);
   const weights = new Int8Array(coutP * kP);
   const channels = new Int32Array(coutP * CHANNEL_RECORD_WORDS);
   for (let co = 0; co < cout; co++) {
     let sum = 0, absSum = 0;
     for (let i = 0; i < k; i++) {
       const w = layer.weights[co * k + i]!;
-      weights[co * kP + i] = w;
+      weights[co * kP + Math.floor(i / row) * rowP + (i % row)] = w;
       sum += w;
       absSum += Math.abs(w);
     }
     const bias = layer.bias[co]! - inputZeroPoint * sum;
-    checkFastBound(name, co, layer.bias[co]!, absSum, layer.requant.shift[co]!);
-    channels.set(channelRecord(bias, layer.requant.multiplier[co]!, layer.requant.shift[co]!), co * CHANNEL_RECORD_WORDS);
+    const shift = layer.requant.shift[co]!;
+    checkFastBound(name, co, layer.bias[co]!, absSum, shift);
+    checkWeightScaling(name, co, shift);
+    channels.set(channelRecord(bias, layer.requant.multiplier[co]!, shift, true), co * CHANNEL_RECORD_WORDS);
   }
   // Padding rows: zero weights, zero bias, a valid multiplier; their outputs are never stored.
   for (let co = cout; co < coutP; co++) channels.set(channelRecord(0, 1 << 30, 0), co * CHANNEL_RECORD_WORDS);
   return { weights, channels, paddedChannels: coutP, scratchBytes: (2 * coutP + 5) * kP };
 }
 
-/** Depthwise k x k (also 1x1): weights unchanged ([kh][kw][c]), records with the plain bias. */
-export function packDepthwise(layer: ConvLike, name = 'depthwise'): PackedLayer {
+/**
+ * Depthwise k x k (also 1x1): weights unchanged ([kh][kw][c]), records with bias * 2^(ls+1); the
+ * scratch holds the zero-padded input widened to int16 and the widened weights (nn_dwconv.h).
+ */
+export function packDepthwise(
+  layer: ConvLike & { padH: number; padW: number; stride: number }, inputHeight: number, inputWidth: number, name = 'depthwise',
+): PackedLayer {
   const c = layer.bias.length;
   const taps = layer.kh * layer.kw;
   if (layer.weights.length !== taps * c) throw new Error(`${name}: ${layer.weights.length} weights, expected ${taps} x ${c}`);
@@ -85,8 +104,13 @@ export function packDepthwise(layer: ConvLike, name = 'depthwise'): PackedLayer 
   for (let ch = 0; ch < c; ch++) {
     let absSum = 0;
     for (let t = 0; t < taps; t++) absSum += Math.abs(layer.weights[t * c + ch]!);
-    checkFastBound(name, ch, layer.bias[ch]!, absSum, layer.requant.shift[ch]!);
-    channels.set(channelRecord(layer.bias[ch]!, layer.requant.multiplier[ch]!, layer.requant.shift[ch]!), ch * CHANNEL_RECORD_WORDS);
+    const shift = layer.requant.shift[ch]!;
+    checkFastBound(name, ch, layer.bias[ch]!, absSum, shift);
+    checkWeightScaling(name, ch, shift);
+    channels.set(channelRecord(layer.bias[ch]!, layer.requant.multiplier[ch]!, shift, true), ch * CHANNEL_RECORD_WORDS);
   }
-  return { weights: Int8Array.from(layer.weights), channels, paddedChannels: c, scratchBytes: 0 };
+  const c4 = round4(c), padded = (inputHeight + 2 * layer.padH) * (inputWidth + 2 * layer.padW);
+  const outPixels = (Math.floor((inputHeight + 2 * layer.padH - layer.kh) / layer.stride) + 1)
+    * (Math.floor((inputWidth + 2 * layer.padW - layer.kw) / layer.stride) + 1);
+  return { weights: Int8Array.from(layer.weights), channels, paddedChannels: c, scratchBytes: (padded + taps) * c4 * 2 + outPixels * 16 };
 }

@@ -190,8 +190,8 @@ export function generateProgram(cases: KernelCase[], seed: number, corruptCase =
         const p = { kh: c.k, kw: c.k, stride: c.stride, padH: c.pad, padW: c.pad, cout, weights, bias, multiplier: requant.multiplier, shift: requant.shift, inputZeroPoint: zIn, outputZeroPoint: zOut, actMin, actMax };
         const s: MapShape = { h: c.h, w: c.w, c: cin };
         const ref = c.kind === 'conv' ? conv2dInt8(dense, s, p) : depthwiseConv2dInt8(dense, s, p);
-        const layer = { kh: c.k, kw: c.k, weights, bias, requant };
-        const packed = c.kind === 'conv' ? packConv2d(layer, cin, zIn, c.name) : packDepthwise(layer, c.name);
+        const layer = { kh: c.k, kw: c.k, padH: c.pad, padW: c.pad, stride: c.stride, weights, bias, requant };
+        const packed = c.kind === 'conv' ? packConv2d(layer, cin, zIn, c.name) : packDepthwise(layer, c.h, c.w, c.name);
         e.array(`${id}_w`, 'int8_t', packed.weights);
         const recs: string[] = [];
         for (let k = 0; k < packed.paddedChannels; k++) recs.push(`{${Array.from(packed.channels.subarray(4 * k, 4 * k + 4)).map((v, j) => (j === 3 ? `${v >>> 0}u` : v)).join(',')}}`);
@@ -202,7 +202,7 @@ export function generateProgram(cases: KernelCase[], seed: number, corruptCase =
         outBytes = expected.length;
         call = c.kind === 'conv'
           ? `nn_conv2d_s8(arena_in, ${c.h}, ${c.w}, ${cin}, ${inStride}, ${id}_w, ${id}_ch, ${cout}, ${c.k}, ${c.k}, ${c.stride}, ${c.pad}, ${c.pad}, arena_out + ${outOffset}, ${oh}, ${ow}, ${outStride}, ${zIn}, ${zOut}, ${actMin}, ${actMax}, scratch);`
-          : `nn_dwconv_s8(arena_in, ${c.h}, ${c.w}, ${cin}, ${inStride}, ${id}_w, ${id}_ch, ${c.k}, ${c.k}, ${c.stride}, ${c.pad}, ${c.pad}, arena_out + ${outOffset}, ${oh}, ${ow}, ${outStride}, ${zIn}, ${zOut}, ${actMin}, ${actMax});`;
+          : `nn_dwconv_s8(arena_in, ${c.h}, ${c.w}, ${cin}, ${inStride}, ${id}_w, ${id}_ch, ${c.k}, ${c.k}, ${c.stride}, ${c.pad}, ${c.pad}, arena_out + ${outOffset}, ${oh}, ${ow}, ${outStride}, ${zIn}, ${zOut}, ${actMin}, ${actMax}, scratch);`;
         break;
       }
       case 'maxpool': {
@@ -309,7 +309,7 @@ export function generateProgram(cases: KernelCase[], seed: number, corruptCase =
 void bench_clock_setup(const char *clock, const char *acr);
 
 static int8_t arena_in[${e.maxIn}] __attribute__((aligned(4)));
-static int8_t arena_in2[${e.maxIn}] __attribute__((aligned(4)));
+__attribute__((unused)) static int8_t arena_in2[${e.maxIn}] __attribute__((aligned(4)));
 static int8_t arena_out[${e.maxOut}] __attribute__((aligned(4)));
 static int32_t scratch[${Math.ceil(e.maxScratch / 4)}];
 

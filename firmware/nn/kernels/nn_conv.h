@@ -4,7 +4,8 @@
  * literal shapes make the loop bounds and the row offsets immediates (TinyEngine's lesson).
  *
  * Data (src/codegen/kernel-packing.ts packConv2d makes both):
- *  - weights: int8 [coutP][kP], OHWI rows, kP = K rounded up to 4 (zero weights), coutP = cout
+ *  - weights: int8 [coutP][kP], OHWI rows, each kernel row's kw * cin weights padded with zeros to
+ *    a multiple of 4 (kP = NN_CONV_KP: the first conv's 3 taps a row become 4), coutP = cout
  *    rounded up to 4 (zero rows). A 4-byte group (k0,k1,k2,k3) expands with SXTB16 into the int16
  *    words (k0,k2) and (k1,k3); the im2col does the same to the inputs, so SMLAD pairs them.
  *  - chan[coutP]: bias = bias - zIn * sum(w) (zIn folded in: padded taps hold zIn, so they add
@@ -24,6 +25,8 @@
 
 #define NN_ROUND4(n) (((n) + 3) & ~3)
 #define NN_CONV_SCRATCH_BYTES(coutP, kP) ((2 * (coutP) + 5) * (kP))
+/* kP: each kernel row's kw * cin bytes rounded up to 4, times kh. */
+#define NN_CONV_KP(cin, kh, kw) ((kh) * NN_ROUND4((cin) * (kw)))
 
 NN_INLINE uint32_t nn_ror8(uint32_t v) {
   return (v >> 8) | (v << 24);
@@ -50,71 +53,143 @@ NN_INLINE int32_t nn_zin_pair(int32_t zin) {
   return (int32_t)((uint32_t)(zin & 0xffff) | ((uint32_t)zin << 16));
 }
 
-/* im2col of output pixel (oy, ox) into dst (kP int16, widened); `stage` is kP int8 bytes for
- * channel counts that are not a multiple of 4. */
+/* im2col of output pixel (oy, ox) into dst: per kernel row, the kw * cin window bytes (NHWC makes
+ * them one contiguous run when in_stride == cin) widened, padded to a multiple of 4 (those bytes
+ * meet zero weights); taps outside the map hold zin. `stage` is NN_ROUND4(kw * cin) bytes. */
 NN_INLINE void nn_im2col(const int8_t *in, int in_h, int in_w, int cin, int in_stride, int kh, int kw,
-                         int stride, int pad_h, int pad_w, int32_t zin, int kp, int oy, int ox,
-                         int8_t *stage, int32_t *dst) {
-  if ((cin & 3) == 0) {
-    const int32_t zz = nn_zin_pair(zin);
-    for (int ky = 0; ky < kh; ky++) {
-      int iy = oy * stride - pad_h + ky;
-      for (int kx = 0; kx < kw; kx++) {
-        int ix = ox * stride - pad_w + kx;
-        if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-          for (int i = 0; i < cin / 2; i++) dst[i] = zz;
-        } else {
-          nn_widen(in + (iy * in_w + ix) * in_stride, dst, cin);
-        }
-        dst += cin / 2;
-      }
+                         int stride, int pad_h, int pad_w, int32_t zin, int oy, int ox, int8_t *stage,
+                         int32_t *dst) {
+  const int rowk = NN_ROUND4(cin * kw);
+  const int32_t zz = nn_zin_pair(zin);
+  const int ix0 = ox * stride - pad_w;
+  const int inside_x = ix0 >= 0 && ix0 + kw <= in_w;
+  for (int ky = 0; ky < kh; ky++, dst += rowk / 2) {
+    const int iy = oy * stride - pad_h + ky;
+    if (iy < 0 || iy >= in_h) {
+      for (int i = 0; i < rowk / 2; i++) dst[i] = zz;
+      continue;
     }
-  } else {
-    int8_t *s = stage;
-    for (int ky = 0; ky < kh; ky++) {
-      int iy = oy * stride - pad_h + ky;
+    const int8_t *src = in + (iy * in_w + ix0) * in_stride;
+    if (inside_x && in_stride == cin) {
+      nn_widen(src, dst, rowk); /* may read up to 3 bytes past the window: they meet zero weights */
+    } else if ((cin & 3) == 0) {
       for (int kx = 0; kx < kw; kx++) {
-        int ix = ox * stride - pad_w + kx;
-        if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-          for (int c = 0; c < cin; c++) s[c] = (int8_t)zin;
+        int32_t *d = dst + kx * cin / 2;
+        if (ix0 + kx < 0 || ix0 + kx >= in_w) {
+          for (int i = 0; i < cin / 2; i++) d[i] = zz;
         } else {
-          const int8_t *src = in + (iy * in_w + ix) * in_stride;
-          for (int c = 0; c < cin; c++) s[c] = src[c];
+          nn_widen(src + kx * in_stride, d, cin);
         }
-        s += cin;
       }
+    } else {
+      int8_t *st = stage;
+      for (int kx = 0; kx < kw; kx++, st += cin) {
+        const int ix = ix0 + kx;
+        for (int c = 0; c < cin; c++) st[c] = ix < 0 || ix >= in_w ? (int8_t)zin : src[kx * in_stride + c];
+      }
+      for (int k = kw * cin; k < rowk; k++) stage[k] = 0;
+      nn_widen(stage, dst, rowk);
     }
-    for (int k = kh * kw * cin; k < kp; k++) stage[k] = 0; /* meets zero weights */
-    nn_widen(stage, dst, kp);
   }
 }
+
+/* Widens the weights of one output channel, scaled by 2^left (the requantisation's t = acc << (ls+1)
+ * then comes out of the accumulator directly). left = 1 in practice: SXTB16 then SADD16 doubles. */
+NN_INLINE void nn_widen_row_scaled(const int8_t *src, int32_t *dst, int n, int left) {
+  if (left == 1) {
+    for (int i = 0; i < n; i += 4) {
+      uint32_t v = nn_load32(src + i);
+      uint32_t e = __sxtb16(v), o = __sxtb16(nn_ror8(v));
+      dst[0] = (int32_t)__sadd16(e, e);
+      dst[1] = (int32_t)__sadd16(o, o);
+      dst += 2;
+    }
+  } else {
+    for (int i = 0; i < n; i += 4) {
+      dst[0] = (int32_t)(((uint32_t)(uint16_t)(src[i] * (1 << left))) | ((uint32_t)(src[i + 2] * (1 << left)) << 16));
+      dst[1] = (int32_t)(((uint32_t)(uint16_t)(src[i + 1] * (1 << left))) | ((uint32_t)(src[i + 3] * (1 << left)) << 16));
+      dst += 2;
+    }
+  }
+}
+
+/* One K-pair (one word per row) of the 2x4 block at byte offset A: four loads back to back (they
+ * pipeline: 5 cycles), four SMLADs, two loads, four SMLADs = 16 cycles for 16 MACs. */
+#define NN_GEMM_STEP(A)                                                                       \
+  "ldr %[x0], [%[a], #" #A "]\n\t"                                                          \
+  "ldr %[x1], [%[a], #" #A "+%c[nb]]\n\t"                                                   \
+  "ldr %[wa], [%[w], #" #A "]\n\t"                                                          \
+  "ldr %[wb], [%[w], #" #A "+%c[nb]]\n\t"                                                   \
+  "smlad %[s00], %[x0], %[wa], %[s00]\n\t"                                                  \
+  "smlad %[s10], %[x1], %[wa], %[s10]\n\t"                                                  \
+  "smlad %[s01], %[x0], %[wb], %[s01]\n\t"                                                  \
+  "smlad %[s11], %[x1], %[wb], %[s11]\n\t"                                                  \
+  "ldr %[wa], [%[w], #" #A "+2*%c[nb]]\n\t"                                                 \
+  "ldr %[wb], [%[w], #" #A "+3*%c[nb]]\n\t"                                                 \
+  "smlad %[s02], %[x0], %[wa], %[s02]\n\t"                                                  \
+  "smlad %[s12], %[x1], %[wa], %[s12]\n\t"                                                  \
+  "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
+  "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
+
+#define NN_GEMM_OPERANDS                                                                      \
+  [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s03] "+r"(s03), [s10] "+r"(s10),        \
+  [s11] "+r"(s11), [s12] "+r"(s12), [s13] "+r"(s13), [a] "+r"(a), [w] "+r"(w),                \
+  [x0] "=&r"(x0), [x1] "=&r"(x1), [wa] "=&r"(wa), [wb] "=&r"(wb)
 
 /* acc[p][j] += sum over kP of a_p . w_j for two widened pixel rows and four widened weight rows. */
 NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t acc[8]) {
   const int n = kp / 2; /* words per row */
   int32_t s00 = acc[0], s01 = acc[1], s02 = acc[2], s03 = acc[3];
   int32_t s10 = acc[4], s11 = acc[5], s12 = acc[6], s13 = acc[7];
-  const int32_t *end = a + n;
-#pragma GCC unroll 2
-  for (; a < end; a++, w++) {
-    int32_t x0 = a[0], x1 = a[n];
-    int32_t w0 = w[0], w1 = w[n];
-    s00 = __smlad(x0, w0, s00);
-    s10 = __smlad(x1, w0, s10);
-    s01 = __smlad(x0, w1, s01);
-    s11 = __smlad(x1, w1, s11);
-    int32_t w2 = w[2 * n], w3 = w[3 * n];
-    s02 = __smlad(x0, w2, s02);
-    s12 = __smlad(x1, w2, s12);
-    s03 = __smlad(x0, w3, s03);
-    s13 = __smlad(x1, w3, s13);
+  if (__builtin_constant_p(kp) && kp * 6 < 4096) {
+    /* Literal shapes: row offsets are immediates; 14 registers hold the block, so the loop limit
+     * stays in memory (one load per four K-pairs). */
+    int32_t x0, x1, wa, wb;
+    if (n >= 4) {
+      const int32_t *volatile limit = a + (n & ~3);
+      __asm__ volatile("1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12)
+                       "adds %[a], #16\n\t"
+                       "adds %[w], #16\n\t"
+                       "ldr %[x0], %[lim]\n\t"
+                       "cmp %[a], %[x0]\n\t"
+                       "bcc 1b"
+                       : NN_GEMM_OPERANDS
+                       : [nb] "i"(n * 4), [lim] "m"(limit)
+                       : "cc", "memory");
+    }
+    if (n & 2) {
+      __asm__ volatile(NN_GEMM_STEP(0) NN_GEMM_STEP(4) : NN_GEMM_OPERANDS : [nb] "i"(n * 4) : "memory");
+    }
+  } else {
+    const int32_t *end = a + n;
+    for (; a < end; a++, w++) {
+      int32_t x0 = a[0], x1 = a[n];
+      int32_t w0 = w[0], w1 = w[n];
+      s00 = __smlad(x0, w0, s00);
+      s10 = __smlad(x1, w0, s10);
+      s01 = __smlad(x0, w1, s01);
+      s11 = __smlad(x1, w1, s11);
+      int32_t w2 = w[2 * n], w3 = w[3 * n];
+      s02 = __smlad(x0, w2, s02);
+      s12 = __smlad(x1, w2, s12);
+      s03 = __smlad(x0, w3, s03);
+      s13 = __smlad(x1, w3, s13);
+    }
   }
   acc[0] = s00; acc[1] = s01; acc[2] = s02; acc[3] = s03;
   acc[4] = s10; acc[5] = s11; acc[6] = s12; acc[7] = s13;
 }
 
-NN_INLINE int8_t nn_out8(int32_t acc, const nn_chan_t *c, int32_t zout, int32_t act_min, int32_t act_max) {
-  return (int8_t)nn_clamp(nn_rq_fast(acc, c->mult, c->round, c->shifts) + zout, act_min, act_max);
+/* Requantises and stores a 4-channel group of one or two pixels from t-scaled accumulators
+ * (acc[0..3] pixel 0, acc[4..7] pixel 1); each channel's words are loaded once for both. */
+NN_INLINE void nn_store_2x4(int8_t *o0, int8_t *o1, int second, const nn_chan_t *ch, const int32_t *acc, int count,
+                            int32_t zout, int32_t act_min, int32_t act_max) {
+  for (int j = 0; j < count; j++) {
+    const int32_t m = ch[j].mult, r = ch[j].round;
+    const uint32_t s = ch[j].shifts;
+    o0[j] = nn_out_clamp(nn_rq_t(acc[j], m, r, s), zout, act_min, act_max);
+    if (second) o1[j] = nn_out_clamp(nn_rq_t(acc[4 + j], m, r, s), zout, act_min, act_max);
+  }
 }
 
 /* Dense conv, output (out_h x out_w x cout) at `out` with pixel stride out_stride. */
@@ -123,30 +198,39 @@ NN_INLINE void nn_conv2d_s8(const int8_t *in, int in_h, int in_w, int cin, int i
                             int stride, int pad_h, int pad_w, int8_t *out, int out_h, int out_w,
                             int out_stride, int32_t zin, int32_t zout, int32_t act_min, int32_t act_max,
                             void *scratch) {
-  const int kp = NN_ROUND4(kh * kw * cin), coutp = NN_ROUND4(cout);
+  const int kp = NN_CONV_KP(cin, kh, kw), coutp = NN_ROUND4(cout);
+  const int pointwise = kh == 1 && kw == 1 && stride == 1 && pad_h == 0 && pad_w == 0 && (cin & 3) == 0;
   int32_t *wide = (int32_t *)scratch;      /* coutp rows of kp/2 words */
   int32_t *rows = wide + coutp * (kp / 2); /* two im2col rows */
   int8_t *stage = (int8_t *)(rows + kp);   /* only used when cin % 4 != 0: kp bytes */
-  nn_widen(weights, wide, coutp * kp);
+  for (int c = 0; c < coutp; c++)
+    nn_widen_row_scaled(weights + c * kp, wide + c * (kp / 2), kp, (int)NN_RQ_LEFT(chan[c].shifts));
   const int pixels = out_h * out_w;
+  int oy = 0, ox = 0;
   for (int p = 0; p < pixels; p += 2) {
     const int second = p + 1 < pixels;
-    const int q = second ? p + 1 : p;
-    nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, kp, p / out_w, p % out_w,
-              stage, rows);
-    nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, kp, q / out_w, q % out_w,
-              stage, rows + kp / 2);
-    int8_t *o0 = out + p * out_stride, *o1 = out + q * out_stride;
+    int oy1 = oy, ox1 = ox + 1;
+    if (ox1 == out_w) { ox1 = 0; oy1++; }
+    if (!second) { oy1 = oy; ox1 = ox; }
+    if (pointwise) {
+      nn_widen(in + p * in_stride, rows, cin);
+      nn_widen(in + (second ? p + 1 : p) * in_stride, rows + kp / 2, cin);
+    } else {
+      nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy, ox, stage, rows);
+      nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy1, ox1, stage, rows + kp / 2);
+    }
+    int8_t *o0 = out + p * out_stride, *o1 = o0 + out_stride;
     for (int c = 0; c < coutp; c += 4) {
       const nn_chan_t *ch = chan + c;
       int32_t acc[8] = { ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias,
                          ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias };
       nn_gemm_2x4(rows, wide + c * (kp / 2), kp, acc);
-      for (int j = 0; j < 4 && c + j < cout; j++) {
-        o0[c + j] = nn_out8(acc[j], ch + j, zout, act_min, act_max);
-        if (second) o1[c + j] = nn_out8(acc[4 + j], ch + j, zout, act_min, act_max);
-      }
+      const int count = c + 4 <= cout ? 4 : cout - c;
+      nn_store_2x4(o0 + c, o1 + c, second, ch, acc, count, zout, act_min, act_max);
     }
+    ox = ox1 + 1;
+    oy = oy1;
+    if (ox == out_w) { ox = 0; oy++; }
   }
 }
 

@@ -44,6 +44,40 @@ void nn_maxpool_s8(const int8_t *in, int in_h, int in_w, int c, int in_stride, i
   }
 }
 
+/* One output per turn: load, the four requantisation instructions (nn_rq_t), the clamp, store. */
+#define NN_RQ_COLUMN_LOOP(CLAMP)                                                                      \
+  __asm__ volatile("1:\n\t"                                                                         \
+                   "ldr %[t], [%[a]]\n\t"                                                          \
+                   "add %[a], %[a], %[astep]\n\t"                                                  \
+                   "smmlar %[y], %[t], %[m], %[r]\n\t"                                             \
+                   "and %[t], %[t], %[s]\n\t"                                                      \
+                   "add %[y], %[y], %[t], asr #31\n\t"                                             \
+                   "asr %[y], %[y], %[s]\n\t" CLAMP                                                \
+                   "strb %[y], [%[d]]\n\t"                                                         \
+                   "add %[d], %[d], %[dstep]\n\t"                                                  \
+                   "cmp %[a], %[end]\n\t"                                                          \
+                   "bcc 1b"                                                                         \
+                   : [a] "+r"(acc), [d] "+r"(dst), [t] "=&r"(t), [y] "=&r"(y)                       \
+                   : [astep] "r"(acc_step * 4), [dstep] "r"(dst_stride), [m] "r"(m), [r] "r"(r),     \
+                     [s] "r"(s), [z] "r"(zout), [end] "r"(end)                                      \
+                   : "cc", "memory")
+
+void nn_requant_column(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride, int n, const nn_chan_t *ch,
+                       int32_t zout, int32_t act_min, int32_t act_max) {
+  const int32_t m = ch->mult, r = ch->round;
+  const uint32_t s = ch->shifts;
+  const int32_t *end = acc + n * acc_step;
+  int32_t t, y;
+  if (n <= 0) return;
+  if (act_min == zout && act_max == 127) {
+    NN_RQ_COLUMN_LOOP("usat %[y], #31, %[y]\n\tadd %[y], %[y], %[z]\n\tssat %[y], #8, %[y]\n\t");
+  } else if (act_min == -128 && act_max == 127) {
+    NN_RQ_COLUMN_LOOP("add %[y], %[y], %[z]\n\tssat %[y], #8, %[y]\n\t");
+  } else {
+    for (; acc < end; acc += acc_step, dst += dst_stride) *dst = nn_out_clamp(nn_rq_t(*acc, m, r, s), zout, act_min, act_max);
+  }
+}
+
 /* C's (num >= 0 ? num + den / 2 : num - den / 2) / den, as roundHalfAwayDiv in fixed-point.ts. */
 static inline int32_t round_half_away_div(int32_t num, int32_t den) {
   return (num >= 0 ? num + den / 2 : num - den / 2) / den;
@@ -94,7 +128,7 @@ void nn_mul_s8(const int8_t *x, int h, int w, int c, int x_stride, const int8_t 
       int32_t g = gate[per_pixel ? i : ch] - zg;
       int32_t v = (xp[ch] - zx) * g;
       int32_t r = fast ? nn_rq_fast(v, rq.mult, rq.round, rq.shifts) : nn_requantize(v, mult, shift);
-      op[ch] = (int8_t)nn_clamp(r + zout, act_min, act_max);
+      op[ch] = nn_out_clamp(r, zout, act_min, act_max);
     }
   }
 }
