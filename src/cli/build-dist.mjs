@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SRC_DIR = join(REPO_ROOT, 'src');
@@ -79,7 +79,26 @@ async function compile(files, fingerprint) {
       writeAtomic(join(DIST_DIR, rel.replace(/\.ts$/, '.js')), out.code);
     }),
   );
+  await writeCommandManifest();
   writeAtomic(FINGERPRINT_FILE, fingerprint);
+}
+
+/**
+ * dist/cli/commands.json: each command's name and description, in src/cli/index.ts's order, so the
+ * top-level help needs no command module loaded (src/cli/command-loader.ts). Written by importing
+ * every command once here, at build time; without it (an import failed) every start loads them all.
+ */
+async function writeCommandManifest() {
+  const manifest = join(DIST_DIR, 'cli', 'commands.json');
+  rmSync(manifest, { force: true });
+  try {
+    const { COMMAND_MODULES } = await import(pathToFileURL(join(DIST_DIR, 'cli', 'index.js')).href);
+    const { loadCommand } = await import(pathToFileURL(join(DIST_DIR, 'cli', 'command-loader.js')).href);
+    const commands = await Promise.all(COMMAND_MODULES.map(loadCommand));
+    writeAtomic(manifest, JSON.stringify(commands.map((c) => ({ command: c.command, describe: c.describe }))));
+  } catch (e) {
+    if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: no command manifest: ${e.stack ?? e}\n`);
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -3,21 +3,27 @@
  * returns the exit code; user errors print one line `mcusim: <message>`, never a stack trace.
  */
 import yargs, { type Argv } from 'yargs';
-import type { Command } from './command.js';
+import { commandsFor, type CommandModule } from './command-loader.js';
 import { UserError } from '../common/errors.js';
-import { runCommand } from './run.js';
-import { disasmCommand } from './disasm.js';
-import { isaCommand } from './isa.js';
-import { boardsCommand } from './boards.js';
-import { datasetCommand } from './dataset.js';
-import { trainCommand } from './train.js';
-import { buildCommand } from './build.js';
-import { checkCommand } from './check.js';
-import { reportCommand } from './report.js';
 import { EXIT } from '../common/exit-codes.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: Command<any>[] = [runCommand, buildCommand, disasmCommand, isaCommand, boardsCommand, datasetCommand, trainCommand, checkCommand, reportCommand];
+/**
+ * Every command: its module, loaded only when a start needs it (src/cli/command-loader.ts), and the
+ * name of its Command export. A new command is one line here; keep heavy imports (simulator,
+ * trainer, renderers) out of the top of its module's import graph where you can, or in its handler
+ * (`handler: async (a) => (await import('../x/run-x.js')).runX(a)`).
+ */
+export const COMMAND_MODULES: readonly CommandModule[] = [
+  [() => import('./run.js'), 'runCommand'],
+  [() => import('./build.js'), 'buildCommand'],
+  [() => import('./disasm.js'), 'disasmCommand'],
+  [() => import('./isa.js'), 'isaCommand'],
+  [() => import('./boards.js'), 'boardsCommand'],
+  [() => import('./dataset.js'), 'datasetCommand'],
+  [() => import('./train.js'), 'trainCommand'],
+  [() => import('./check.js'), 'checkCommand'],
+  [() => import('./report.js'), 'reportCommand'],
+];
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -34,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err) throw err;
       throw new UserError(msg, EXIT.usage);
     });
-  for (const c of COMMANDS) {
+  for (const c of await commandsFor(argv, COMMAND_MODULES, new URL('./commands.json', import.meta.url))) {
     parser.command(c.command, c.describe, c.builder, async (args) => {
       exitCode = await c.handler(args);
     });
