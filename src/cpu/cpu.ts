@@ -42,9 +42,6 @@ export const baseCycleModel: CycleModel = {
 /** The empty data window (size 0: every access misses). */
 const NO_REGION = createRegion('none', 0, 0, 'sram');
 
-export const MODE_THREAD = 0;
-export const MODE_HANDLER = 1;
-
 export class Cpu {
   /** r[0..12], r[13] = the active SP, r[14] = LR; r[15] reads as this instruction's address + 4. */
   readonly r = new Uint32Array(16);

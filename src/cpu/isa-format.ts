@@ -68,10 +68,6 @@ const FIELD_TOKEN = /^([A-Za-z_][A-Za-z0-9_]*):(\d+)$/;
 const FIXED_TOKEN = /^[01]+$/;
 const SHOULD_BE_TOKEN = /^\(([01])\)$/;
 
-export function isSlotKey(key: string): boolean {
-  return SLOT_KEYS.has(key);
-}
-
 export function parseIsaText(text: string, source: string): IsaEntry[] {
   const entries: IsaEntry[] = [];
   const lines = text.split('\n');

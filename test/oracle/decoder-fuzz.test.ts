@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { is32BitPrefix, thumbDecoder } from '../../src/cpu/decoder.js';
 import { type Encoding, objdumpDisassemble, reassemblesOnCortexM4 } from '../support/asm.js';
-import { Rng } from '../support/randprog.js';
+import { Rng } from '../../src/nn/data/rng.js';
 
 const SAMPLE_32 = Number(process.env.MCUSIM_FUZZ_32 ?? 100_000);
 const SEED = Number(process.env.MCUSIM_FUZZ_SEED ?? 1);
@@ -23,8 +23,8 @@ function fuzzCases(): Case[] {
   for (let hw = 0; hw < 0x10000; hw++) if (!is32BitPrefix(hw)) cases.push({ opcode: hw, wide: false });
   const rng = new Rng(SEED);
   for (let i = 0; i < SAMPLE_32; i++) {
-    const hw1 = 0xe800 + (rng.u32() % 0x1800); // bits [15:11] = 11101, 11110 or 11111
-    cases.push({ opcode: ((hw1 << 16) | (rng.u32() & 0xffff)) >>> 0, wide: true });
+    const hw1 = 0xe800 + (rng.nextU32() % 0x1800); // bits [15:11] = 11101, 11110 or 11111
+    cases.push({ opcode: ((hw1 << 16) | (rng.nextU32() & 0xffff)) >>> 0, wide: true });
   }
   return cases;
 }

@@ -6,53 +6,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_DIR, FIRMWARE_TESTS_DIR, buildElf } from './toolchain.js';
-
-/** xoshiro128** seeded through splitmix32: small, fast, and identical on every platform. */
-export class Rng {
-  private s = new Uint32Array(4);
-  constructor(seed: number) {
-    let x = seed >>> 0;
-    for (let i = 0; i < 4; i++) {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
-    }
-  }
-  u32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
-    const t = s[1]! << 9;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return result;
-  }
-  /** Uniform integer in [lo, hi]. */
-  int(lo: number, hi: number): number {
-    return lo + (this.u32() % (hi - lo + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.u32() % items.length]!;
-  }
-  chance(p: number): boolean {
-    return this.u32() / 0x1_0000_0000 < p;
-  }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
+// The thermal generator's seeded xoshiro128** (identical on every platform) serves here too.
+import { Rng } from '../../src/nn/data/rng.js';
 
 const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 /** Register values that stress carries, signs and saturation, mixed with uniform random words. */
 function interestingWord(rng: Rng): number {
-  if (rng.chance(0.6)) return rng.u32();
+  if (rng.chance(0.6)) return rng.nextU32();
   return rng.pick([0, 1, 2, 0xffffffff, 0x7fffffff, 0x80000000, 0x80000001, 0x7fff7fff, 0x80008000, 0xffff0000,
     0x0000ffff, 0x7f7f7f7f, 0x80808080, 0x00ff00ff, 31, 32, 33, 0xffffffe0]);
 }
@@ -230,7 +191,7 @@ const fp: Gen[] = [
 /** FPSCR for a block: random RMode, FZ, DN, AHP, NZCV and cumulative flags; RES0 bits clear. */
 function randomFpscr(rng: Rng): number {
   const FPSCR_WRITABLE = 0xf7c0009f;
-  return (rng.u32() & FPSCR_WRITABLE & (rng.chance(0.7) ? ~((1 << 24) | (1 << 25)) : ~0)) >>> 0;
+  return (rng.nextU32() & FPSCR_WRITABLE & (rng.chance(0.7) ? ~((1 << 24) | (1 << 25)) : ~0)) >>> 0;
 }
 
 export interface RandomProgramOptions {
@@ -291,7 +252,7 @@ export function generateRandomProgram(seed: number, opts: RandomProgramOptions =
   const initial: InitialState = {
     r: Array.from({ length: 13 }, () => interestingWord(rng)),
     s: Array.from({ length: 32 }, () => interestingFloatBits(rng)),
-    apsr: (rng.u32() & 0xf80f0000) >>> 0,
+    apsr: (rng.nextU32() & 0xf80f0000) >>> 0,
     fpscr: randomFpscr(rng),
   };
   // Weights: integer and DSP make up most of a block, FP a third.
@@ -303,7 +264,7 @@ export function generateRandomProgram(seed: number, opts: RandomProgramOptions =
     const block: string[] = [];
     fpscrs.push(randomFpscr(rng));
     while (block.length < blockSize && emitted + block.length < total) {
-      let x = rng.u32() / 0x1_0000_0000;
+      let x = rng.nextU32() / 0x1_0000_0000;
       let family = families[0]![0];
       for (const [gens, weight] of families) {
         family = gens;

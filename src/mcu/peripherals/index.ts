@@ -140,8 +140,3 @@ export function createBoardDevices(board: Board, sinks: PeripheralSinks): BoardD
     },
   };
 }
-
-/** The peripheral instances of `board`, ready for the bus to map. */
-export function createPeripherals(board: Board, sinks: PeripheralSinks): Peripheral[] {
-  return createBoardDevices(board, sinks).list;
-}

@@ -167,15 +167,3 @@ export class ConvBlock extends Layer {
     this.bn = null;
   }
 }
-
-/** Activation as a layer, for stand-alone use and gradient checks. */
-export class Activation extends Layer {
-  constructor(readonly kind: ActivationKind, readonly alpha = 0.1) {
-    super();
-  }
-
-  forward(ctx: Ctx, x: Tensor): Tensor {
-    nhwc(x);
-    return activation(ctx, x, this.kind, this.alpha);
-  }
-}
