@@ -8,8 +8,6 @@ import { readElf } from '../elf/index.js';
 import type { Board } from '../mcu/boards/types.js';
 import type { RunOptions, RunResult } from '../sim/runner.js';
 import { startProfiling } from '../profile/profile-run.js';
-import { ProfileInputError } from '../profile/layer-table.js';
-import { UserError } from '../common/errors.js';
 import { formatForPath, writeReport } from '../report/write-report.js';
 import { renderLayerTable } from '../report/render-table.js';
 
@@ -28,13 +26,7 @@ export function setUpProfiling(elfBytes: Uint8Array, elfPath: string, board: Boa
   } catch {
     return null; // the runner reports a bad ELF with its own exit code
   }
-  let profiling;
-  try {
-    profiling = startProfiling(image, elfBytes, board);
-  } catch (e) {
-    if (e instanceof ProfileInputError) throw new UserError(e.message);
-    throw e;
-  }
+  const profiling = startProfiling(image, elfBytes, board);
   if (reportPath === undefined && profiling.layerTable === null) return null;
   return {
     runOptions: { observer: profiling.observer, onItm: profiling.onItm },

@@ -4,6 +4,7 @@
  * malformed table is one clear line (ProfileInputError), never a RangeError.
  */
 import type { ElfImage } from '../elf/index.js';
+import { UserError } from '../common/errors.js';
 
 export const LAYER_SECTION = '.mcusim.layers';
 const HEADER_BYTES = 32;
@@ -32,7 +33,8 @@ export interface LayerTable {
   layers: LayerRecord[];
 }
 
-export class ProfileInputError extends Error {}
+/** A malformed layer table: bad input, one line, exit 2 (a UserError). */
+export class ProfileInputError extends UserError {}
 
 /** The table of an ELF (its file bytes and parsed image), or null when it has no such section. */
 export function readLayerTable(image: ElfImage, elfBytes: Uint8Array): LayerTable | null {
