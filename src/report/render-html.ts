@@ -38,7 +38,7 @@ function chartData(rep: Report) {
   flash.push({ name: 'free', bytes: Math.max(0, rep.board.flashBytes - used(flash)) });
   sram.push({ name: 'free', bytes: Math.max(0, rep.board.sramBytes - used(sram)) });
   const frameMs = rep.frames?.perFrame.map((f) => toMs(f.inferenceCycles)) ?? [];
-  return { layers, flash, sram, histogram: histogram(frameMs) };
+  return { layers, flash, sram, histogram: histogram(frameMs), clock: `at ${(hz / 1e6).toFixed(3)} MHz` };
 }
 
 /** Up to 12 equal-width bins between the fastest and slowest frame. */
@@ -83,14 +83,17 @@ const PAGE_SCRIPT = `
 const data = JSON.parse(document.getElementById('chart-data').textContent);
 Chart.defaults.animation = false;
 const palette = ['#4e79a7','#f28e2b','#e15759','#76b7b2','#59a14f','#edc948','#b07aa1','#ff9da7','#9c755f','#bab0ac'];
-function bars(id, labels, values, label, horizontal) {
+function bars(id, labels, values, label, horizontal, valueTitle, categoryTitle) {
   const el = document.getElementById(id);
   if (!el) return;
+  const value = { title: { display: true, text: valueTitle } };
+  const category = { title: { display: !!categoryTitle, text: categoryTitle || '' } };
   new Chart(el, { type: 'bar', data: { labels, datasets: [{ label, data: values, backgroundColor: '#4e79a7' }] },
-    options: { indexAxis: horizontal ? 'y' : 'x', responsive: false, plugins: { legend: { display: false } } } });
+    options: { indexAxis: horizontal ? 'y' : 'x', responsive: false, plugins: { legend: { display: false } },
+      scales: horizontal ? { x: value, y: category } : { x: category, y: value } } });
 }
-bars('layers', data.layers.map(l => l.name), data.layers.map(l => l.ms), 'ms per inference', true);
-bars('frames', data.histogram.map(b => b.label), data.histogram.map(b => b.count), 'frames', false);
+bars('layers', data.layers.map(l => l.name), data.layers.map(l => l.ms), 'ms per inference', true, data.clock + ': ms per inference', '');
+bars('frames', data.histogram.map(b => b.label), data.histogram.map(b => b.count), 'frames', false, 'frames', 'inference latency (bin start)');
 const memEl = document.getElementById('memory');
 if (memEl) {
   const parts = [];
