@@ -9,6 +9,7 @@
 import type { ConvGeometry } from './conv-geometry.js';
 import { gemm, gemmABt, gemmAtB } from './gemm.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward } from './depthwise.js';
+import { windowTaps } from './window-taps.js';
 
 export function isPointwise(g: ConvGeometry): boolean {
   return g.kh === 1 && g.kw === 1 && g.strideH === 1 && g.strideW === 1 && g.padH === 0 && g.padW === 0;
@@ -152,26 +153,20 @@ export function sumRowsInto(x: Float32Array, rows: number, cols: number, acc: Fl
   for (let r = 0, o = 0; r < rows; r++) for (let c = 0; c < cols; c++, o++) acc[c] += x[o]!;
 }
 
-// ---- grouped convolution, direct loops (groups other than 1 and depthwise are rare here) ----
+// ---- grouped convolution, direct loops over the window taps (groups other than 1 and depthwise are rare here) ----
 
 function groupedForward(x: Float32Array, wt: Float32Array, bias: Float32Array | null, g: ConvGeometry, out: Float32Array): void {
-  const { n, h, w, cin, cout, kh, kw, strideH, strideW, padH, padW, groups, oh, ow } = g;
+  const { cin, cout, groups } = g;
   const cinG = cin / groups, coutG = cout / groups;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * cout;
+  const { positions, start, pixel, tap } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * cout;
     for (let co = 0; co < cout; co++) {
       const ci0 = Math.floor(co / coutG) * cinG;
       let s = bias ? bias[co]! : 0;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * strideH - padH + ky;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * strideW - padW + kx;
-          if (ix < 0 || ix >= w) continue;
-          const xi = ((b * h + iy) * w + ix) * cin + ci0;
-          const wi = (ky * kw + kx) * cinG * cout + co;
-          for (let c = 0; c < cinG; c++) s += x[xi + c]! * wt[wi + c * cout]!;
-        }
+      for (let t = start[p]!; t < start[p + 1]!; t++) {
+        const xi = pixel[t]! * cin + ci0, wi = tap[t]! * cinG * cout + co;
+        for (let c = 0; c < cinG; c++) s += x[xi + c]! * wt[wi + c * cout]!;
       }
       out[o + co] = s;
     }
@@ -179,46 +174,34 @@ function groupedForward(x: Float32Array, wt: Float32Array, bias: Float32Array | 
 }
 
 function groupedBackwardInput(dy: Float32Array, wt: Float32Array, g: ConvGeometry, dx: Float32Array): void {
-  const { n, h, w, cin, cout, kh, kw, strideH, strideW, padH, padW, groups, oh, ow } = g;
+  const { cin, cout, groups } = g;
   const cinG = cin / groups, coutG = cout / groups;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * cout;
+  const { positions, start, pixel, tap } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * cout;
     for (let co = 0; co < cout; co++) {
       const d = dy[o + co]!;
       const ci0 = Math.floor(co / coutG) * cinG;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * strideH - padH + ky;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * strideW - padW + kx;
-          if (ix < 0 || ix >= w) continue;
-          const xi = ((b * h + iy) * w + ix) * cin + ci0;
-          const wi = (ky * kw + kx) * cinG * cout + co;
-          for (let c = 0; c < cinG; c++) dx[xi + c] += d * wt[wi + c * cout]!;
-        }
+      for (let t = start[p]!; t < start[p + 1]!; t++) {
+        const xi = pixel[t]! * cin + ci0, wi = tap[t]! * cinG * cout + co;
+        for (let c = 0; c < cinG; c++) dx[xi + c] += d * wt[wi + c * cout]!;
       }
     }
   }
 }
 
 function groupedBackwardWeight(x: Float32Array, dy: Float32Array, g: ConvGeometry, dwt: Float32Array): void {
-  const { n, h, w, cin, cout, kh, kw, strideH, strideW, padH, padW, groups, oh, ow } = g;
+  const { cin, cout, groups } = g;
   const cinG = cin / groups, coutG = cout / groups;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * cout;
+  const { positions, start, pixel, tap } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * cout;
     for (let co = 0; co < cout; co++) {
       const d = dy[o + co]!;
       const ci0 = Math.floor(co / coutG) * cinG;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * strideH - padH + ky;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * strideW - padW + kx;
-          if (ix < 0 || ix >= w) continue;
-          const xi = ((b * h + iy) * w + ix) * cin + ci0;
-          const wi = (ky * kw + kx) * cinG * cout + co;
-          for (let c = 0; c < cinG; c++) dwt[wi + c * cout] += d * x[xi + c]!;
-        }
+      for (let t = start[p]!; t < start[p + 1]!; t++) {
+        const xi = pixel[t]! * cin + ci0, wi = tap[t]! * cinG * cout + co;
+        for (let c = 0; c < cinG; c++) dwt[wi + c * cout] += d * x[xi + c]!;
       }
     }
   }

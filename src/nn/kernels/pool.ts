@@ -4,29 +4,25 @@
  * that spatial attention uses. Max pools record the winning input index for backward.
  */
 import type { ConvGeometry } from './conv-geometry.js';
+import { windowTaps } from './window-taps.js';
 
 /** out = windowed max; argmax[i] = flat input index of out[i]'s winner. */
 export function maxPoolForward(x: Float32Array, g: ConvGeometry, out: Float32Array, argmax: Int32Array): void {
-  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * c;
+  const c = g.cin;
+  const { positions, start, pixel } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * c;
     for (let ch = 0; ch < c; ch++) {
       out[o + ch] = -Infinity;
       argmax[o + ch] = -1;
     }
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * strideH - padH + ky;
-      if (iy < 0 || iy >= h) continue;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * strideW - padW + kx;
-        if (ix < 0 || ix >= w) continue;
-        const xi = ((b * h + iy) * w + ix) * c;
-        for (let ch = 0; ch < c; ch++) {
-          const v = x[xi + ch]!;
-          if (v > out[o + ch]!) {
-            out[o + ch] = v;
-            argmax[o + ch] = xi + ch;
-          }
+    for (let t = start[p]!; t < start[p + 1]!; t++) {
+      const xi = pixel[t]! * c;
+      for (let ch = 0; ch < c; ch++) {
+        const v = x[xi + ch]!;
+        if (v > out[o + ch]!) {
+          out[o + ch] = v;
+          argmax[o + ch] = xi + ch;
         }
       }
     }
@@ -37,46 +33,31 @@ export function maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float3
   for (let i = 0; i < dy.length; i++) dx[argmax[i]!] += dy[i]!;
 }
 
-function validCells(g: ConvGeometry, oy: number, ox: number): number {
-  const y0 = Math.max(0, oy * g.strideH - g.padH), y1 = Math.min(g.h, oy * g.strideH - g.padH + g.kh);
-  const x0 = Math.max(0, ox * g.strideW - g.padW), x1 = Math.min(g.w, ox * g.strideW - g.padW + g.kw);
-  return (y1 - y0) * (x1 - x0);
-}
-
+/** Average pools divide by the window cells inside the map: the taps of that position. */
 export function avgPoolForward(x: Float32Array, g: ConvGeometry, out: Float32Array): void {
-  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * c;
+  const c = g.cin;
+  const { positions, start, pixel } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * c;
     out.fill(0, o, o + c);
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * strideH - padH + ky;
-      if (iy < 0 || iy >= h) continue;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * strideW - padW + kx;
-        if (ix < 0 || ix >= w) continue;
-        const xi = ((b * h + iy) * w + ix) * c;
-        for (let ch = 0; ch < c; ch++) out[o + ch] += x[xi + ch]!;
-      }
+    for (let t = start[p]!; t < start[p + 1]!; t++) {
+      const xi = pixel[t]! * c;
+      for (let ch = 0; ch < c; ch++) out[o + ch] += x[xi + ch]!;
     }
-    const inv = 1 / validCells(g, oy, ox);
+    const inv = 1 / (start[p + 1]! - start[p]!);
     for (let ch = 0; ch < c; ch++) out[o + ch] *= inv;
   }
 }
 
 export function avgPoolBackward(dy: Float32Array, g: ConvGeometry, dx: Float32Array): void {
-  const { n, h, w, cin: c, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
-  for (let b = 0; b < n; b++) for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-    const o = ((b * oh + oy) * ow + ox) * c;
-    const inv = 1 / validCells(g, oy, ox);
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * strideH - padH + ky;
-      if (iy < 0 || iy >= h) continue;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * strideW - padW + kx;
-        if (ix < 0 || ix >= w) continue;
-        const xi = ((b * h + iy) * w + ix) * c;
-        for (let ch = 0; ch < c; ch++) dx[xi + ch] += dy[o + ch]! * inv;
-      }
+  const c = g.cin;
+  const { positions, start, pixel } = windowTaps(g);
+  for (let p = 0; p < positions; p++) {
+    const o = p * c;
+    const inv = 1 / (start[p + 1]! - start[p]!);
+    for (let t = start[p]!; t < start[p + 1]!; t++) {
+      const xi = pixel[t]! * c;
+      for (let ch = 0; ch < c; ch++) dx[xi + ch] += dy[o + ch]! * inv;
     }
   }
 }
