@@ -61,7 +61,7 @@ export function concatViews(graph: QuantizedGraph): PlanView[] {
       const rs = readers.get(t) ?? [];
       const concatReads = rs.filter((r) => graph.nodes[r.node]!.op === 'concat').length;
       const ok = t !== graph.input && !heads.has(t) && p !== undefined && STRIDED_OUTPUT.has(graph.nodes[p]!.op) &&
-        concatReads === 1 && rs.every((r) => r.position === 0 && STRIDED_INPUT.has(graph.nodes[r.node]!.op));
+        concatReads === 1 && rs.every((r) => r.node === graph.nodes.indexOf(n) || (r.position === 0 && STRIDED_INPUT.has(graph.nodes[r.node]!.op)));
       if (ok) views.push({ name: tensorKey(t), container: tensorKey(n.outputs[0]), offset: channel });
       channel += graph.tensors[t]!.shape[3];
     }

@@ -39,7 +39,7 @@ export function layerType(graph: QuantizedGraph, node: QNode): string {
     case 'depthwiseConv2d': return 'depthwise';
     case 'maxPool': return 'maxpool';
     case 'globalPool': return node.kind === 'avg' ? 'global_avgpool' : 'global_maxpool';
-    case 'channelMeanMax': return 'channel_mean_max';
+    case 'channelMeanMax': return 'channel_meanmax';
     case 'sigmoid': return 'sigmoid';
     case 'mul': return node.broadcast === 'channel' ? 'mul_channel' : 'mul_pixel';
     case 'add': return 'add';
