@@ -154,9 +154,18 @@ function retire(ctx: EmitContext, at: number, cost: string): string {
   return `cpu.cycles += ${cost}; cpu.instructions++;${ctx.observed ? ` obs.retired(${at}, ${at}, 1);` : ''}`;
 }
 
-/** Leaving the block after an instruction, at `next`: a device event due, then the given conditions. */
-function leaveAfter(next: number, conditions: string): string[] {
-  return [`if (cpu.cycles >= cpu.nextEventCycle) { cpu.pc = ${next}; cpu.onEvent(cpu); return; }`, `if (${conditions}) { cpu.pc = ${next}; return; }`];
+/**
+ * `stop`, a local of the block function, is the nearer of the next device event and the cycle limit:
+ * one compare per instruction instead of two. It is read again after every instruction that may
+ * reach a device (a store to SysTick moves its event); register-only instructions cannot move it.
+ */
+const REFRESH_STOP = 'stop = cpu.nextEventCycle < cpu.cycleStop ? cpu.nextEventCycle : cpu.cycleStop;';
+
+/** Leaving the block after an instruction, at `next`: a device event due or the cycle limit, then the given conditions. */
+function leaveAfter(next: number, conditions?: string): string[] {
+  const lines = [`if (cpu.cycles >= stop) { cpu.pc = ${next}; if (cpu.cycles >= cpu.nextEventCycle) cpu.onEvent(cpu); return; }`];
+  if (conditions !== undefined) lines.push(`if (${conditions}) { cpu.pc = ${next}; return; }`);
+  return lines;
 }
 
 const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
@@ -175,14 +184,14 @@ function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
   lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
   lines.push(retire(ctx, at, costSource(ctx, s, k, 'true')));
   const next = nextOf(s);
-  lines.push(...leaveAfter(next, 'cpu.cycles >= cpu.cycleStop'));
-  if (!registerOnly) lines.push(`if (cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch) { cpu.pc = ${next}; return; }`);
+  if (registerOnly) lines.push(...leaveAfter(next));
+  else lines.push(REFRESH_STOP, ...leaveAfter(next, 'cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'));
   return lines;
 }
 
 /** IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model. */
 function emitIt(ctx: EmitContext, s: BlockStep, k: number): string[] {
-  return [`cpu.pc = ${s.at}; H${k}(cpu, I${k}); ${retire(ctx, s.at, `model.cost(cpu, I${k}, true)`)}`, ...leaveAfter(nextOf(s), 'cpu.cycles >= cpu.cycleStop')];
+  return [`cpu.pc = ${s.at}; H${k}(cpu, I${k}); ${retire(ctx, s.at, `model.cost(cpu, I${k}, true)`)}`, ...leaveAfter(nextOf(s))];
 }
 
 /**
@@ -199,7 +208,8 @@ function emitItMember(ctx: EmitContext, s: BlockStep, k: number): string[] {
     `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`,
     `${retire(ctx, at, `model.cost(cpu, I${k}, passed)`)} }`,
     ...(s.itAfter === 0 ? ['cpu.inIT = 0; cpu.itAtStart = 0;'] : []),
-    ...leaveAfter(next, 'cpu.cycles >= cpu.cycleStop || cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'),
+    REFRESH_STOP,
+    ...leaveAfter(next, 'cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'),
   ];
 }
 
@@ -239,7 +249,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   if (steps.length === 0) return null;
   const ctx: EmitContext = { pc, length: steps.length, model: cpu.cycleModel, observed: cpu.observer !== null };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
-  const lines: string[] = ['const r = cpu.r;', 'for (;;) {', 'cpu.branched = false;'];
+  const lines: string[] = ['const r = cpu.r;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
   steps.forEach((s, k) => lines.push(...EMIT_STEP[s.kind](ctx, s, k)));
   // without a final branch the block falls through to the run loop
   lines.push(steps[steps.length - 1]!.kind !== 'final' ? `cpu.pc = ${end};\nreturn;\n}` : '}');
