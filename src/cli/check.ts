@@ -96,30 +96,55 @@ function bytes(flag: string, v: string | number | undefined): number | undefined
   return n;
 }
 
-function budgetFromFlags(a: CheckArgs): Budget {
+/** Budget limits as given on the command line or in a budget file (`where` names them in errors). */
+interface BudgetInput {
+  maxFlash?: string | number;
+  maxSram?: string | number;
+  maxLatencyMs?: number;
+  maxLayerMs?: Record<string, number>;
+  toleranceCycles?: number;
+  toleranceFlash?: string | number;
+}
+
+function budgetFrom(i: BudgetInput, where: (field: string) => string): Budget {
   const b: Budget = {};
-  const flash = bytes('--max-flash', a.maxFlash);
-  const sram = bytes('--max-sram', a.maxSram);
-  const tolFlash = bytes('--tolerance-flash', a.toleranceFlash);
+  const flash = bytes(where('max-flash'), i.maxFlash);
+  const sram = bytes(where('max-sram'), i.maxSram);
+  const tolFlash = bytes(where('tolerance-flash'), i.toleranceFlash);
   if (flash !== undefined) b.maxFlashBytes = flash;
   if (sram !== undefined) b.maxSramBytes = sram;
   if (tolFlash !== undefined) b.toleranceFlashBytes = tolFlash;
-  if (a.maxLatencyMs !== undefined) {
-    if (!(a.maxLatencyMs > 0)) throw new UserError(`--max-latency-ms: expected a positive number, got ${a.maxLatencyMs}`);
-    b.maxLatencyMs = a.maxLatencyMs;
+  if (i.maxLatencyMs !== undefined) {
+    if (!(typeof i.maxLatencyMs === 'number' && i.maxLatencyMs > 0)) throw new UserError(`${where('max-latency-ms')}: expected a positive number, got ${i.maxLatencyMs}`);
+    b.maxLatencyMs = i.maxLatencyMs;
   }
-  if (a.toleranceCycles !== undefined) {
-    if (!(a.toleranceCycles >= 0)) throw new UserError(`--tolerance-cycles: expected a percentage >= 0, got ${a.toleranceCycles}`);
-    b.toleranceCyclesPct = a.toleranceCycles;
+  if (i.toleranceCycles !== undefined) {
+    if (!(typeof i.toleranceCycles === 'number' && i.toleranceCycles >= 0)) throw new UserError(`${where('tolerance-cycles')}: expected a percentage >= 0, got ${i.toleranceCycles}`);
+    b.toleranceCyclesPct = i.toleranceCycles;
   }
-  for (const spec of a.maxLayerMs ?? []) {
-    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(spec);
-    if (!m) throw new UserError(`--max-layer-ms: expected NAME=MS, got "${spec}"`);
-    (b.maxLayerMs ??= {})[m[1]!] = Number(m[2]);
+  if (i.maxLayerMs !== undefined) {
+    if (typeof i.maxLayerMs !== 'object' || Object.values(i.maxLayerMs).some((v) => typeof v !== 'number')) {
+      throw new UserError(`${where('max-layer-ms')}: expected layer names mapped to ms`);
+    }
+    b.maxLayerMs = i.maxLayerMs;
   }
   return b;
 }
 
+function budgetFromFlags(a: CheckArgs): Budget {
+  const layers: Record<string, number> = {};
+  for (const spec of a.maxLayerMs ?? []) {
+    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(spec);
+    if (!m) throw new UserError(`--max-layer-ms: expected NAME=MS, got "${spec}"`);
+    layers[m[1]!] = Number(m[2]);
+  }
+  return budgetFrom({
+    maxFlash: a.maxFlash, maxSram: a.maxSram, maxLatencyMs: a.maxLatencyMs, toleranceCycles: a.toleranceCycles, toleranceFlash: a.toleranceFlash,
+    ...(a.maxLayerMs ? { maxLayerMs: layers } : {}),
+  }, (f) => `--${f}`);
+}
+
+/** The budget file: the same limits as the flags, camelCase (maxFlash, maxSram, maxLatencyMs, maxLayerMs, toleranceCyclesPct, toleranceFlash). */
 function readBudgetFile(path: string | undefined): Budget {
   if (!path) return {};
   let d: Record<string, unknown>;
@@ -131,26 +156,7 @@ function readBudgetFile(path: string | undefined): Budget {
   const known = ['maxFlash', 'maxSram', 'maxLatencyMs', 'maxLayerMs', 'toleranceCyclesPct', 'toleranceFlash'];
   const unknown = Object.keys(d).filter((k) => !known.includes(k));
   if (unknown.length) throw new UserError(`${path}: unknown budget field "${unknown[0]}" (known: ${known.join(', ')})`);
-  const num = (k: string) => {
-    if (d[k] === undefined) return undefined;
-    if (typeof d[k] !== 'number') throw new UserError(`${path}: "${k}" must be a number`);
-    return d[k] as number;
-  };
-  const b: Budget = {};
-  const flash = bytes(`${path}: maxFlash`, d['maxFlash'] as string | number | undefined);
-  const sram = bytes(`${path}: maxSram`, d['maxSram'] as string | number | undefined);
-  const tolFlash = bytes(`${path}: toleranceFlash`, d['toleranceFlash'] as string | number | undefined);
-  if (flash !== undefined) b.maxFlashBytes = flash;
-  if (sram !== undefined) b.maxSramBytes = sram;
-  if (tolFlash !== undefined) b.toleranceFlashBytes = tolFlash;
-  const lat = num('maxLatencyMs');
-  if (lat !== undefined) b.maxLatencyMs = lat;
-  const tol = num('toleranceCyclesPct');
-  if (tol !== undefined) b.toleranceCyclesPct = tol;
-  if (d['maxLayerMs'] !== undefined) {
-    const o = d['maxLayerMs'];
-    if (typeof o !== 'object' || o === null || Object.values(o).some((v) => typeof v !== 'number')) throw new UserError(`${path}: "maxLayerMs" must map layer names to ms`);
-    b.maxLayerMs = o as Record<string, number>;
-  }
-  return b;
+  const { toleranceCyclesPct, ...rest } = d;
+  return budgetFrom({ ...(rest as BudgetInput), ...(toleranceCyclesPct !== undefined ? { toleranceCycles: toleranceCyclesPct as number } : {}) },
+    (f) => `${path}: ${f.replace(/-(.)/g, (_, c: string) => c.toUpperCase())}`);
 }

@@ -98,6 +98,18 @@ describe('mcusim check', () => {
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a budget file with an unknown field or a bad size: exit 2, one line naming the file and field', () => {
+    const bad = join(dir, 'bad-budget.json');
+    writeFileSync(bad, JSON.stringify({ maxFlashBytes: 1 }));
+    const a = mcusim(['check', baseline, '--budget', bad]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/bad-budget\.json: unknown budget field "maxFlashBytes"/);
+    writeFileSync(bad, JSON.stringify({ maxSram: 'lots' }));
+    const b = mcusim(['check', baseline, '--budget', bad]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/bad-budget\.json: maxSram: expected a size such as 4096, 256K or 1M, got "lots"/);
+  });
+
   it('--help documents the exit codes', () => {
     const r = mcusim(['check', '--help']);
     expect(r.code).toBe(0);
