@@ -90,6 +90,15 @@ export function packConv2d(layer: ConvLike, cin: number, inputZeroPoint: number,
   return { weights, channels, paddedChannels: coutP, scratchBytes: (2 * coutP + 5) * kP };
 }
 
+/** NN_DW_SCRATCH_BYTES of nn_dwconv.h: the larger of the 4-channel-group and the 3x3 row layouts. */
+function depthwiseScratchBytes(layer: { kh: number; kw: number; padH: number; padW: number; stride: number }, c: number, h: number, w: number): number {
+  const ph = h + 2 * layer.padH, pw = w + 2 * layer.padW;
+  const outPixels = (Math.floor((ph - layer.kh) / layer.stride) + 1) * (Math.floor((pw - layer.kw) / layer.stride) + 1);
+  const group = (ph * pw + layer.kh * layer.kw) * round4(c) * 2 + outPixels * 16;
+  const rows = ph * c * ((pw + 2) & ~1) * 2 + outPixels * 4;
+  return Math.max(group, rows);
+}
+
 /**
  * Depthwise k x k (also 1x1): weights unchanged ([kh][kw][c]), records with bias * 2^(ls+1); the
  * scratch holds the zero-padded input widened to int16 and the widened weights (nn_dwconv.h).
@@ -109,8 +118,5 @@ export function packDepthwise(
     checkWeightScaling(name, ch, shift);
     channels.set(channelRecord(layer.bias[ch]!, layer.requant.multiplier[ch]!, shift, true), ch * CHANNEL_RECORD_WORDS);
   }
-  const c4 = round4(c), padded = (inputHeight + 2 * layer.padH) * (inputWidth + 2 * layer.padW);
-  const outPixels = (Math.floor((inputHeight + 2 * layer.padH - layer.kh) / layer.stride) + 1)
-    * (Math.floor((inputWidth + 2 * layer.padW - layer.kw) / layer.stride) + 1);
-  return { weights: Int8Array.from(layer.weights), channels, paddedChannels: c, scratchBytes: (padded + taps) * c4 * 2 + outPixels * 16 };
+  return { weights: Int8Array.from(layer.weights), channels, paddedChannels: c, scratchBytes: depthwiseScratchBytes(layer, c, inputHeight, inputWidth) };
 }

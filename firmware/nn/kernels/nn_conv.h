@@ -131,6 +131,23 @@ NN_INLINE void nn_widen_row_scaled(const int8_t *src, int32_t *dst, int n, int l
   "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
   "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
 
+/* The same step at the literal byte offset operand %[o] (straight-line code for short rows). */
+#define NN_GEMM_STEP_AT                                                                       \
+  "ldr %[x0], [%[a], %[o]]\n\t"                                                              \
+  "ldr %[x1], [%[a], %[o]+%c[nb]]\n\t"                                                       \
+  "ldr %[wa], [%[w], %[o]]\n\t"                                                              \
+  "ldr %[wb], [%[w], %[o]+%c[nb]]\n\t"                                                       \
+  "smlad %[s00], %[x0], %[wa], %[s00]\n\t"                                                  \
+  "smlad %[s10], %[x1], %[wa], %[s10]\n\t"                                                  \
+  "smlad %[s01], %[x0], %[wb], %[s01]\n\t"                                                  \
+  "smlad %[s11], %[x1], %[wb], %[s11]\n\t"                                                  \
+  "ldr %[wa], [%[w], %[o]+2*%c[nb]]\n\t"                                                     \
+  "ldr %[wb], [%[w], %[o]+3*%c[nb]]\n\t"                                                     \
+  "smlad %[s02], %[x0], %[wa], %[s02]\n\t"                                                  \
+  "smlad %[s12], %[x1], %[wa], %[s12]\n\t"                                                  \
+  "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
+  "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
+
 #define NN_GEMM_OPERANDS                                                                      \
   [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s03] "+r"(s03), [s10] "+r"(s10),        \
   [s11] "+r"(s11), [s12] "+r"(s12), [s13] "+r"(s13), [a] "+r"(a), [w] "+r"(w),                \
@@ -145,6 +162,16 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
     /* Literal shapes: row offsets are immediates; 14 registers hold the block, so the loop limit
      * stays in memory (one load per four K-pairs). */
     int32_t x0, x1, wa, wb;
+    if (n <= 16) {
+      /* Short rows (1x1 layers, the first conv): straight-line code, no loop at all. */
+#pragma GCC unroll 16
+      for (int i = 0; i < n; i++) {
+        __asm__ volatile(NN_GEMM_STEP_AT
+                         : NN_GEMM_OPERANDS
+                         : [nb] "i"(n * 4), [o] "i"(4 * i)
+                         : "memory");
+      }
+    } else {
     if (n >= 4) {
       const int32_t *volatile limit = a + (n & ~3);
       __asm__ volatile("1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12)
@@ -159,6 +186,7 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
     }
     if (n & 2) {
       __asm__ volatile(NN_GEMM_STEP(0) NN_GEMM_STEP(4) : NN_GEMM_OPERANDS : [nb] "i"(n * 4) : "memory");
+    }
     }
   } else {
     const int32_t *end = a + n;

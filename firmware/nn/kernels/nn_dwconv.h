@@ -14,13 +14,112 @@
 #define NN_DWCONV_H
 #include "nn_conv.h"
 
-#define NN_DW_SCRATCH_BYTES(in_h, in_w, c, kh, kw, pad_h, pad_w, out_h, out_w)                 \
+#define NN_DW_GROUP_SCRATCH(in_h, in_w, c, kh, kw, pad_h, pad_w, out_h, out_w)                 \
   ((((in_h) + 2 * (pad_h)) * ((in_w) + 2 * (pad_w)) + (kh) * (kw)) * NN_ROUND4(c) * 2 + (out_h) * (out_w) * 16)
+#define NN_DW_ROWS_SCRATCH(in_h, in_w, c, pad_h, pad_w, out_h, out_w)                           \
+  (((in_h) + 2 * (pad_h)) * (c) * ((((in_w) + 2 * (pad_w) + 1) + 1) & ~1) * 2 + (out_h) * (out_w) * 4)
+#define NN_DW_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define NN_DW_SCRATCH_BYTES(in_h, in_w, c, kh, kw, pad_h, pad_w, out_h, out_w)                 \
+  NN_DW_MAX(NN_DW_GROUP_SCRATCH(in_h, in_w, c, kh, kw, pad_h, pad_w, out_h, out_w),              \
+            NN_DW_ROWS_SCRATCH(in_h, in_w, c, pad_h, pad_w, out_h, out_w))
+
+/* 3x3 stride 1: the input copied channel-major per row ([y][c][x] int16, x - zIn, padding 0), so
+ * the taps kx = 0, 1 of one channel are one word: per kernel row and two adjacent outputs, three
+ * loads (one unaligned), two SMLAD and two SMLAxB for 6 MACs, the channel's weights in registers.
+ * Needs an even output width and literal shapes (row offsets are immediates).
+ * Accumulators of one channel for every pixel, then nn_requant_column. */
+NN_INLINE void nn_dwconv3x3_rows(const int8_t *in, int in_h, int in_w, int c, int in_stride, const int8_t *weights,
+                                 const nn_chan_t *chan, int pad_h, int pad_w, int8_t *out, int out_h, int out_w,
+                                 int out_stride, int32_t zin, int32_t zout, int32_t act_min, int32_t act_max,
+                                 void *scratch) {
+  const int ph = in_h + 2 * pad_h, pw = in_w + 2 * pad_w, rl = (pw + 2) & ~1, plane = c * rl;
+  int16_t *xs = (int16_t *)scratch; /* [ph][c][rl] */
+  int32_t *accs = (int32_t *)(xs + ph * plane);
+  for (int32_t *p = (int32_t *)xs; p < accs; p++) *p = 0;
+  const uint32_t nz = (uint32_t)nn_zin_pair(-zin);
+  for (int iy = 0; iy < in_h; iy++) {
+    int16_t *row = xs + (iy + pad_h) * plane + pad_w;
+    for (int ix = 0; ix < in_w; ix++) {
+      const int8_t *src = in + (iy * in_w + ix) * in_stride;
+      int16_t *d = row + ix;
+      int ch = 0;
+      for (; ch + 4 <= c; ch += 4, d += 4 * rl) {
+        uint32_t v = nn_load32(src + ch);
+        uint32_t e = __sxtab16(nz, v), o = __sxtab16(nz, nn_ror8(v));
+        d[0] = (int16_t)e;
+        d[rl] = (int16_t)o;
+        d[2 * rl] = (int16_t)(e >> 16);
+        d[3 * rl] = (int16_t)(o >> 16);
+      }
+      for (; ch < c; ch++, d += rl) *d = (int16_t)(src[ch] - zin);
+    }
+  }
+  const int pixels = out_h * out_w;
+  for (int ch = 0; ch < c; ch++) {
+    const int left = (int)NN_RQ_LEFT(chan[ch].shifts);
+    const int8_t *w = weights + ch;
+#define NN_DW_W(t) ((uint32_t)(uint16_t)(int16_t)(w[(t) * c] * (1 << left)))
+    /* (w[ky][0], w[ky][1]) per row; the third column packed two rows a word. */
+    const uint32_t w0 = NN_DW_W(0) | NN_DW_W(1) << 16, w1 = NN_DW_W(3) | NN_DW_W(4) << 16,
+                   w2 = NN_DW_W(6) | NN_DW_W(7) << 16, v0 = NN_DW_W(2) | NN_DW_W(5) << 16, v1 = NN_DW_W(8);
+#undef NN_DW_W
+    const int32_t *volatile bias = &chan[ch].bias;
+    int32_t *acc = accs;
+    for (int oy = 0; oy < out_h; oy++) {
+      const int16_t *r = xs + oy * plane + ch * rl;
+      int pairs = out_w / 2;
+      int32_t x0, x1, x2, a0, a1;
+      /* Two adjacent outputs: x0 = (x[ox], x[ox+1]), x1 = (x[ox+1], x[ox+2]) (unaligned), x2 = (x[ox+2], x[ox+3]). */
+      __asm__ volatile(
+          "1:\n\t"
+          "ldr %[a0], %[bias]\n\t"
+          "ldr %[x0], [%[r]]\n\t"
+          "ldr %[x2], [%[r], #4]\n\t"
+          "ldr %[x1], [%[r], #2]\n\t"
+          "mov %[a1], %[a0]\n\t"
+          "smlad %[a0], %[x0], %[w0], %[a0]\n\t"
+          "smlabb %[a0], %[x2], %[v0], %[a0]\n\t"
+          "smlad %[a1], %[x1], %[w0], %[a1]\n\t"
+          "smlatb %[a1], %[x2], %[v0], %[a1]\n\t"
+          "ldr %[x0], [%[r], %[p1]]\n\t"
+          "ldr %[x2], [%[r], %[p1] + 4]\n\t"
+          "ldr %[x1], [%[r], %[p1] + 2]\n\t"
+          "smlad %[a0], %[x0], %[w1], %[a0]\n\t"
+          "smlabt %[a0], %[x2], %[v0], %[a0]\n\t"
+          "smlad %[a1], %[x1], %[w1], %[a1]\n\t"
+          "smlatt %[a1], %[x2], %[v0], %[a1]\n\t"
+          "ldr %[x0], [%[r], %[p2]]\n\t"
+          "ldr %[x2], [%[r], %[p2] + 4]\n\t"
+          "ldr %[x1], [%[r], %[p2] + 2]\n\t"
+          "smlad %[a0], %[x0], %[w2], %[a0]\n\t"
+          "smlabb %[a0], %[x2], %[v1], %[a0]\n\t"
+          "smlad %[a1], %[x1], %[w2], %[a1]\n\t"
+          "smlatb %[a1], %[x2], %[v1], %[a1]\n\t"
+          "strd %[a0], %[a1], [%[acc]], #8\n\t"
+          "adds %[r], #4\n\t"
+          "subs %[n], #1\n\t"
+          "bne 1b"
+          : [r] "+r"(r), [acc] "+r"(acc), [n] "+r"(pairs), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
+            [a0] "=&r"(a0), [a1] "=&r"(a1)
+          : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [v0] "r"(v0), [v1] "r"(v1), [bias] "m"(*bias),
+            [p1] "i"(plane * 2), [p2] "i"(plane * 4)
+          : "cc", "memory");
+    }
+    nn_requant_column(accs, 1, out + ch, out_stride, pixels, chan + ch, zout, act_min, act_max);
+  }
+}
+
 
 NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_stride,
                             const int8_t *weights, const nn_chan_t *chan, int kh, int kw, int stride,
                             int pad_h, int pad_w, int8_t *out, int out_h, int out_w, int out_stride,
                             int32_t zin, int32_t zout, int32_t act_min, int32_t act_max, void *scratch) {
+  if (kh == 3 && kw == 3 && stride == 1 && (out_w & 1) == 0 && out_w > 0 && __builtin_constant_p(c) &&
+      __builtin_constant_p(in_w) && c * (in_w + 2 * pad_w + 2) * 4 < 4096) {
+    nn_dwconv3x3_rows(in, in_h, in_w, c, in_stride, weights, chan, pad_h, pad_w, out, out_h, out_w, out_stride, zin,
+                      zout, act_min, act_max, scratch);
+    return;
+  }
   const int c4 = NN_ROUND4(c), gw = c4 / 2; /* words per widened pixel */
   const int ph = in_h + 2 * pad_h, pw = in_w + 2 * pad_w, taps = kh * kw;
   int32_t *xs = (int32_t *)scratch;     /* [ph][pw][c4/4][2] */
