@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import chalk from 'chalk';
 import type { Command } from './command.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { listBoards, loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 
 interface BoardsArgs {
@@ -22,7 +23,7 @@ export function formatSize(bytes: number): string {
 export const boardsCommand: Command<BoardsArgs> = {
   command: 'boards',
   describe: 'List the board profiles (memory, clocks, flash wait states)',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }).epilogue('Exit codes: 0 ok.') as never,
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }).epilogue(exitCodesEpilogue('boards', '0 ok')) as never,
   handler: async (args) => {
     const boards = listBoards().map((name) => loadBoard(name));
     if (args.json) {

@@ -15,8 +15,8 @@ import {
   buildFirmware, CompileError, DEFAULT_MODEL, ModelFileError, ToolchainMissingError, type FirmwareBuild, type OptLevel,
 } from '../codegen/firmware-build.js';
 
-/** `mcusim build`'s exit codes (also in its --help and the README). */
-export const BUILD_EXIT = { ok: 0, usage: EXIT.usage, toolchainMissing: 30, compileFailed: 31 } as const;
+/** `mcusim build`'s exit codes (from the one table, src/common/exit-codes.ts; also in its --help and the README). */
+export const BUILD_EXIT = { ok: 0, usage: EXIT.usage, toolchainMissing: EXIT.toolchainMissing, compileFailed: EXIT.compileFailed } as const;
 
 interface BuildArgs {
   board: string;

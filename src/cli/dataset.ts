@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 
 export interface DatasetArgs {
   action: string;
@@ -49,7 +50,8 @@ export const datasetCommand: Command<DatasetArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout' })
       .example('$0 dataset generate --out data/thermal --count 5000 --seed 7', '5000 MLX90640 frames, 80/10/10 split')
       .example('$0 dataset inspect models/datasets/sample', 'counts, people histogram, overlap share')
-      .example('$0 dataset export-frames models/datasets/sample --split test --count 8 -o frames.bin', 'firmware frame file') as unknown as Argv<DatasetArgs>,
+      .example('$0 dataset export-frames models/datasets/sample --split test --count 8 -o frames.bin', 'firmware frame file')
+      .epilogue(exitCodesEpilogue('dataset', '0 done')) as unknown as Argv<DatasetArgs>,
   handler: async (args) => {
     if (args.action === 'generate') return runGenerate(args);
     if (args.action === 'inspect') return runInspect(args);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { readElf } from '../elf/index.js';
 import { thumbDecoder } from '../cpu/decoder.js';
 import { disassemble } from '../cpu/disassemble.js';
@@ -22,7 +23,7 @@ export const disasmCommand: Command<DisasmArgs> = {
       .option('symbol', { type: 'string', describe: 'function to disassemble (default: the reset handler\'s function, else .text)' })
       .option('count', { type: 'number', default: 64, describe: 'instructions at most' })
       .option('json', { type: 'boolean', default: false, describe: 'one JSON object per instruction' })
-      .epilogue('Exit codes: 0 ok; 2 usage or unknown symbol; 10-15 the ELF cannot be read.') as never,
+      .epilogue(exitCodesEpilogue('disasm', '0 ok')) as never,
   handler: async (args) => {
     const decoder = thumbDecoder();
     let bytes: Uint8Array;

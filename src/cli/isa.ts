@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
-import { EXIT } from '../common/exit-codes.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { thumbDecoder, type Decoder } from '../cpu/decoder.js';
 import { disassemble } from '../cpu/disassemble.js';
 import type { IsaEntry } from '../cpu/isa-format.js';
@@ -75,7 +75,7 @@ export const isaCommand: Command<IsaArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the matches as JSON' })
       .example('$0 isa SMLAD', 'every encoding of SMLAD')
       .example('$0 isa 0xf8d1 0x0004', 'the line that decodes LDR.W r0, [r1, #4]')
-      .epilogue(`Exit codes: 0 found; ${EXIT.usage} usage, or no isa/ line has that mnemonic or name.`) as never,
+      .epilogue(exitCodesEpilogue('isa', '0 found (an unknown mnemonic is a usage error)')) as never,
   handler: async (args) => {
     const matches = findMatches(args.query.map(String));
     if (args.json) process.stdout.write(`${JSON.stringify(matches, null, 2)}\n`);

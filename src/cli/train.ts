@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { lossConfigOptions } from './loss-options.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { ablationVariants } from '../nn/loss/config.js';
 
 export interface TrainArgs {
@@ -62,7 +63,8 @@ export const trainCommand: Command<TrainArgs> = {
       .example('$0 train --epochs 2 --train-frames 512 -o /tmp/quick.weights.json', 'a quick smoke run')
       .example('$0 train --no-cutmix --no-hard-pos --json m.json', 'one ablated component')
       .example('$0 train --ablation --epochs 2 --train-frames 512 --out-table reports/ablation.md --json reports/ablation.json', 'the ablation table')
-      .example('$0 train --ablation --merge a.json,b.json --out-table reports/ablation.md', 'join an ablation split with --variants') as unknown as Argv<TrainArgs>,
+      .example('$0 train --ablation --merge a.json,b.json --out-table reports/ablation.md', 'join an ablation split with --variants')
+      .epilogue(exitCodesEpilogue('train', '0 trained')) as unknown as Argv<TrainArgs>,
   // The trainer loads only when a training command runs, not for every `mcusim` start.
   handler: async (args) => {
     if (args.ablation) return ablate(args);

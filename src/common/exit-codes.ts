@@ -1,8 +1,9 @@
 /**
- * mcusim's own exit codes: the one table. `mcusim run` passes the firmware's exit code (semihosting
- * SYS_EXIT / EXIT_EXTENDED) through unchanged, as `qemu-system-arm -semihosting` does; every outcome
- * of the simulator itself has a code below. The README's exit-code table and the `mcusim run --help`
- * epilogue are rendered from this table (test/common/exit-codes.test.ts keeps the README in step).
+ * mcusim's own exit codes: the one table, for every command (each entry names the commands that can
+ * return it). `mcusim run` passes the firmware's exit code (semihosting SYS_EXIT / EXIT_EXTENDED)
+ * through unchanged, as `qemu-system-arm -semihosting` does; every outcome of the simulator itself has
+ * a code below. The README's exit-code table and the commands' `--help` epilogues are rendered from
+ * this table (test/common/exit-codes.test.ts keeps the README in step).
  *
  * A firmware that exits with one of these numbers is indistinguishable by code alone; the stderr
  * summary says which it was. The ELF codes sit above 2 (usage) and below the firmware range most
@@ -15,29 +16,44 @@ export interface ExitCodeInfo {
   readonly brief: string;
   /** The README's wording. */
   readonly meaning: string;
+  /** The commands that can exit with it; '*' for every command. */
+  readonly commands: readonly string[];
 }
 
+const ALL = ['*'] as const;
+const READS_ELF = ['run', 'disasm', 'check'] as const;
+const RUN = ['run'] as const;
+
 export const EXIT_CODE_TABLE = {
-  usage: { code: 2, brief: 'usage', meaning: 'usage error or unreadable file' },
-  notElf: { code: 10, brief: 'not ELF/truncated', meaning: 'not an ELF, truncated, not an executable' },
-  elf64: { code: 11, brief: '64-bit', meaning: '64-bit ELF' },
-  bigEndian: { code: 12, brief: 'big-endian', meaning: 'big-endian ELF' },
-  notArm: { code: 13, brief: 'not ARM', meaning: 'not an ARM ELF (x86-64, AArch64, ...)' },
-  badSegments: { code: 14, brief: 'bad segments', meaning: "bad segments (overlap, outside the board's memory, no PT_LOAD)" },
+  overBudget: { code: 1, commands: ['check'], brief: 'over budget or regressed', meaning: 'over a budget, or regressed against the baseline' },
+  usage: { code: 2, commands: ALL, brief: 'usage', meaning: 'usage error or unreadable file' },
+  notElf: { code: 10, commands: READS_ELF, brief: 'not ELF/truncated', meaning: 'not an ELF, truncated, not an executable' },
+  elf64: { code: 11, commands: READS_ELF, brief: '64-bit', meaning: '64-bit ELF' },
+  bigEndian: { code: 12, commands: READS_ELF, brief: 'big-endian', meaning: 'big-endian ELF' },
+  notArm: { code: 13, commands: READS_ELF, brief: 'not ARM', meaning: 'not an ARM ELF (x86-64, AArch64, ...)' },
+  badSegments: {
+    code: 14, commands: READS_ELF, brief: 'bad segments', meaning: "bad segments (overlap, outside the board's memory, no PT_LOAD)",
+  },
   badVectorTable: {
-    code: 15, brief: 'bad vector table', meaning: 'bad vector table (missing, reset vector in ARM state, SP outside RAM)',
+    code: 15, commands: READS_ELF, brief: 'bad vector table',
+    meaning: 'bad vector table (missing, reset vector in ARM state, SP outside RAM)',
   },
   lockup: {
-    code: 20, brief: 'lockup',
+    code: 20, commands: RUN, brief: 'lockup',
     meaning: 'the core locked up (fault with no handler able to take it); PC, function, registers and CFSR/HFSR decoded are printed',
   },
-  limit: { code: 21, brief: 'cycle/instruction limit', meaning: '`--max-cycles` / `--max-instructions` reached' },
-  timeout: { code: 22, brief: 'timeout', meaning: '`--timeout` reached' },
+  limit: { code: 21, commands: RUN, brief: 'cycle/instruction limit', meaning: '`--max-cycles` / `--max-instructions` reached' },
+  timeout: { code: 22, commands: RUN, brief: 'timeout', meaning: '`--timeout` reached' },
   stopped: {
-    code: 23, brief: 'stopped without exiting',
+    code: 23, commands: RUN, brief: 'stopped without exiting',
     meaning: 'the firmware stopped without exiting (WFI with no interrupt source, BKPT with no debugger)',
   },
-  internal: { code: 70, brief: 'internal error', meaning: 'internal simulator error (a bug: please report it with the ELF)' },
+  toolchainMissing: {
+    code: 30, commands: ['build'], brief: 'toolchain missing',
+    meaning: 'the ARM toolchain (arm-none-eabi-gcc, newlib) is not installed',
+  },
+  compileFailed: { code: 31, commands: ['build'], brief: 'compile failed', meaning: 'the generated C sources did not compile or link' },
+  internal: { code: 70, commands: ALL, brief: 'internal error', meaning: 'internal simulator error (a bug: please report it with the ELF)' },
 } as const satisfies Record<string, ExitCodeInfo>;
 
 export type ExitName = keyof typeof EXIT_CODE_TABLE;
@@ -52,17 +68,23 @@ const FIRMWARE_ROW = {
   meaning: 'the firmware exited through semihosting `SYS_EXIT`/`SYS_EXIT_EXTENDED` (as `qemu-system-arm -semihosting` gives it)',
 };
 
-function entries(): ExitCodeInfo[] {
-  return Object.values(EXIT_CODE_TABLE).sort((a, b) => a.code - b.code);
+/** The codes `command` can exit with, in order. */
+export function exitCodesOf(command: string): ExitCodeInfo[] {
+  return Object.values(EXIT_CODE_TABLE)
+    .filter((e: ExitCodeInfo) => e.commands.includes('*') || e.commands.includes(command))
+    .sort((a, b) => a.code - b.code);
 }
 
-/** The README's Markdown table, header included. */
+/** The README's Markdown table of `mcusim run`'s codes, header included. */
 export function exitCodesMarkdown(): string {
-  const rows = [FIRMWARE_ROW, ...entries()].map((e) => `| ${e.code} | ${e.meaning} |`);
+  const rows = [FIRMWARE_ROW, ...exitCodesOf('run')].map((e) => `| ${e.code} | ${e.meaning} |`);
   return ['| code | meaning |', '|---|---|', ...rows].join('\n');
 }
 
-/** One paragraph for `mcusim run --help`. */
-export function exitCodesEpilogue(): string {
-  return `Exit codes: the firmware's own exit code; ${entries().map((e) => `${e.code} ${e.brief}`).join('; ')}.`;
+/**
+ * One paragraph for a command's `--help`: `success` says what 0 means (for `run`: the firmware's own
+ * exit code), then the table's codes for that command.
+ */
+export function exitCodesEpilogue(command = 'run', success = "the firmware's own exit code"): string {
+  return `Exit codes: ${success}; ${exitCodesOf(command).map((e) => `${e.code} ${e.brief}`).join('; ')}.`;
 }

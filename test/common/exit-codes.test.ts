@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXIT, EXIT_CODE_TABLE, exitCodesEpilogue, exitCodesMarkdown } from '../../src/common/exit-codes.js';
+import { EXIT, EXIT_CODE_TABLE, exitCodesEpilogue, exitCodesMarkdown, exitCodesOf } from '../../src/common/exit-codes.js';
 import { ELF_EXIT_CODES } from '../../src/elf/errors.js';
 import { MCUSIM_BIN } from '../support/driver.js';
 
@@ -31,5 +31,14 @@ describe('exit codes: one table', () => {
     // yargs wraps the paragraph to the terminal width, even inside a number: compare without white space.
     const squeeze = (s: string) => s.replace(/\s+/g, '');
     expect(squeeze(r.stdout)).toContain(squeeze(exitCodesEpilogue()));
+  });
+
+  it.each(['disasm', 'isa', 'boards', 'dataset', 'train'])('`mcusim %s --help` lists every code of the table it can exit with', (command) => {
+    const r = spawnSync(process.execPath, [MCUSIM_BIN, command, '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const squeeze = (s: string) => s.replace(/\s+/g, '');
+    const epilogue = squeeze(r.stdout.slice(r.stdout.indexOf('Exit codes:')));
+    expect(epilogue).toMatch(/^Exitcodes:/);
+    for (const e of exitCodesOf(command)) expect(epilogue).toContain(squeeze(`; ${e.code} ${e.brief}`));
   });
 });
