@@ -35,6 +35,8 @@ const KIND_UNKNOWN = 0;
 const KIND_PLAIN = 1;
 const KIND_CALL = 2;
 const KIND_FLOW = 3;
+/** Before the first instruction: call onStart, then resolve like a transfer. */
+const KIND_START = 4;
 const WIDE = 8;
 
 const BRANCH_MNEMONICS = new Set(['B', 'BX', 'CBZ', 'CBNZ', 'TBB', 'TBH']);
@@ -136,8 +138,11 @@ export class FunctionProfiler implements ExecutionObserver {
     this.segInstructions = cpu.instructions;
     this.readStalls(this.segStalls);
     this.pushFrame(this.newNode(-1, this.unknownFn), -1, 0, 0);
-    this.pending = KIND_FLOW; // the first instruction names the first function
+    this.pending = KIND_START; // the first instruction names the first function
   }
+
+  /** Called once, at the first retired instruction (after reset), before anything is charged. */
+  onStart: (() => void) | null = null;
 
   // ---- ExecutionObserver -------------------------------------------------------------------
 
@@ -234,8 +239,12 @@ export class FunctionProfiler implements ExecutionObserver {
 
   /** Where the last control transfer landed: call, return, tail call or jump. */
   private resolve(pc: number): void {
-    const kind = this.pending;
+    let kind = this.pending;
     this.pending = KIND_UNKNOWN;
+    if (kind === KIND_START) {
+      this.onStart?.();
+      kind = KIND_FLOW;
+    }
     if (kind === KIND_CALL) {
       this.enterFunction(this.functionAt(pc), pc, this.pendingReturnAddress);
       return;

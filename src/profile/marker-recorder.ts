@@ -13,6 +13,12 @@ const LAYER_START = 0x01;
 const LAYER_END = 0x02;
 const FRAME_START = 0x03;
 const FRAME_END = 0x04;
+/** ARMv7-M ARM C1.6.5 DEMCR and C1.7 ITM registers. */
+const DEMCR = 0xe000edfc;
+const TRCENA = 1 << 24;
+const ITM_TCR = 0xe0000e80;
+const ITMENA = 1;
+const ITM_TER = 0xe0000e00;
 
 export interface LayerMeasure {
   /** Inferences of this layer seen (start and end marker both). */
@@ -77,6 +83,17 @@ export class MarkerRecorder {
     this.openInstructions = table.layers.map(() => 0);
     this.snapshots = table.layers.map(() => null);
     this.lastFrameEnd = startCycles;
+  }
+
+  /**
+   * Turns the markers on as a debugger or SWO viewer does after reset (LAYER-TABLE.md: the firmware
+   * never enables the ITM itself): DEMCR.TRCENA, ITM_TCR.ITMENA and the marker port's ITM_TER bit.
+   */
+  enableMarkers(): void {
+    const bus = this.cpu.bus;
+    bus.write(DEMCR, 4, (bus.read(DEMCR, 4) | TRCENA) >>> 0);
+    bus.write(ITM_TCR, 4, (bus.read(ITM_TCR, 4) | ITMENA) >>> 0);
+    bus.write(ITM_TER, 4, (bus.read(ITM_TER, 4) | (1 << this.table.markerPort)) >>> 0);
   }
 
   /** The runner's ITM sink for ports other than 0. */

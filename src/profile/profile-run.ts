@@ -37,7 +37,11 @@ export function startProfiling(image: ElfImage, elfBytes: Uint8Array, board: Boa
     observer: (cpu) => {
       const p = new FunctionProfiler(cpu, image.symbolIndex, code);
       profiler = p;
-      if (table) markers = new MarkerRecorder(cpu, table, () => p.takeStackWindow(), cpu.cycles);
+      if (table) {
+        const m = new MarkerRecorder(cpu, table, () => p.takeStackWindow(), cpu.cycles);
+        markers = m;
+        p.onStart = () => m.enableMarkers();
+      }
       return p;
     },
     onItm: (port, value, width, cycles) => markers?.onItm(port, value, width, cycles),

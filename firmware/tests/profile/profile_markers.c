@@ -1,6 +1,7 @@
 /* The profiler's marker test program: four fake int8 "layers" doing known amounts of work, framed by
  * the layer and frame markers of firmware/nn/LAYER-TABLE.md (ITM stimulus port 1, written only when
- * the ITM is enabled, so QEMU, which has no ITM, runs the same ELF without markers), with the layer
+ * the ITM is enabled: like the detector, the program never enables it; the profiler does after reset,
+ * as a debugger would, and QEMU, which has no ITM, runs the same ELF without markers), with the layer
  * table in layer_table.S. It also measures itself, for the profiler's tests to compare with:
  * - the stack high-water by painting: words below the stack pointer are filled with a pattern at the
  *   start of main and the lowest overwritten word is found at the end (bytes below the stack base
@@ -18,7 +19,6 @@
 #define ITM_PORT(n) (*(volatile uint32_t *)(0xE0000000u + 4u * (n)))
 #define ITM_TER (*(volatile uint32_t *)0xE0000E00u)
 #define ITM_TCR (*(volatile uint32_t *)0xE0000E80u)
-#define ITM_LAR (*(volatile uint32_t *)0xE0000FB0u)
 
 #define PAINT_WORD 0xA5A5A5A5u
 #define PAINT_BYTES 8192u
@@ -140,10 +140,6 @@ static uint32_t checksum(const int8_t *p, int n) {
 int main(void) {
   char *heap_start = sbrk(0);
   paint_stack();
-  DEMCR |= 1u << 24; /* TRCENA: what a debugger (or SWO viewer) sets on a board */
-  ITM_LAR = 0xC5ACCE55u;
-  ITM_TCR = 1u;
-  ITM_TER = 1u << MARKER_PORT;
   for (int f = 0; f < FRAMES; f++) {
     read_frame(f, arena + L0_IN_OFF);
     mark(0x03000000u | (uint32_t)f);
