@@ -23,6 +23,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   [() => import('./train.js'), 'trainCommand'],
   [() => import('./check.js'), 'checkCommand'],
   [() => import('./report.js'), 'reportCommand'],
+  [() => import('./eval.js'), 'evalCommand'],
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -31,7 +31,8 @@
  *     ],
  *     "annotations": [                        one entry per labelled person
  *       {"id": 0, "image_id": 0, "category_id": 1, "bbox": [x, y, w, h], "area": w*h,
- *        "iscrowd": 0, "overlapping": true}
+ *        "iscrowd": 0, "overlapping": true, "visible_area": 9.5, "visible_fraction": 0.82,
+ *        "difficult": true}
  *     ],
  *     "categories": [{"id": 1, "name": "person"}]
  *   }
@@ -51,6 +52,11 @@
  * - `category_id` follows COCO in starting at 1: category ids must be 1..n in order, and the
  *   in-memory class index is `Box.cls = category_id - 1` (so person = 1 on disk, 0 in memory).
  * - `overlapping` (optional, default false): this person's box overlaps another person's box.
+ * - `visible_area` (optional, px²): visible silhouette area; `visible_fraction` (optional, 0..1): the
+ *   share of the in-frame silhouette not hidden by nearer people or objects. The generator writes both.
+ * - `difficult` (optional, default false, PASCAL VOC's flag): the objective rule of difficult.ts
+ *   (visible area under 2 px² or visible fraction under 0.3); evaluation reports metrics with these
+ *   boxes ignored and with every box counted. Datasets written before these fields still load.
  *
  * The int16 frame file the firmware reads (TFRM) is a different, smaller format: frame-file.ts.
  */
@@ -74,6 +80,8 @@ export interface DatasetInfo {
   generator?: unknown;
   splits?: Partial<Record<SplitName, number>>;
   created?: string;
+  /** Provenance of imported recordings (files, label file, parsing choices); free-form. */
+  source?: unknown;
 }
 
 export interface CocoImage {
@@ -94,6 +102,9 @@ export interface CocoAnnotation {
   area: number;
   iscrowd: 0 | 1;
   overlapping?: boolean;
+  visible_area?: number;
+  visible_fraction?: number;
+  difficult?: boolean;
 }
 
 export interface CocoDataset {
@@ -139,6 +150,9 @@ function toAnnotation(b: Box, id: number, imageId: number): CocoAnnotation {
     id, image_id: imageId, category_id: b.cls + 1, bbox: [b.x, b.y, b.w, b.h], area: b.w * b.h, iscrowd: 0,
   };
   if (b.overlapping) a.overlapping = true;
+  if (b.visibleArea !== undefined) a.visible_area = b.visibleArea;
+  if (b.visibleFraction !== undefined) a.visible_fraction = b.visibleFraction;
+  if (b.difficult) a.difficult = true;
   return a;
 }
 

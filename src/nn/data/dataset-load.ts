@@ -122,8 +122,19 @@ export function loadDataset(dir: string, options: { split?: SplitName } = {}): L
       fail(`${at}.bbox`, `[${bx}, ${by}, ${bw}, ${bh}] is outside the ${img.width}x${img.height} image ${img.id}`);
     }
     if (o.overlapping !== undefined && typeof o.overlapping !== 'boolean') fail(`${at}.overlapping`, 'must be true or false');
+    if (o.difficult !== undefined && typeof o.difficult !== 'boolean') fail(`${at}.difficult`, 'must be true or false');
     const box: Box = { x: bx, y: by, w: bw, h: bh, cls: (cat as number) - 1 };
     if (o.overlapping === true) box.overlapping = true;
+    if (o.visible_area !== undefined) {
+      if (typeof o.visible_area !== 'number' || !(o.visible_area >= 0)) fail(`${at}.visible_area`, `must be a number >= 0, got ${JSON.stringify(o.visible_area)}`);
+      box.visibleArea = o.visible_area as number;
+    }
+    if (o.visible_fraction !== undefined) {
+      const v = o.visible_fraction;
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(`${at}.visible_fraction`, `must be a number in [0, 1], got ${JSON.stringify(v)}`);
+      box.visibleFraction = v as number;
+    }
+    if (o.difficult === true) box.difficult = true;
     boxesOf[imgIndex as number].push(box);
   });
 

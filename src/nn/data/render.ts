@@ -11,6 +11,7 @@
  * person, in pixel units.
  */
 import type { Box } from './types.js';
+import { isDifficult } from './difficult.js';
 import { intrinsicsOf, poseCamera, toCamera, toImagePlane, type Camera } from './camera.js';
 import { drawCapsule, drawCuboid, targetFor, type Target } from './raster.js';
 import type { Scene } from './scene.js';
@@ -225,7 +226,9 @@ function collectBoxes(t: Target, scene: Scene, amodal: Int32Array, objectBounds:
     const e = ext.subarray(k * 4, k * 4 + 4);
     // Occluded: more than a fifth of the in-frame silhouette is hidden by something nearer.
     if (count[k] < 0.8 * amodal[k * AMODAL_FIELDS + 4]) tags.add('occluded');
-    boxes.push({ x: e[0] / os, y: e[1] / os, w: (e[2] - e[0] + 1) / os, h: (e[3] - e[1] + 1) / os, cls: 0 });
+    const box: Box = { x: e[0] / os, y: e[1] / os, w: (e[2] - e[0] + 1) / os, h: (e[3] - e[1] + 1) / os, cls: 0 };
+    withVisibility(box, count[k] / (os * os), count[k] / Math.max(1, amodal[k * AMODAL_FIELDS + 4]));
+    boxes.push(box);
     personOf.push(k);
   }
   if (markOverlaps(boxes)) tags.add('overlapping');
@@ -237,6 +240,18 @@ function collectBoxes(t: Target, scene: Scene, amodal: Int32Array, objectBounds:
     }
   });
   return { boxes, personOf, tags: [...tags].sort() };
+}
+
+/**
+ * Records how much of the person is visible (silhouette area in px², share not hidden by nearer
+ * things, 3 decimals) and the `difficult` flag that follows from them (difficult.ts).
+ */
+export function withVisibility(box: Box, visibleArea: number, visibleFraction: number): Box {
+  box.visibleArea = Math.round(visibleArea * 1000) / 1000;
+  box.visibleFraction = Math.round(Math.min(1, visibleFraction) * 1000) / 1000;
+  if (isDifficult(box)) box.difficult = true;
+  else delete box.difficult;
+  return box;
 }
 
 /** Sets `overlapping` on every box whose area intersects another box; true if any does. */

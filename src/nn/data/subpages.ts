@@ -4,7 +4,7 @@
  * a full frame mixes two instants 1/refreshHz apart. Walking people then show comb / chessboard
  * artefacts (melexis/mlx90640-library issues #51, #58). Static scenes are unaffected.
  */
-import { markOverlaps, renderScene, type RenderResult } from './render.js';
+import { markOverlaps, renderScene, withVisibility, type RenderResult } from './render.js';
 import { shiftPerson, type Scene } from './scene.js';
 import type { SensorConfig } from './sensors.js';
 import type { Box } from './types.js';
@@ -35,8 +35,10 @@ export function renderWithSubPages(scene: Scene, sensor: SensorConfig, oversampl
     r.boxes.forEach((b, k) => {
       const person = r.personOf[k];
       const u = union.get(person);
-      if (!u) union.set(person, { x: b.x, y: b.y, w: b.w, h: b.h, cls: b.cls });
+      if (!u) union.set(person, { ...b });
       else {
+        // The union box: the person's visibility is the better of the two instants.
+        withVisibility(u, Math.max(u.visibleArea ?? 0, b.visibleArea ?? 0), Math.max(u.visibleFraction ?? 0, b.visibleFraction ?? 0));
         const x1 = Math.max(u.x + u.w, b.x + b.w);
         const y1 = Math.max(u.y + u.h, b.y + b.h);
         u.x = Math.min(u.x, b.x);

@@ -13,6 +13,12 @@ export interface Box {
   cls: number;
   /** True when this person overlaps (or is occluded by) another labelled person. */
   overlapping?: boolean;
+  /** Visible silhouette area in sensor pixels² (generator; absent for imported labels). */
+  visibleArea?: number;
+  /** Visible share of the in-frame silhouette, 0..1: 1 - occlusion by nearer objects (generator). */
+  visibleFraction?: number;
+  /** PASCAL VOC-style `difficult`: evaluation may ignore it (rule: src/nn/data/difficult.ts). */
+  difficult?: boolean;
 }
 
 /** One thermal frame: row-major temperatures in degrees Celsius, height x width. */

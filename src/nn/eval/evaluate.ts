@@ -12,6 +12,10 @@
  *    (a tag equal to or starting with 'distractor'). Frames tagged 'unlabelled-person' (the generator's
  *    mark for a person too little visible to label) are not person-free and are left out of both.
  * Classes: mAP averages the APs of classes that have ground truth; F1 and counting pool all classes.
+ * `EvalSubset` restricts what counts (matching.ts, COCO's ignore rule): boxes it ignores (e.g. VOC
+ * `difficult`, or boxes outside a size range) are neither found nor missed, and a detection that
+ * lands on one, or that is unmatched and itself outside the subset, is neither a true nor a false
+ * positive. Counting compares the counted detections with the counted boxes.
  */
 import type { Box } from '../data/types.js';
 import type { Detection } from '../detect/types.js';
@@ -60,6 +64,31 @@ export interface DetectionMetrics {
   fpPerEmptyDistractorFrame: number;
 }
 
+/** Which boxes and unmatched detections an evaluation counts (all, when absent). */
+export interface EvalSubset {
+  ignoreBox?: (box: Box, frame: number) => boolean;
+  /** Applied to detections that matched no box, counted or ignored. */
+  ignoreUnmatchedDetection?: (det: Detection, frame: number) => boolean;
+}
+
+/** The PASCAL VOC convention: boxes flagged `difficult` are ignored. */
+export const IGNORE_DIFFICULT: EvalSubset = { ignoreBox: (b) => b.difficult === true };
+
+/** Per detection: true positive (counted), or ignored; anything else is a false positive. */
+interface FrameOutcome { tp: boolean[]; ignored: boolean[]; countedBoxes: number }
+
+function frameOutcome(dets: ReadonlyArray<Detection>, boxes: ReadonlyArray<Box>, frame: number, criterion: MatchCriterion,
+  subset: EvalSubset): FrameOutcome {
+  const ignoredBox = subset.ignoreBox ? boxes.map((b) => subset.ignoreBox!(b, frame)) : undefined;
+  const m = matchFrame(dets, boxes, criterion, ignoredBox);
+  const unmatchedOut = subset.ignoreUnmatchedDetection;
+  const ignored = dets.map((d, i) => m.detectionIgnored[i] || (!m.detectionMatched[i] && unmatchedOut !== undefined && unmatchedOut(d, frame)));
+  const countedBoxes = ignoredBox ? ignoredBox.filter((x) => !x).length : boxes.length;
+  return { tp: m.detectionMatched, ignored, countedBoxes };
+}
+
+const countTrue = (flags: boolean[]) => flags.reduce((n, f) => n + (f ? 1 : 0), 0);
+
 export const IOU_THRESHOLDS_50_95 = Array.from({ length: 10 }, (_, i) => 0.5 + 0.05 * i);
 
 function prf(tp: number, fp: number, fn: number): PrfCounts {
@@ -83,16 +112,17 @@ function hasDistractor(tags: ReadonlyArray<string> | undefined): boolean {
 }
 
 /** mAP over classes at one IoU threshold, using every detection given. */
-export function meanAveragePrecision(predictions: ReadonlyArray<ReadonlyArray<Detection>>, groundTruth: ReadonlyArray<ReadonlyArray<Box>>, iouThreshold: number): { mAP: number; perClass: number[] } {
+export function meanAveragePrecision(predictions: ReadonlyArray<ReadonlyArray<Detection>>, groundTruth: ReadonlyArray<ReadonlyArray<Box>>, iouThreshold: number,
+  subset: EvalSubset = {}): { mAP: number; perClass: number[] } {
   let numClasses = 0;
   for (const f of groundTruth) for (const b of f) numClasses = Math.max(numClasses, b.cls + 1);
   for (const f of predictions) for (const d of f) numClasses = Math.max(numClasses, d.cls + 1);
   const outcomes: ScoredOutcome[][] = Array.from({ length: numClasses }, () => []);
   const gtCount = new Array<number>(numClasses).fill(0);
   predictions.forEach((dets, f) => {
-    const m = matchFrame(dets, groundTruth[f], { kind: 'iou', threshold: iouThreshold });
-    dets.forEach((d, i) => outcomes[d.cls].push({ score: d.score, truePositive: m.detectionMatched[i] }));
-    for (const b of groundTruth[f]) gtCount[b.cls]++;
+    const o = frameOutcome(dets, groundTruth[f], f, { kind: 'iou', threshold: iouThreshold }, subset);
+    dets.forEach((d, i) => { if (!o.ignored[i]) outcomes[d.cls].push({ score: d.score, truePositive: o.tp[i] }); });
+    for (const b of groundTruth[f]) if (!subset.ignoreBox?.(b, f)) gtCount[b.cls]++;
   });
   const perClass = outcomes.map((o, c) => averagePrecision(o, gtCount[c]));
   return { mAP: meanDefined(perClass), perClass };
@@ -103,14 +133,15 @@ export function evaluate(
   groundTruth: ReadonlyArray<ReadonlyArray<Box>>,
   frameTags: ReadonlyArray<ReadonlyArray<string> | undefined> = [],
   cfg: Partial<EvalConfig> = {},
+  subset: EvalSubset = {},
 ): DetectionMetrics {
   const config: EvalConfig = { ...DEFAULT_EVAL, ...cfg };
   if (predictions.length !== groundTruth.length) throw new Error(`evaluate: ${predictions.length} prediction lists for ${groundTruth.length} frames`);
   if (frameTags.length !== 0 && frameTags.length !== groundTruth.length) throw new Error(`evaluate: ${frameTags.length} tag lists for ${groundTruth.length} frames`);
   const frames = groundTruth.length;
 
-  const map50 = meanAveragePrecision(predictions, groundTruth, 0.5);
-  const mAP50to95 = meanDefined(IOU_THRESHOLDS_50_95.map((t) => meanAveragePrecision(predictions, groundTruth, t).mAP));
+  const map50 = meanAveragePrecision(predictions, groundTruth, 0.5, subset);
+  const mAP50to95 = meanDefined(IOU_THRESHOLDS_50_95.map((t) => meanAveragePrecision(predictions, groundTruth, t, subset).mAP));
 
   const iouCrit: MatchCriterion = { kind: 'iou', threshold: config.iouThreshold };
   const centreCrit: MatchCriterion = { kind: 'centre', maxDistancePx: config.centreDistancePx };
@@ -122,23 +153,25 @@ export function evaluate(
   for (let f = 0; f < frames; f++) {
     const boxes = groundTruth[f];
     const kept = predictions[f].filter((d) => d.score >= config.scoreThreshold);
-    const mi = matchFrame(kept, boxes, iouCrit), mc = matchFrame(kept, boxes, centreCrit);
-    const iouTp = mi.detectionMatched.filter(Boolean).length, cTp = mc.detectionMatched.filter(Boolean).length;
-    sums.iouTp += iouTp; sums.iouFp += kept.length - iouTp;
-    sums.cTp += cTp; sums.cFp += kept.length - cTp;
-    sums.gt += boxes.length;
-    const err = Math.abs(kept.length - boxes.length);
+    const mi = frameOutcome(kept, boxes, f, iouCrit, subset), mc = frameOutcome(kept, boxes, f, centreCrit, subset);
+    const iouTp = countTrue(mi.tp), cTp = countTrue(mc.tp);
+    const iouCounted = kept.length - countTrue(mi.ignored), cCounted = kept.length - countTrue(mc.ignored);
+    sums.iouTp += iouTp; sums.iouFp += iouCounted - iouTp;
+    sums.cTp += cTp; sums.cFp += cCounted - cTp;
+    const counted = mi.countedBoxes;
+    sums.gt += counted;
+    const err = Math.abs(iouCounted - counted);
     sums.absErr += err;
     if (err === 0) sums.exact++;
-    const bucket = byCount.get(boxes.length >= 3 ? '3+' : String(boxes.length))!;
+    const bucket = byCount.get(counted >= 3 ? '3+' : String(counted))!;
     bucket.frames++; bucket.absErr += err;
     const tags = frameTags[f];
-    if (boxes.length > 0 && isOverlapFrame(boxes, tags)) {
-      overlap.frames++; overlap.gt += boxes.length; overlap.centreTp += cTp; overlap.iouTp += iouTp;
+    if (counted > 0 && isOverlapFrame(boxes, tags)) {
+      overlap.frames++; overlap.gt += counted; overlap.centreTp += cTp; overlap.iouTp += iouTp;
     }
     if (boxes.length === 0 && !(tags ?? []).includes('unlabelled-person')) {
-      empty.frames++; empty.fp += kept.length;
-      if (hasDistractor(tags)) { empty.distractorFrames++; empty.distractorFp += kept.length; }
+      empty.frames++; empty.fp += iouCounted;
+      if (hasDistractor(tags)) { empty.distractorFrames++; empty.distractorFp += iouCounted; }
     }
   }
   const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);

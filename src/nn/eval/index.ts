@@ -4,3 +4,5 @@ export * from './ap.js';
 export * from './evaluate.js';
 export * from './format.js';
 export * from './operating-point.js';
+export * from './breakdown.js';
+export * from './frame-errors.js';
