@@ -21,63 +21,28 @@ export function isDepthwise(g: ConvGeometry): boolean {
 
 /** Column matrix [n*oh*ow, kh*kw*cin]; zero where the window hangs over the padding. */
 export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
-  const { n, h, w, cin, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
+  const { cin, kh, kw } = g;
   const k = kh * kw * cin;
-  let row = 0;
-  for (let b = 0; b < n; b++) {
-    const xBase = b * h * w * cin;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++, row++) {
-        let dst = row * k;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * strideH - padH + ky;
-          if (iy < 0 || iy >= h) {
-            cols.fill(0, dst, dst + kw * cin);
-            dst += kw * cin;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * strideW - padW + kx;
-            if (ix < 0 || ix >= w) {
-              cols.fill(0, dst, dst + cin);
-            } else {
-              const src = xBase + (iy * w + ix) * cin;
-              for (let c = 0; c < cin; c++) cols[dst + c] = x[src + c]!;
-            }
-            dst += cin;
-          }
-        }
-      }
+  const { positions, start, pixel, tap } = windowTaps(g);
+  for (let row = 0; row < positions; row++) {
+    const base = row * k;
+    if (start[row + 1]! - start[row]! < kh * kw) cols.fill(0, base, base + k); // part of the window is padding
+    for (let t = start[row]!; t < start[row + 1]!; t++) {
+      const src = pixel[t]! * cin, dst = base + tap[t]! * cin;
+      for (let c = 0; c < cin; c++) cols[dst + c] = x[src + c]!;
     }
   }
 }
 
 /** Adds the column-matrix gradient back into the input gradient (inverse scatter of im2col). */
 export function col2imAdd(dcols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
-  const { n, h, w, cin, kh, kw, strideH, strideW, padH, padW, oh, ow } = g;
+  const { cin, kh, kw } = g;
   const k = kh * kw * cin;
-  let row = 0;
-  for (let b = 0; b < n; b++) {
-    const xBase = b * h * w * cin;
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++, row++) {
-        let src = row * k;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * strideH - padH + ky;
-          if (iy < 0 || iy >= h) {
-            src += kw * cin;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * strideW - padW + kx;
-            if (ix >= 0 && ix < w) {
-              const dst = xBase + (iy * w + ix) * cin;
-              for (let c = 0; c < cin; c++) dx[dst + c] += dcols[src + c]!;
-            }
-            src += cin;
-          }
-        }
-      }
+  const { positions, start, pixel, tap } = windowTaps(g);
+  for (let row = 0; row < positions; row++) {
+    for (let t = start[row]!; t < start[row + 1]!; t++) {
+      const dst = pixel[t]! * cin, src = row * k + tap[t]! * cin;
+      for (let c = 0; c < cin; c++) dx[dst + c] += dcols[src + c]!;
     }
   }
 }
