@@ -6,7 +6,7 @@
  */
 import type { Cpu } from './cpu.js';
 import type { ExceptionModel } from './exception-model.js';
-import { Fault, FAULT_NAMES, StopSignal } from './faults.js';
+import { Fault, FAULT_NAMES, FaultSignal, StopSignal } from './faults.js';
 import { BusError } from './memory.js';
 
 import {
@@ -225,8 +225,10 @@ export class ExceptionUnit implements ExceptionModel {
       for (let k = 0; k < 8; k++) frame[k] = cpu.readA(frameAddr + 4 * k, 4);
       if (restoreFp) for (let k = 8; k < 25; k++) frame[k] = cpu.readA(frameAddr + 4 * k, 4);
     } catch (e) {
-      if (!(e instanceof BusError)) throw e;
-      this.unstackingFault(excReturn, exc);
+      // An MPU violation (a memory-protection check on the core's accesses) is MUNSTKERR instead.
+      const mpu = e instanceof FaultSignal && e.fault === Fault.DACCVIOL;
+      if (!mpu && !(e instanceof BusError)) throw e;
+      this.unstackingFault(excReturn, exc, mpu);
       return;
     }
     const psr = frame[7]!;
@@ -281,10 +283,10 @@ export class ExceptionUnit implements ExceptionModel {
    * set, and BusFault (HardFault when it cannot be taken) is taken at once with LR holding the
    * EXC_RETURN value and nothing stacked, as for an illegal return.
    */
-  private unstackingFault(excReturn: number, exc: number): void {
+  private unstackingFault(excReturn: number, exc: number, mpu = false): void {
     this.deactivate(exc);
-    this.cfsr |= CFSR_BIT[Fault.UNSTKERR];
-    const target = this.escalate(EXC.BusFault);
+    this.cfsr |= CFSR_BIT[mpu ? Fault.MUNSTKERR : Fault.UNSTKERR];
+    const target = this.escalate(mpu ? EXC.MemManage : EXC.BusFault);
     if (target === EXC.HardFault && this.executionPriority() <= -1) this.lockup('bus fault while unstacking in HardFault or NMI');
     this.exceptionTaken(target, (0xf0000000 | excReturn) >>> 0, this.cpu.usingPsp);
     this.cpu.cycleModel.exceptionEvent?.(this.cpu, 'tailChain');
@@ -348,6 +350,7 @@ export class ExceptionUnit implements ExceptionModel {
     sp = (sp - frameSize - align) >>> 0;
     const xpsr = (cpu.xpsr & ~(1 << 9) & ~(thumb ? 0 : 1 << 24)) | (align ? 1 << 9 : 0);
     let stackingFailed = false;
+    let mpuViolation = false;
     try {
       for (let k = 0; k < 4; k++) cpu.writeA(sp + 4 * k, 4, cpu.r[k]!);
       cpu.writeA(sp + 16, 4, cpu.r[12]!);
@@ -365,13 +368,15 @@ export class ExceptionUnit implements ExceptionModel {
         }
       }
     } catch (e) {
-      if (!(e instanceof BusError)) throw e;
+      // An MPU violation (a memory-protection check on the core's accesses) is MSTKERR instead.
+      mpuViolation = e instanceof FaultSignal && e.fault === Fault.DACCVIOL;
+      if (!mpuViolation && !(e instanceof BusError)) throw e;
       stackingFailed = true;
     }
     cpu.r[13] = sp;
     const excReturn = (0xffffffe1 | (fpFrame ? 0 : 0x10) | (cpu.ipsr === 0 ? 8 : 0) | (wasPsp ? 4 : 0)) >>> 0;
     // A failed push turns the entry into a derived BusFault/HardFault (or leaves it pending).
-    if (stackingFailed) exc = this.stackingFault(exc);
+    if (stackingFailed) exc = this.stackingFault(exc, mpuViolation);
     this.exceptionTaken(exc, excReturn, wasPsp);
     if (this.tailChaining) this.tailChaining = false;
     else cpu.cycleModel.exceptionEvent?.(cpu, fpFrame && (this.fpccr & (1 << 30)) === 0 ? 'entryFp' : 'entry');
@@ -384,9 +389,9 @@ export class ExceptionUnit implements ExceptionModel {
    * UNKNOWN. Whichever of it and the exception being entered has the higher priority is taken; the
    * other stays pending (as QEMU 7.2 does).
    */
-  private stackingFault(exc: number): number {
-    this.cfsr |= CFSR_BIT[Fault.STKERR];
-    const derived = this.escalate(EXC.BusFault);
+  private stackingFault(exc: number, mpu: boolean): number {
+    this.cfsr |= CFSR_BIT[mpu ? Fault.MSTKERR : Fault.STKERR];
+    const derived = this.escalate(mpu ? EXC.MemManage : EXC.BusFault);
     if (derived === EXC.HardFault && this.executionPriority() <= -1) this.lockup('bus fault while stacking in HardFault or NMI');
     this.pending[exc] = 1;
     this.pending[derived] = 1;

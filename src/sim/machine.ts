@@ -19,6 +19,7 @@ import { createBoardDevices, type BoardDevices } from '../mcu/peripherals/index.
 import type { PeripheralWarning } from '../mcu/peripherals/events.js';
 import type { Peripheral } from '../mcu/peripheral.js';
 import { LevelSensitiveReturns } from '../mcu/level-interrupts.js';
+import { Mpu, MpuBoundaries } from '../mcu/system/mpu.js';
 
 export interface MachineEvents {
   /** An access the models do not implement: reported, never silently invented. */
@@ -85,7 +86,9 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   const calib = ((Math.round(ticksIn10Ms) - 1) & 0xffffff) | (Number.isInteger(ticksIn10Ms) ? 0 : 1 << 30);
   const systick = new SysTick(cpu, referenceDivider, () => exceptions.setPending(EXC.SysTick), calib);
   const unmodelled = (device: string) => (address: number, write: boolean, value: number) => events.unmodelled(address, write, value, device);
+  const mpu = new Mpu(cpu, exceptions, bus);
   const scs = new SystemControlSpace(cpu, exceptions, systick, {
+    mpu,
     cpuid: board.cpu.cpuid,
     irqCount: board.cpu.nvicIrqs,
     unmodelled: unmodelled('scs'),
@@ -108,7 +111,10 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
     onScheduled: (cycle) => { if (cycle < cpu.nextEventCycle) cpu.nextEventCycle = cycle; },
   });
   devices.attachCycleCounter(() => cpu.cycles);
-  cpu.exceptions = new LevelSensitiveReturns(exceptions, cpu, (irq) => devices!.interruptLineHigh(irq), (e) => exceptions.setPending(e));
+  cpu.exceptions = new MpuBoundaries(
+    new LevelSensitiveReturns(exceptions, cpu, (irq) => devices!.interruptLineHigh(irq), (e) => exceptions.setPending(e)),
+    mpu,
+  );
   for (const d of devices.list) bus.mapDevice(d.tick ? new TimedDevice(d, cpu) : d);
   // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every write to it).
   const flashDevice = devices.flash;
@@ -144,6 +150,7 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
     reset() {
       exceptions.reset();
       scs.reset();
+      mpu.reset();
       systick.reset();
       dwt.reset();
       itm.reset();

@@ -39,6 +39,36 @@ const PROGRAMS: readonly GapProgram[] = [
     ],
     exitCode: 0,
   },
+  {
+    // MPU (ARMv7-M ARM B3.5): AP per privilege, XN, sub-regions, PRIVDEFENA, RBAR VALID/REGION and the
+    // alias registers; MemManage with MMFSR/MMFAR, and HardFault (FORCED) when MemManage is disabled.
+    name: 'mpu',
+    sources: ['firmware/tests/mpu.c'],
+    lines: [
+      'mpu_type 00000800 ctrl 00000000', // DREGION = 8, unified; off at reset
+      'rnr 4 rbar 00000004 rasr 16000009', // RBAR reads back ADDR | REGION; XN | AP=110 | SIZE=4 (32 B) | ENABLE
+      // DACCVIOL (bit 1) + MMARVALID (bit 7), MMFAR = the byte written.
+      'privileged write to a read-only region: faults 1 exc 4 cfsr 00000082 mmfar 20300803 hfsr 00000000',
+      'privileged write to a privileged-only region: faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
+      // Offset 64 of a 256-byte region: sub-region 2, enabled (SRD 0xF0 disables 4-7), AP=000.
+      'read in an enabled no-access sub-region: faults 1 exc 4 cfsr 00000082 mmfar 20300440 hfsr 00000000',
+      'read in a disabled sub-region (region 1 applies): faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
+      // A fetch from an XN region: IACCVIOL (bit 0), MMFAR not valid.
+      'call into execute-never RAM: faults 1 exc 4 cfsr 00000001 mmfar -00000000 hfsr 00000000',
+      'privileged read with no region (background map): faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
+      'unprivileged read of privileged-only: faults 1 exc 4 cfsr 00000082 mmfar-ok 1',
+      'unprivileged read of read-only: faults 0; write: faults 1 cfsr 00000082 mmfar-ok 1',
+      // PRIVDEFENA gives the background map to privileged code only.
+      'unprivileged read with no region: faults 1 cfsr 00000082 mmfar 40000000',
+      'after svc: control 0',
+      'write with MemManage disabled: faults 1 exc 3 cfsr 00000082 mmfar 20300802 hfsr 40000000',
+      'read after SRD cleared: faults 1 exc 4 cfsr 00000082 mmfar 203004c8 hfsr 00000000',
+      'read with region 3 disabled: faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
+      'ram code with the mpu off: 7',
+      'mpu: ok',
+    ],
+    exitCode: 0,
+  },
 ];
 
 const VARIANTS: readonly BuildVariant[] = [

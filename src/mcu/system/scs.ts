@@ -21,6 +21,8 @@ export interface ScsConfig {
   resetRequest: () => void;
   /** After a write to ACTLR (its DISFOLD bit turns IT folding off in the core's timing). */
   actlrWritten?: (actlr: number) => void;
+  /** The MPU (src/mcu/system/mpu.ts): its registers at 0xD90-0xDBB are views onto it. */
+  mpu?: { read(offset: number): number; write(offset: number, value: number): void };
 }
 
 const ro = (offset: number, reset = 0): RegisterSpec => ({ offset, reset, access: 'r' });
@@ -208,6 +210,8 @@ export class SystemControlSpace implements Peripheral {
     if (array !== undefined) return this.nvicBehaviour(array.name, array.word);
     const shpr = /^SHPR([123])$/.exec(reg.name);
     if (shpr) return this.priorityWord(4 * Number(shpr[1]));
+    const mpu = this.config.mpu;
+    if (mpu && reg.name.startsWith('MPU_')) return this.view(() => mpu.read(reg.offset), (v) => mpu.write(reg.offset, v));
     switch (reg.name) {
       case 'ICTR': return { read: () => Math.max(0, Math.ceil(this.config.irqCount / 32) - 1), write: () => {} };
       case 'ACTLR': return this.plain(reg, (v) => this.config.actlrWritten?.(v));
