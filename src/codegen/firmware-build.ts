@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { Board } from '../mcu/boards/types.js';
 import { readElf } from '../elf/index.js';
 import { writeFileAtomic } from '../common/write-atomic.js';
-import { linkerRegions, linkerScript } from './linker-script.js';
+import { linkerScript } from './linker-script.js';
 import { boardConfigHeader, clockPlan } from './board-config.js';
 import { memoryUse, type MemoryUse } from './memory-usage.js';
 import { generateModelSources, type ArenaSummary } from './model-source.js';
@@ -174,7 +174,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     arena: generated.arena,
     layers: graph.nodes.length,
     macs: generated.macs,
-    memory: memoryUse(elf, linkerRegions(opts.board)),
+    memory: memoryUse(elf, opts.board),
   };
   writeFileAtomic(summaryPath, JSON.stringify(result, null, 2) + '\n');
   return result;
