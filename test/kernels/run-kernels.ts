@@ -1,6 +1,6 @@
 // Builds a generated kernel test program (kernel-cases.ts) for a board and runs it in mcusim in-process
 // (or hands the ELF to QEMU): the per-case verdicts and DWT cycle counts come back parsed.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { buildElf, BUILD_DIR, FIRMWARE_DIR, type Board, type OptLevel } from '../support/toolchain.js';
@@ -33,6 +33,11 @@ export function parseResults(stdout: string): CaseResult[] {
   });
 }
 
+/** Every C file of the kernels (the code generator compiles them all the same way). */
+export function kernelSources(): string[] {
+  return readdirSync(KERNEL_DIR).filter((f) => f.endsWith('.c')).sort().map((f) => join(KERNEL_DIR, f));
+}
+
 /** Writes the program's C under firmware/build/kernel-tests (named by content) and builds it. */
 export async function buildKernelProgram(name: string, cases: KernelCase[], seed: number, board: Board, opt: OptLevel = 'O2', corruptCase = -1): Promise<string> {
   const { source } = generateProgram(cases, seed, corruptCase);
@@ -42,7 +47,7 @@ export async function buildKernelProgram(name: string, cases: KernelCase[], seed
   writeFileSync(file, source);
   return buildElf({
     name, board, variant: { opt, float: 'hard' },
-    sources: [file, join(KERNEL_DIR, 'nn_ops.c'), CLOCK_C],
+    sources: [file, ...kernelSources(), CLOCK_C],
     extraFlags: [`-I${KERNEL_DIR}`],
   });
 }
