@@ -6,6 +6,7 @@
  * fetch fault); Thread mode prints the records. Expected lines: test/oracle/core-gaps.test.ts. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
@@ -33,8 +34,11 @@
 #define halves ((volatile uint8_t *)0x20300400u)     /* 256 bytes */
 #define read_only ((volatile uint8_t *)0x20300800u)  /* 32 bytes */
 #define ram_code ((volatile uint16_t *)0x20300c00u)
+#define in_ram ((int (*)(void))((uintptr_t)ram_code | 1))
 
-static volatile uint32_t faults, last_exc, last_cfsr, last_mmfar, last_hfsr;
+static volatile uint32_t faults, last_exc, last_cfsr, last_mmfar, last_hfsr, svcs;
+static uint32_t thread_stack[256] __attribute__((aligned(8)));
+static void part2(void) __attribute__((noreturn));
 
 static void report(const char *what) {
   printf("%s: faults %lu exc %lu cfsr %08lx mmfar %s%08lx hfsr %08lx\n", what, (unsigned long)faults, (unsigned long)last_exc,
@@ -51,7 +55,15 @@ void fault_record(uint32_t *frame) {
   last_cfsr = SCB_CFSR;
   last_mmfar = SCB_MMFAR;
   last_hfsr = SCB_HFSR;
-  if (last_cfsr & 1) {
+  if (last_cfsr & 0x10) {
+    /* MSTKERR: the frame never reached the stack (its contents are UNKNOWN). Give Thread mode a
+     * fresh frame on a good stack that resumes at part2(); the SVC stays pending meanwhile. */
+    uint32_t *fresh = &thread_stack[sizeof thread_stack / sizeof thread_stack[0] - 8];
+    for (int k = 0; k < 6; k++) fresh[k] = 0;
+    fresh[6] = (uint32_t)part2 & ~1u;
+    fresh[7] = 0x01000000u;
+    __asm volatile("msr psp, %0" ::"r"(fresh));
+  } else if (last_cfsr & 1) {
     frame[6] = frame[5] & ~1u; /* IACCVIOL: the stacked PC is the target; resume at the caller */
   } else {
     uint16_t hw = *(uint16_t *)frame[6];
@@ -72,6 +84,7 @@ FAULT_ENTRY(HardFault_Handler)
 /* SVC from unprivileged Thread mode: back to privileged. */
 void SVC_Handler(void) {
   uint32_t control;
+  svcs++;
   __asm volatile("mrs %0, control" : "=r"(control));
   __asm volatile("msr control, %0\n\tisb" ::"r"(control & ~1u));
 }
@@ -84,7 +97,6 @@ int main(void) {
   ram_code[0] = 0x2007; /* movs r0, #7 */
   ram_code[1] = 0x4770; /* bx lr */
   __asm volatile("dsb\n\tisb");
-  int (*in_ram)(void) = (int (*)(void))((uintptr_t)ram_code | 1);
   printf("ram code before the mpu: %d\n", in_ram());
 
   /* Region 0: code, read-only for everyone, executable. Region 1: all of RAM (32 MB: the stack is at
@@ -147,6 +159,19 @@ int main(void) {
   printf("unprivileged read with no region: faults %lu cfsr %08lx mmfar %08lx\n", (unsigned long)f4, (unsigned long)c4, (unsigned long)m4);
   printf("after svc: control %lu\n", (unsigned long)control);
 
+  /* Unprivileged Thread mode on a process stack inside the privileged-only region: the SVC's frame
+   * cannot be pushed (unprivileged stacking), MSTKERR, MemManage taken, the SVC left pending. */
+  __asm volatile("msr psp, %0\n\tmsr control, %1\n\tisb" ::"r"((uint32_t)priv_only + 512), "r"(3u));
+  __asm volatile("svc #1");
+  for (;;) {} /* not reached: MemManage resumes Thread mode at part2 */
+}
+
+static void part2(void) {
+  uint32_t control;
+  __asm volatile("mrs %0, control" : "=r"(control));
+  printf("svc with its frame in a privileged-only stack: exc %lu cfsr %08lx, svc taken after: %lu, control %lu\n",
+         (unsigned long)last_exc, (unsigned long)last_cfsr, (unsigned long)svcs, (unsigned long)control);
+  faults = last_exc = last_cfsr = last_mmfar = last_hfsr = 0;
   SCB_SHCSR &= ~(1u << 16); /* MemManage disabled: escalates to HardFault */
   write8(&read_only[2], 4);
   report("write with MemManage disabled");
@@ -166,5 +191,5 @@ int main(void) {
   write8(&read_only[3], 5);
   report("write with the mpu off");
   printf("mpu: ok\n");
-  return 0;
+  exit(0);
 }
