@@ -35,7 +35,7 @@ export const MAX_BLOCK_LENGTH = 64;
 /** Executions of an instruction, as the start of a run, before its block is translated (Cpu.blockThreshold). */
 export const HOT_THRESHOLD = 32;
 
-const ENDS_BLOCK = new Set<number>([T.branch, T.tbb, T.it, T.sys, T.wait, T.trap]);
+const ENDS_BLOCK = new Set<number>([T.branch, T.condBranch, T.tbb, T.it, T.sys, T.msrControl, T.wait, T.trap]);
 /**
  * Classes whose handlers only read and write registers (never memory, never a fault other than
  * UNDEFINED): no cpu.pc store before them and no device check after them. Every other class may
@@ -95,7 +95,7 @@ function itGroup(it: Insn, first: number, fetch: (address: number) => Insn | nul
  * MSR/CPS, WFI/WFE, SVC/BKPT, which change state the run loop must look at first).
  */
 export function endsBlockInside(insn: Insn): boolean {
-  return insn.timing !== T.it && insn.timing !== T.sys && insn.timing !== T.wait && insn.timing !== T.trap;
+  return insn.timing !== T.it && insn.timing !== T.sys && insn.timing !== T.msrControl && insn.timing !== T.wait && insn.timing !== T.trap;
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Decoder, thumbDecoder, is32BitPrefix } from './decoder.js';
 import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
-import { TIMING_BASE_CYCLES } from './timing-classes.js';
+import { M4CycleModel } from './cycle-model.js';
 import { HOT_THRESHOLD, translateBlock } from './block-compiler.js';
 import type { ExecutionObserver } from './observer.js';
 import { conditionPassed, itAdvance } from './instruction-protocol.js';
@@ -30,14 +30,6 @@ export interface CycleModel {
    */
   blockCostCall?(insn: Insn, pc: number, passed: string): string | undefined;
 }
-
-/** Zero-wait-state base costs from the TRM table; taken branches add a refill of 1 (TRM P >= 1). */
-export const baseCycleModel: CycleModel = {
-  cost(cpu, insn, passed) {
-    if (!passed) return 1;
-    return TIMING_BASE_CYCLES[insn.timing]! + (cpu.branched ? 1 : 0);
-  },
-};
 
 /** The empty data window (size 0: every access misses). */
 const NO_REGION = createRegion('none', 0, 0, 'sram');
@@ -111,7 +103,8 @@ export class Cpu {
   stopReason = '';
 
   exceptions: ExceptionModel = stopOnException;
-  cycleModel: CycleModel = baseCycleModel;
+  /** The Cortex-M4 cycle model (isa/TIMING.md); zero wait states until the machine gives it its memory timing. */
+  cycleModel: CycleModel = new M4CycleModel();
   /** BKPT handler (semihosting answers BKPT 0xAB); returns false when the BKPT is not handled. */
   onBreakpoint: (cpu: Cpu, imm8: number) => boolean = () => false;
   /** Called when cycles reach nextEventCycle. */

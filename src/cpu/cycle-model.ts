@@ -1,26 +1,28 @@
 /**
  * The Cortex-M4 cycle model: what one executed instruction costs, given the instruction before it,
- * the data it touched and the memory it came from. Sources, cited beside each rule:
- *   TRM  = Arm Cortex-M4 TRM DDI 0439D, Table 3-1/3-2 (§3.3.1), §3.3.2 (load/store pipelining),
- *          Table 7-1 and its notes (§7.2.3, FPU), §3.9.1 (exception timing);
- *   SIL  = public DWT CYCCNT measurements on Cortex-M4 silicon (shared/reference/M4-TIMING.md §8),
- *          which win where they disagree with the TRM;
- *   GCC  = GCC's cortex-m4(-fpu).md scheduling model (VDIV latency).
- * Memory wait states (flash, ART accelerator) come from a MemoryTiming (src/mcu/flash-accelerator.ts);
- * boards without one (mps2-an386) are zero-wait.
+ * the data it touched and the memory it came from. Every rule is written down, with its source (the
+ * Cortex-M4 TRM DDI 0439D tables, public silicon measurements, GCC's scheduling model), in
+ * isa/TIMING.md; the comments below cite its sections as §n. Memory wait states (flash, ART
+ * accelerator) come from a MemoryTiming (src/mcu/flash-accelerator.ts, TIMING.md §9); boards without
+ * one (mps2-an386) are zero-wait.
  *
- * Accounting (ARMv7-M ARM C1.8.x, DWT): every instruction counts 1 cycle plus extra cycles; extra
- * cycles of load/store instructions go to LSUCNT, all other extra cycles (multi-cycle instructions,
- * refills, fetch stalls) to CPICNT, exception entry/return to EXCCNT, a 0-cycle instruction adds 1 to
- * FOLDCNT; so CYCCNT = instructions + CPICNT + LSUCNT + EXCCNT + SLEEPCNT - FOLDCNT.
+ * Accounting (TIMING.md §2): every instruction counts 1 cycle plus extra cycles; extra cycles of
+ * load/store instructions go to LSUCNT, all other extra cycles to CPICNT, exception entry/return to
+ * EXCCNT, a 0-cycle instruction adds 1 to FOLDCNT.
  * Hot-path rules: no allocation; a switch on the class id and a few integer compares per instruction.
  */
 import type { Cpu, CycleModel, ExceptionEvent } from './cpu.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
-
-const { alu: ALU, mul: MUL, mull: MULL, div: DIV, sat: SAT, dsp: DSP, ld: LD, st: ST, ldrd: LDRD, ldm: LDM, stm: STM, excl: EXCL, branch: BRANCH, tbb: TBB, it: IT, sys: SYS, barrier: BARRIER, hint: HINT, wait: WAIT, trap: TRAP, fpAlu: FP_ALU, fpMac: FP_MAC, fpDiv: FP_DIV, fpSqrt: FP_SQRT, fpCvt: FP_CVT, fpCmp: FP_CMP, fpMov: FP_MOV, fpMovCore: FP_MOV_CORE, fpLd: FP_LD, fpSt: FP_ST, fpLdm: FP_LDM, fpStm: FP_STM } = T;
 import { divideCycles } from './timing/divide.js';
+
+const {
+  alu: ALU, mul: MUL, mull: MULL, sdiv: SDIV, udiv: UDIV, sat: SAT, dsp: DSP, ld: LD, st: ST, ldrd: LDRD, strd: STRD,
+  ldm: LDM, stm: STM, excl: EXCL, branch: BRANCH, condBranch: COND_BRANCH, tbb: TBB, it: IT, sys: SYS,
+  msrControl: MSR_CONTROL, barrier: BARRIER, isb: ISB, nop: NOP, hint: HINT, wait: WAIT, trap: TRAP,
+  fpAlu: FP_ALU, fpMac: FP_MAC, fpDiv: FP_DIV, fpSqrt: FP_SQRT, fpCvt: FP_CVT, fpCmp: FP_CMP, fpMov: FP_MOV,
+  fpMovCore: FP_MOV_CORE, fpLd: FP_LD, fpSt: FP_ST, fpLdm: FP_LDM, fpStm: FP_STM,
+} = T;
 
 /** Wait states of the memory instructions and data come from (src/mcu/flash-accelerator.ts). */
 export interface MemoryTiming {
@@ -37,27 +39,27 @@ export const STALL_CAUSES = ['flashWait', 'branch', 'loadStore', 'mulDiv', 'fpu'
 export type StallCause = (typeof STALL_CAUSES)[number];
 const C_FLASH = 0, C_BRANCH = 1, C_LSU = 2, C_MULDIV = 3, C_FPU = 4, C_EXC = 5, C_OTHER = 6;
 
-/** TRM §3.9.1: entry 12, return 10, tail-chain 6; with an FP frame stacked/restored 29 and 27. */
+/** TIMING.md §8: entry 12, return 10, tail-chain 6; with an FP frame stacked/restored 29 and 27. */
 export const EXCEPTION_CYCLES: Record<ExceptionEvent, number> = {
   entry: 12,
   entryFp: 29,
   return: 10,
   returnFp: 27,
   tailChain: 6,
-  // [D] from TRM §3.9.1: 29 - 12 = 17 cycles to write S0-S15, FPSCR (and the reserved word).
+  // TIMING.md §8: 29 - 12 = 17 cycles to write S0-S15, FPSCR (and the reserved word).
   lazyFpSave: 17,
 };
 
 /** "No register" in the hazard slots (Insn slots use -1 for absent operands, so never -1 here). */
 const NONE = 99;
-/** The previous instruction leaves a cycle the next one may overlap (TRM §3.3.2, SIL §8.5/8.6). */
+/** The previous instruction leaves a cycle the next one may overlap (TIMING.md §4). */
 const OVERLAP_NONE = 0;
 const OVERLAP_LOAD = 1;
 const OVERLAP_STORE_REG = 2;
-/** FP registers hidden behind a VDIV/VSQRT in flight: GCC cortex_m4_fdivs latency 15, FPU busy 14. */
+/** FP registers hidden behind a VDIV/VSQRT in flight: latency 15, FPU busy 14 (TIMING.md §7.3). */
 const FP_LONG_BUSY = 14;
 const FP_LONG_LATENCY = 15;
-/** TRM §3.3.2 rules 2 and 5: a PC loaded from memory cannot be speculated, full refill of 3. */
+/** A PC loaded from memory cannot be speculated: a full refill of 3 (TIMING.md §4.9). */
 const LOADED_PC_REFILL = 3;
 
 export class M4CycleModel implements CycleModel {
@@ -66,21 +68,37 @@ export class M4CycleModel implements CycleModel {
   /** ACTLR.DISFOLD (TRM §4.3.1) clear: IT folds onto a preceding 16-bit instruction. */
   foldIt = true;
 
+  // What the instruction just costed leaves for the next one (begin() moves it into the p* fields).
   private overlap = OVERLAP_NONE;
   private loadDest = NONE;
   private loadBlock = -1;
   private wbackBase = NONE;
   private storeImmPrev = false;
+  /** The base a pre/post-indexed store wrote back (TIMING.md §4.5). */
+  private storeWbBase = NONE;
   private aluDest = NONE;
   private aluDest2 = NONE;
   private fpDest = NONE;
   private prev16 = false;
+  /** 16-bit instructions since the last refill, up to 2: how far fetch ran ahead (TIMING.md §5.3). */
+  private fetchLead = 0;
+  private exceptionReturned = false;
+  // The same, as the instruction being costed sees it (set by begin()).
+  private pOverlap = OVERLAP_NONE;
+  private pStoreImm = false;
+  private pStoreWbBase = NONE;
+  private pAluDest = NONE;
+  private pAluDest2 = NONE;
+  private pFpDest = NONE;
+  private pPrev16 = false;
+  private pFetchLead = 0;
+  private pExcReturn = false;
+
   private fpBusyUntil = 0;
   private fpLongDest = NONE;
   private fpLongReady = 0;
   private line = -1;
   private unalignedRun = 0;
-  private exceptionReturned = false;
   private readonly lineShift: number;
 
   constructor(private readonly memory: MemoryTiming | null = null) {
@@ -90,10 +108,11 @@ export class M4CycleModel implements CycleModel {
   /** Forget the pipeline state (reset, exception entry/return). */
   flushPipeline(): void {
     this.overlap = OVERLAP_NONE;
-    this.loadDest = this.wbackBase = this.aluDest = this.aluDest2 = this.fpDest = NONE;
+    this.loadDest = this.wbackBase = this.storeWbBase = this.aluDest = this.aluDest2 = this.fpDest = NONE;
     this.loadBlock = -1;
     this.storeImmPrev = false;
     this.prev16 = false;
+    this.fetchLead = 0;
     this.unalignedRun = 0;
   }
 
@@ -113,8 +132,35 @@ export class M4CycleModel implements CycleModel {
   }
 
   /**
+   * The start of every cost: the fetch stalls of the `size`-byte instruction at `pc`, and the state
+   * the previous instruction left moved into the p* fields (then cleared, so each cost method sets
+   * only what its own instruction leaves behind).
+   */
+  private begin(cpu: Cpu, pc: number, size: number): number {
+    const fetch = this.fetchStall(cpu, pc, size);
+    this.pOverlap = this.overlap;
+    this.overlap = OVERLAP_NONE;
+    this.pStoreImm = this.storeImmPrev;
+    this.storeImmPrev = false;
+    this.pStoreWbBase = this.storeWbBase;
+    this.storeWbBase = NONE;
+    this.pAluDest = this.aluDest;
+    this.pAluDest2 = this.aluDest2;
+    this.aluDest = this.aluDest2 = NONE;
+    this.pFpDest = this.fpDest;
+    this.fpDest = NONE;
+    this.pPrev16 = this.prev16;
+    this.prev16 = size === 2;
+    this.pFetchLead = this.fetchLead;
+    if (size === 2 && this.fetchLead < 2) this.fetchLead++;
+    this.pExcReturn = this.exceptionReturned;
+    this.exceptionReturned = false;
+    return fetch;
+  }
+
+  /**
    * Instruction fetch stalls of the `size`-byte instruction at `pc`: one compare per instruction
-   * (the memory model runs on a line change only), plus the unaligned 32-bit run rule (SIL §8.2).
+   * (the memory model runs on a line change only), plus the unaligned 32-bit run rule (TIMING.md §5.2).
    */
   private fetchStall(cpu: Cpu, pc: number, size: number): number {
     let fetch = 0;
@@ -125,7 +171,7 @@ export class M4CycleModel implements CycleModel {
         fetch = this.memory.fetchLine(pc, cpu.cycles);
       }
     }
-    // SIL §8.2: a third consecutive 32-bit instruction on an odd halfword starves the fetch queue.
+    // TIMING.md §5.2: a third consecutive 32-bit instruction on an odd halfword starves the fetch queue.
     if (size === 4 && (pc & 2) !== 0) {
       if (++this.unalignedRun === 3) {
         // Returned with this instruction's cycles (the run loop adds the result to cpu.cycles).
@@ -157,33 +203,31 @@ export class M4CycleModel implements CycleModel {
       if (insn.t === 15) return undefined;
       return `model.costLoad(cpu, ${pc}, ${size}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.op}, ${insn.wback ? insn.n : NONE})`;
     }
-    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${insn.n}, ${insn.m})`;
-    if (cls === BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${passed})`;
+    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${insn.n}, ${insn.m}, ${insn.wback ? insn.n : NONE})`;
+    if (cls === BRANCH || cls === COND_BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${passed}, ${cls === COND_BRANCH})`;
     return undefined;
   }
 
-  /** cost() of a branch-class instruction (B, B<c>, BL, BX, BLX, CBZ, CBNZ), taken or not. */
-  costBranch(cpu: Cpu, pc: number, size: number, passed: boolean): number {
-    const fetch = this.fetchStall(cpu, pc, size);
-    const excReturn = this.exceptionReturned;
-    this.exceptionReturned = false;
-    this.overlap = OVERLAP_NONE;
-    this.storeImmPrev = false;
-    this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = size === 2;
-    // TRM Table 3-1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§3.9.1).
-    if (!passed || !cpu.branched) return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
-    return this.account(cpu, excReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
+  /** cost() of a branch-class instruction (B, BL, BX, BLX; `conditional`: B<c>, CBZ, CBNZ), taken or not. */
+  costBranch(cpu: Cpu, pc: number, size: number, passed: boolean, conditional: boolean): number {
+    const fetch = this.begin(cpu, pc, size);
+    if (!passed || !cpu.branched) return this.notTaken(cpu, conditional, fetch);
+    // TIMING.md §5.1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§8).
+    return this.account(cpu, this.pExcReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
+  }
+
+  /**
+   * A failed condition costs 1 (TIMING.md §2); a conditional branch not taken after 32-bit code costs
+   * one fetch cycle more (TIMING.md §5.3).
+   */
+  private notTaken(cpu: Cpu, conditionalBranch: boolean, fetch: number): number {
+    if (conditionalBranch && this.pFetchLead < 2) return this.account(cpu, 2, C_BRANCH, fetch, 0);
+    return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
   }
 
   /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC (dA, dB: its destinations). */
   costAlu(cpu: Cpu, pc: number, size: number, dA: number, dB: number): number {
-    const fetch = this.fetchStall(cpu, pc, size);
-    this.exceptionReturned = false;
-    this.overlap = OVERLAP_NONE;
-    this.storeImmPrev = false;
-    this.fpDest = NONE;
-    this.prev16 = size === 2;
+    const fetch = this.begin(cpu, pc, size);
     this.aluDest = dA;
     this.aluDest2 = dB;
     return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
@@ -191,13 +235,8 @@ export class M4CycleModel implements CycleModel {
 
   /** cost() of an executed load (LD class) whose destination t is not the PC; wb = the base when it writes back. */
   costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, op: number, wb: number): number {
-    const fetch = this.fetchStall(cpu, pc, size);
-    const overlap = this.overlap, storeImmPrev = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
-    this.exceptionReturned = false;
-    this.storeImmPrev = false;
-    this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = size === 2;
-    const cycles = this.loadCycles(cpu, n, m, op, overlap, storeImmPrev, aluDest, aluDest2);
+    const fetch = this.begin(cpu, pc, size);
+    const cycles = this.loadCycles(cpu, n, m, op);
     this.overlap = OVERLAP_LOAD;
     this.loadDest = t;
     this.loadBlock = cpu.dataAddress >>> 24;
@@ -206,29 +245,23 @@ export class M4CycleModel implements CycleModel {
     return this.account(cpu, cycles, C_LSU, fetch, data);
   }
 
-  /** cost() of an executed store (ST class) with base n and offset register m (-1: immediate). */
-  costStore(cpu: Cpu, pc: number, size: number, n: number, m: number): number {
-    const fetch = this.fetchStall(cpu, pc, size);
-    const overlap = this.overlap, aluDest = this.aluDest, aluDest2 = this.aluDest2;
-    this.exceptionReturned = false;
-    this.overlap = OVERLAP_NONE;
-    this.storeImmPrev = false;
-    this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = size === 2;
-    return this.account(cpu, this.storeCycles(cpu, n, m, overlap, aluDest, aluDest2), C_LSU, fetch, 0);
+  /** cost() of an executed store (ST class) with base n, offset register m (-1: immediate), wb = n when it writes back. */
+  costStore(cpu: Cpu, pc: number, size: number, n: number, m: number, wb: number): number {
+    const fetch = this.begin(cpu, pc, size);
+    return this.account(cpu, this.storeCycles(cpu, n, m, wb), C_LSU, fetch, 0);
   }
 
-  /** LD-class cycles: TRM §3.3.2 pipelining with the previous instruction, unaligned addresses. */
-  private loadCycles(cpu: Cpu, n: number, m: number, op: number, overlap: number, storeImmPrev: boolean, aluDest: number, aluDest2: number): number {
+  /** LD-class cycles (TIMING.md §4.1, §4.2, §4.3, §4.7), from the state the previous instruction left. */
+  private loadCycles(cpu: Cpu, n: number, m: number, op: number): number {
     let cycles = 2;
-    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
+    if (this.addressWaits(n, m)) cycles++;
     const addr = cpu.dataAddress;
-    // TRM §3.3.2 rule 6 / SIL §8.5: the load overlaps the one before unless its address needs that
-    // load's result, both use writeback on one base (SIL §8.7) or they hit different memories (SIL §8.11).
-    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
-    // SIL §8.6: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
-    if (storeImmPrev) cycles++;
-    // TRM §3.3.2 rule 11: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
+    // §4.1: the load overlaps the load before unless its address needs that load's result, it uses a
+    // base that load wrote back, or they hit different memories.
+    if (this.pOverlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
+    // §4.2: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
+    if (this.pStoreImm) cycles++;
+    // §4.7: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
     if ((addr & 3) !== 0) {
       if (op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
       else if ((op === 2 || op === 4) && (addr & 1) !== 0) cycles++;
@@ -236,51 +269,54 @@ export class M4CycleModel implements CycleModel {
     return cycles;
   }
 
-  /** ST-class cycles; sets the store's own overlap state. */
-  private storeCycles(cpu: Cpu, n: number, m: number, overlap: number, aluDest: number, aluDest2: number): number {
+  /** ST-class cycles (TIMING.md §4.1-§4.5); sets the store's own overlap state. */
+  private storeCycles(cpu: Cpu, n: number, m: number, wb: number): number {
     let cycles = 1;
     if (m >= 0) {
-      // SIL §8.6: register offset = 2, and only a NOP can take its second cycle.
+      // §4.4: register offset = 2, and only a NOP can take its second cycle.
       cycles = 2;
       this.overlap = OVERLAP_STORE_REG;
     } else {
-      // TRM §3.3.2 rule 1: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
+      // §4.2: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
       this.storeImmPrev = true;
     }
-    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
-    // SIL §8.5 / TRM §3.3.2 rule 6: a store after a load takes that load's second cycle.
-    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+    if (this.addressWaits(n, m)) cycles++;
+    // §4.1: a store after a load takes that load's second cycle.
+    if (this.pOverlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+    // §4.5: right after a pre/post-indexed store that wrote back this store's base, no chaining.
+    if (n === this.pStoreWbBase) cycles++;
+    this.storeWbBase = wb;
     return cycles;
+  }
+
+  /** §4.3: an address register written by the data-processing instruction just before. */
+  private addressWaits(n: number, m: number): boolean {
+    const a = this.pAluDest;
+    if (a === NONE) return false;
+    const b = this.pAluDest2;
+    return n === a || m === a || (b !== NONE && (n === b || m === b));
+  }
+
+  /** A PC loaded from memory (LDR/LDM/POP PC, TBB/TBH) or an ISB: a full refill (TIMING.md §4.9). */
+  private fullRefill(): number {
+    this.fetchLead = 0;
+    this.unalignedRun = 0;
+    return LOADED_PC_REFILL;
   }
 
   cost(cpu: Cpu, insn: Insn, passed: boolean): number {
     const now = cpu.cycles;
-    const fetch = this.fetchStall(cpu, cpu.pc, insn.size);
-    const overlap = this.overlap;
-    const storeImmPrev = this.storeImmPrev;
-    const aluDest = this.aluDest;
-    const aluDest2 = this.aluDest2;
-    const fpDest = this.fpDest;
-    const prev16 = this.prev16;
-    // Set by exceptionEvent() while this instruction executed: its PC write is an EXC_RETURN.
-    const excReturn = this.exceptionReturned;
-    this.exceptionReturned = false;
-    this.overlap = OVERLAP_NONE;
-    this.storeImmPrev = false;
-    this.aluDest = this.aluDest2 = this.fpDest = NONE;
-    this.prev16 = insn.size === 2;
-
+    const cls = insn.timing;
+    const fetch = this.begin(cpu, cpu.pc, insn.size);
+    // A failed condition (IT block, B<c> not taken) costs 1, or 2 for a branch after 32-bit code.
+    if (!passed) return this.notTaken(cpu, cls === COND_BRANCH, fetch);
+    const excReturn = this.pExcReturn;
     let cycles = 1;
     let cause = C_OTHER;
     let data = 0;
-    if (!passed) {
-      // A failed condition (IT block or B<c> not taken) costs one cycle (TRM Table 3-1 note c).
-      return this.account(cpu, 1, C_OTHER, fetch, 0);
-    }
-    const cls = insn.timing;
     switch (cls) {
       case ALU: case SAT: case DSP: case MUL: case MULL:
-        // TRM Table 3-1/3-2: 1 cycle; MOV PC / ADD PC = 1+P.
+        // TIMING.md §3: 1 cycle; MOV PC / ADD PC = 1+P.
         this.aluDest = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
         this.aluDest2 = insn.dHi >= 0 ? insn.dHi : NONE;
         if (cpu.branched) {
@@ -288,108 +324,107 @@ export class M4CycleModel implements CycleModel {
           cause = C_BRANCH;
         } else if (cls === MUL || cls === MULL) cause = C_MULDIV;
         break;
-      case DIV:
-        cycles = divideCycles(cpu.operandA, cpu.operandB, insn.mnemonic === 'SDIV');
+      case SDIV: case UDIV:
+        // TIMING.md §6: by the operands the handler recorded.
+        cycles = divideCycles(cpu.operandA, cpu.operandB, cls === SDIV);
         cause = C_MULDIV;
         this.aluDest = insn.d;
         break;
       case LD: {
         cause = C_LSU;
-        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.op, overlap, storeImmPrev, aluDest, aluDest2);
+        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.op);
         const addr = cpu.dataAddress;
-        const block = addr >>> 24;
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
-          // TRM §3.3.2 rule 2: LDR PC = 2 + a full refill.
-          if (!excReturn) cycles += LOADED_PC_REFILL;
+          // §4.9: LDR PC = 2 + a full refill.
+          if (!excReturn) cycles += this.fullRefill();
           cause = C_BRANCH;
         } else {
           this.overlap = OVERLAP_LOAD;
           this.loadDest = insn.t;
-          this.loadBlock = block;
+          this.loadBlock = addr >>> 24;
           this.wbackBase = insn.wback ? insn.n : NONE;
         }
         break;
       }
       case ST:
         cause = C_LSU;
-        cycles = this.storeCycles(cpu, insn.n, insn.m, overlap, aluDest, aluDest2);
+        cycles = this.storeCycles(cpu, insn.n, insn.m, insn.wback ? insn.n : NONE);
         break;
-      case HINT:
-        // SIL §8.5/8.6: a NOP after a load or a register-offset store runs in that instruction's shadow.
-        if (overlap !== OVERLAP_NONE && insn.mnemonic === 'NOP') cycles = 0;
+      case NOP:
+        // §4.6: a NOP after a load or a register-offset store runs in that instruction's shadow.
+        if (this.pOverlap !== OVERLAP_NONE) cycles = 0;
         break;
-      case LDRD:
-        // TRM Table 3-1: 1+N = 3; §3.3.2 rule 9: no overlap with neighbours.
+      case LDRD: case STRD:
+        // §3, §4.9: 1+N = 3, no overlap with neighbours.
         cause = C_LSU;
-        cycles = 3 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
-        if (this.memory !== null && insn.mnemonic === 'LDRD' && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
+        cycles = 3 + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
+        if (cls === LDRD && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         break;
       case LDM: case STM: {
-        // TRM Table 3-1: 1+N, LDM/POP with PC 1+N+P; §3.3.2 rule 10: no overlap with neighbours.
+        // §3, §4.9: 1+N, LDM/POP with PC 1+N+3; no overlap with neighbours.
         cause = C_LSU;
-        cycles = 1 + bitCount(insn.list) + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
+        cycles = 1 + bitCount(insn.list) + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
         if (cls === LDM && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         if (cpu.branched && !excReturn) {
-          cycles += LOADED_PC_REFILL;
+          cycles += this.fullRefill();
           cause = C_BRANCH;
         }
         break;
       }
       case EXCL:
-        // TRM §3.3.2 rule 8: LDREX pipelines like LDR; STREX (it has a status register d) = 2.
+        // §4.8: LDREX pipelines like LDR; STREX (it has a status register d) = 2.
         cause = C_LSU;
-        cycles = 2 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
+        cycles = 2 + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
         if (insn.d < 0) {
-          if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest) cycles--;
+          if (this.pOverlap === OVERLAP_LOAD && insn.n !== this.loadDest) cycles--;
           this.overlap = OVERLAP_LOAD;
           this.loadDest = insn.t;
           this.loadBlock = cpu.dataAddress >>> 24;
           this.wbackBase = NONE;
         }
         break;
-      case BRANCH:
-        // TRM Table 3-1: B/BL/BX/BLX 1+P; B<c>/CBZ/CBNZ not taken 1 (note c). An EXC_RETURN's
-        // refill is part of the 10-cycle return (TRM §3.9.1).
-        if (cpu.branched) {
-          if (!excReturn) cycles += this.refill(cpu);
-          cause = C_BRANCH;
-        }
+      case BRANCH: case COND_BRANCH:
+        // §5.1: taken 1+P; a conditional branch not taken 1 (§5.3: 2 after 32-bit code). An
+        // EXC_RETURN's refill is part of the 10-cycle return (§8).
+        if (!cpu.branched) return this.notTaken(cpu, cls === COND_BRANCH, fetch);
+        if (!excReturn) cycles += this.refill(cpu);
+        cause = C_BRANCH;
         break;
       case TBB:
-        // TRM §3.3.2 rule 5: TBB/TBH = 2 (load) + 1 (add) + 3 (reload).
-        cycles = 3 + LOADED_PC_REFILL + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
+        // §4.9: TBB/TBH = 2 (load) + 1 (add) + 3 (reload).
+        cycles = 3 + this.fullRefill() + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
         if (this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         cause = C_BRANCH;
         break;
       case IT:
-        // TRM Table 3-1 note d, SIL §8.8: folded (0) after a 16-bit instruction, else 1.
-        if (prev16 && this.foldIt) cycles = 0;
+        // §5.4: folded (0) after a 16-bit instruction, else 1.
+        if (this.pPrev16 && this.foldIt) cycles = 0;
         break;
-      case SYS:
-        // SIL §8.10: MSR CONTROL (SYSm 20) = 2; MRS/MSR of other registers and CPS = 1.
-        if (insn.n >= 0 && insn.imm === 20) cycles = 2;
+      case MSR_CONTROL:
+        // §3: MSR CONTROL = 2.
+        cycles = 2;
         break;
-      case BARRIER:
-        // TRM Table 3-1: 1+B; B = 0 for DSB/DMB, a full pipeline refill for ISB.
-        if (insn.mnemonic === 'ISB') cycles = 1 + LOADED_PC_REFILL;
+      case ISB:
+        // §3: 1 + a full refill.
+        cycles = 1 + this.fullRefill();
         break;
-      case WAIT: case TRAP:
-        // WFI/WFE: 1 + W, W counted by the run loop as sleep; SVC/BKPT: 1 + exception entry.
+      case SYS: case BARRIER: case HINT: case WAIT: case TRAP:
+        // §3: 1 (WFI/WFE sleep counted by the run loop; SVC/BKPT's exception entry by exceptionEvent).
         break;
       default:
-        cycles = this.fpCost(cpu, insn, cls, fpDest, now);
+        cycles = this.fpCost(cpu, insn, cls, this.pFpDest, now);
         cause = C_FPU;
         if (cls === FP_LD || cls === FP_ST || cls === FP_LDM || cls === FP_STM) {
           cause = C_LSU;
-          if (addressWaits(insn.n, insn.m, aluDest, aluDest2)) cycles++;
+          if (this.addressWaits(insn.n, insn.m)) cycles++;
           if ((cls === FP_LD || cls === FP_LDM) && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         }
     }
     return this.account(cpu, cycles, cause, fetch, data);
   }
 
-  /** FPU instructions (TRM Table 7-1 and its notes). */
+  /** FPU instructions (TIMING.md §3, §7). */
   private fpCost(cpu: Cpu, insn: Insn, cls: number, fpDest: number, now: number): number {
     let cycles = 1;
     let reads1 = NONE, reads2 = NONE;
@@ -398,7 +433,7 @@ export class M4CycleModel implements CycleModel {
         reads1 = insn.n; reads2 = insn.m;
         break;
       case FP_MAC:
-        // "Fused and chained MACs consume their addend one cycle later": d is not an early read.
+        // §7.2: the addend is read one cycle late, so d is not an early read.
         cycles = 3;
         reads1 = insn.n; reads2 = insn.m;
         break;
@@ -409,7 +444,7 @@ export class M4CycleModel implements CycleModel {
         reads1 = insn.d; reads2 = insn.m;
         break;
       case FP_MOV_CORE:
-        // SIL §8.4: one core register <-> one S register = 1; two registers = 2 (TRM: 2 for both).
+        // §7.4: one core register <-> one S register = 1; two registers = 2.
         if (insn.n >= 0) { if (insn.op === 1) reads1 = insn.n; } else {
           cycles = 2;
           if (insn.op === 1) { reads1 = insn.m; reads2 = insn.m + 1; }
@@ -423,15 +458,15 @@ export class M4CycleModel implements CycleModel {
         reads1 = insn.d;
         break;
       case FP_LDM: case FP_STM:
-        // TRM Table 7-1: 1+N, N in words (imm8 counts words).
+        // §3: 1+N, N in words (imm8 counts words).
         cycles = 1 + (insn.imm >>> 0);
         if (cls === FP_STM && fpDest !== NONE && fpDest >= insn.d && fpDest < insn.d + insn.imm) reads1 = fpDest;
         break;
     }
     let stall = 0;
-    // "Arithmetic and conversions take one cycle longer if their result is consumed by the following instruction."
+    // §7.1: arithmetic and conversions take one cycle longer when the next instruction consumes the result.
     if (fpDest !== NONE && (reads1 === fpDest || reads2 === fpDest)) stall = 1;
-    // VDIV/VSQRT complete out of order; the next FP instruction waits for the FPU, a reader for the result.
+    // §7.3: VDIV/VSQRT complete out of order; the next FP instruction waits for the FPU, a reader for the result.
     if (now < this.fpLongReady) {
       const ready = reads1 === this.fpLongDest || reads2 === this.fpLongDest ? this.fpLongReady : this.fpBusyUntil;
       if (ready - now > stall) stall = ready - now;
@@ -444,7 +479,7 @@ export class M4CycleModel implements CycleModel {
     } else if (cls === FP_ALU || cls === FP_MAC || cls === FP_CVT) {
       this.fpDest = insn.d;
     } else if (cls === FP_LD && insn.op === 0) {
-      // VLDR.32 is a single load: it overlaps a following load/store like LDR (TRM §3.3.2, assumed).
+      // §4.10: VLDR.32 is a single load: it overlaps a following load/store like LDR (assumed).
       this.overlap = OVERLAP_LOAD;
       this.loadDest = NONE;
       this.loadBlock = cpu.dataAddress >>> 24;
@@ -453,9 +488,10 @@ export class M4CycleModel implements CycleModel {
     return cycles + stall;
   }
 
-  /** P for a branch to a register or immediate target: SIL §8.1, 2 for a 32-bit target on an odd halfword. */
+  /** P for a branch to a register or immediate target (TIMING.md §5.1): 2 for a 32-bit target on an odd halfword. */
   private refill(cpu: Cpu): number {
     this.unalignedRun = 0;
+    this.fetchLead = 0;
     const target = cpu.nextPC;
     return (target & 2) !== 0 && cpu.startsWide(target) ? 2 : 1;
   }
@@ -474,12 +510,6 @@ export class M4CycleModel implements CycleModel {
     if (data !== 0) { s.lsu += data; this.stallCycles[C_FLASH] += data; }
     return total;
   }
-}
-
-/** TRM §3.3.2 rule 3: an address register written by the data-processing instruction just before. */
-function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
-  if (aluDest === NONE) return false;
-  return n === aluDest || m === aluDest || (aluDest2 !== NONE && (n === aluDest2 || m === aluDest2));
 }
 
 function bitCount(x: number): number {

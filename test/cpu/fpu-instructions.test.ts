@@ -22,7 +22,7 @@ describe('VMOV', () => {
     const cpu = stepFpu('vmov s17, r1\nvmov r2, s31', { regs: { r1: 0xdeadbeef }, sBits: { 31: 0x12345678 } });
     expect(cpu.sBits[17]).toBe(0xdeadbeef);
     expect(cpu.r[2]).toBe(0x12345678);
-    expect(cpu.cycles).toBe(4); // fpMovCore: 2 each (TRM Table 7-1)
+    expect(cpu.cycles).toBe(2); // TIMING.md §7.4: 1 each (silicon; the TRM says 2)
   });
   it('two core registers <-> two consecutive S registers and a D register (Dm = S2m, S2m+1)', () => {
     const cpu = stepFpu('vmov s30, s31, r0, r1\nvmov r2, r3, s5, s6\nvmov d7, r4, r5\nvmov r6, r7, d1', {
@@ -172,10 +172,12 @@ describe('in an IT block (full decoder)', () => {
   });
 });
 
-describe('base cycles (TRM Table 7-1)', () => {
+describe('base cycles (isa/TIMING.md §3, §7: TRM Table 7-1)', () => {
   it.each([
     ['vadd.f32 s0, s1, s2', 1], ['vmul.f32 s0, s1, s2', 1], ['vabs.f32 s0, s1', 1], ['vmla.f32 s0, s1, s2', 3],
-    ['vfma.f32 s0, s1, s2', 3], ['vdiv.f32 s0, s1, s2', 14], ['vsqrt.f32 s0, s1', 14], ['vcvt.s32.f32 s0, s1', 1],
+    ['vfma.f32 s0, s1, s2', 3], ['vcvt.s32.f32 s0, s1', 1],
+    // §7.3: VDIV/VSQRT cost 1 when no FP instruction follows; an FP instruction after them waits for 14
+    ['vdiv.f32 s0, s1, s2', 1], ['vsqrt.f32 s0, s1', 1], ['vdiv.f32 s0, s1, s2\nvadd.f32 s3, s1, s2', 14 + 1],
     ['vcmp.f32 s0, s1', 1], ['vmrs r0, fpscr', 1], ['vldr s0, [r0]', 2], ['vstr s0, [r0]', 2],
   ])('%s: %i', (asm, cycles) => {
     const cpu = stepFpu(asm, { regs: { r0: RAM_BASE }, s: { 1: 2, 2: 3 } });

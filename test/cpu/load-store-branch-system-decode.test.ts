@@ -35,9 +35,11 @@ function knownDifference(ours: string, theirs: string, op: number): boolean {
   const dualNoIndex = ['strd', 'ldrd'].includes(ours) && ((op >>> 24) & 1) === 0 && ((op >>> 21) & 1) === 0;
   const runtimeUndefined = (ours === 'b' && op > 0xffff && condField >= 14) || dualNoIndex ||
     (theirs === 'undefined' && ['stmia', 'ldmia', 'stmdb', 'ldmdb', 'push', 'pop'].includes(ours));
-  // ARMv8 names objdump uses for ARMv7-M reserved hints (NOP) and barrier options (DSB).
-  const v8Names = (ours === 'nop' && ['sevl', 'esb', 'csdb', 'pssbb', 'ssbb', 'clrbhb'].includes(theirs)) ||
-    (ours === 'dsb' && ['ssbb', 'pssbb', 'dfb'].includes(theirs));
+  // ARMv8(.1-M) names objdump uses for ARMv7-M reserved hints (NOP) and barrier options (DSB).
+  const v8Names = (ours === 'nop' && ['sevl', 'esb', 'csdb', 'pssbb', 'ssbb', 'clrbhb', 'bti', 'aut', 'pac', 'pacbti'].includes(theirs)) ||
+    (ours === 'dsb' && ['ssbb', 'pssbb', 'dfb'].includes(theirs)) ||
+    // LDM with Rn = PC: UNPREDICTABLE in ARMv7-M, CLRM in ARMv8.1-M
+    (ours === 'ldmia' && theirs === 'clrm');
   // Rt = 1111 byte/halfword loads: memory hints in ARMv7-M (we execute them as NOP); objdump names some of them
   // by ARMv7-A's PLD/PLI/PLDW and others as the (UNPREDICTABLE) load to PC.
   const rt = (op >>> 12) & 0xf;

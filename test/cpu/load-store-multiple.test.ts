@@ -1,6 +1,5 @@
 // LDM/STM/LDMDB/STMDB/PUSH/POP (ARM ARM DDI 0403E A7.7.40-41, A7.7.99-101, A7.7.159-160), hand-derived.
-// Cycles: the ldm/stm base class is 1 in timing-classes.ts today; the TRM's +N (registers) and +P (load
-// to PC) are added by the cycle model of issue 3, so these tests assert only the base 1 and say so.
+// Cycles: LDM/STM/PUSH/POP = 1+N (isa/TIMING.md §3, TRM Table 3-1), no pipelining with neighbours (§4.9).
 import { describe, expect, it } from 'vitest';
 import { RAM_BASE, loadThumb, stepThumb } from '../support/step.js';
 
@@ -9,11 +8,11 @@ const word = (cpu: ReturnType<typeof stepThumb>, a: number) => cpu.bus.read(a, 4
 const mem = { [RAM_BASE]: words(0x11111111, 0x22222222, 0x33333333, 0x44444444) };
 
 describe('16-bit LDM/STM/PUSH/POP', () => {
-  it('LDMIA Rn!, {list} loads ascending and writes back Rn + 4*N (base class 1 cycle, +N later)', () => {
+  it('LDMIA Rn!, {list} loads ascending and writes back Rn + 4*N in 1+N cycles', () => {
     const cpu = stepThumb('ldmia r0!, {r1, r2, r3}', { regs: { r0: RAM_BASE }, memory: mem });
     expect([cpu.r[1], cpu.r[2], cpu.r[3]]).toEqual([0x11111111, 0x22222222, 0x33333333]);
     expect(cpu.r[0]).toBe(RAM_BASE + 12);
-    expect(cpu.cycles).toBe(1);
+    expect(cpu.cycles).toBe(1 + 3); // TIMING.md §3: 1+N
   });
   it('LDM T1 with Rn in the list has no writeback: Rn gets the loaded word', () => {
     const cpu = stepThumb('ldm r1, {r0, r1, r2}', { regs: { r1: RAM_BASE }, memory: mem });
@@ -23,7 +22,7 @@ describe('16-bit LDM/STM/PUSH/POP', () => {
     const cpu = stepThumb('stmia r0!, {r1, r4, r7}', { regs: { r0: RAM_BASE + 8, r1: 1, r4: 4, r7: 7 } });
     expect([word(cpu, RAM_BASE + 8), word(cpu, RAM_BASE + 12), word(cpu, RAM_BASE + 16)]).toEqual([1, 4, 7]);
     expect(cpu.r[0]).toBe(RAM_BASE + 20);
-    expect(cpu.cycles).toBe(1);
+    expect(cpu.cycles).toBe(1 + 3); // TIMING.md §3: 1+N
   });
   it('PUSH {r0, r1, lr} stores below SP with the lowest register lowest; POP restores', () => {
     const cpu = stepThumb('push {r0, r1, lr}\npop {r2, r3, r4}', { regs: { r0: 10, r1: 11, r14: 0x0800abcd, r13: RAM_BASE + 0x100 } });
@@ -68,7 +67,7 @@ describe('32-bit LDM/STM/LDMDB/STMDB', () => {
     expect(cpu.r[0]).toBe(RAM_BASE);
     expect([cpu.r[3], cpu.r[4], cpu.r[12]]).toEqual([0x22222222, 0x33333333, 0x44444444]);
     expect(cpu.r[2]).toBe(RAM_BASE + 16);
-    expect(cpu.cycles).toBe(2);
+    expect(cpu.cycles).toBe((1 + 2) + (1 + 3)); // TIMING.md §3: 1+N each, §4.9: no overlap between them
   });
   it('STMDB Rn!, {list} stores below Rn ascending and sets Rn = Rn - 4*N (PUSH.W)', () => {
     const cpu = stepThumb('stmdb r0!, {r1, r8, lr}\npush.w {r9, r10}', {

@@ -120,6 +120,20 @@ t_\name:
   strb r3, [r4, #12]
   END
 
+  /* pre/post-indexed stores back to back: on one base register, then alternating two */
+  BEGIN strwbsame
+  START
+  str r3, [r4], #4
+  str r5, [r4], #4
+  END
+
+  BEGIN strwbalt
+  add r7, r4, #32
+  START
+  str r3, [r4], #4
+  str r5, [r7], #4
+  END
+
   BEGIN strreg
   START
   str r3, [r4, r6]
@@ -398,6 +412,33 @@ t_\name:
   BEGIN svc
   START
   svc #0
+  END
+
+  /* The loop template of the silicon measurements (TIMING.md §5.3): 1000 iterations of 17 nop.w,
+   * subs.w and bne.w, the loop entry word-aligned (BEGIN's 10 bytes + 4 here + START's 6 = 20). The
+   * second variant has two 16-bit NOPs instead of two nop.w before subs.w. */
+  BEGIN loop20
+  movw r9, #1000
+  START
+1:
+  .rept 17
+  nop.w
+  .endr
+  subs.w r9, r9, #1
+  bne.w 1b
+  END
+
+  BEGIN loop20c
+  movw r9, #1000
+  START
+1:
+  .rept 15
+  nop.w
+  .endr
+  nop
+  nop
+  subs.w r9, r9, #1
+  bne.w 1b
   END
 
   BEGIN tailchain

@@ -1,7 +1,7 @@
 /**
  * SDIV/UDIV early termination. The TRM (DDI 0439D Table 3-1 note) only says "2 to 12 cycles,
  * depending on the values of the input operands" without a formula; the rule here is the one public
- * DWT measurements on Cortex-M4 silicon give (shared/reference/M4-TIMING.md §8.3): the sign is
+ * DWT measurements on Cortex-M4 silicon give (isa/TIMING.md §6, with its sources): the sign is
  * ignored; 2 cycles when either operand is 0; 3 when the dividend has fewer significant bits than
  * the divisor; otherwise 5 + floor((bits(dividend) - bits(divisor)) / 4), which tops out at 12.
  */
