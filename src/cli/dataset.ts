@@ -10,8 +10,9 @@ import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
+import { DATASET_EXTRA_OPTIONS, type DatasetExtraArgs } from './dataset-import.js';
 
-export interface DatasetArgs {
+export interface DatasetArgs extends DatasetExtraArgs {
   action: string;
   dir?: string;
   out?: string;
@@ -27,7 +28,7 @@ export interface DatasetArgs {
   json: boolean;
 }
 
-const ACTIONS = ['generate', 'inspect', 'export-frames'] as const;
+const ACTIONS = ['generate', 'inspect', 'export-frames', 'import'] as const;
 const DEFAULT_SPLIT = 'train=0.8,val=0.1,test=0.1';
 
 export const datasetCommand: Command<DatasetArgs> = {
@@ -35,7 +36,7 @@ export const datasetCommand: Command<DatasetArgs> = {
   describe: 'Generate, inspect and export synthetic thermal datasets',
   builder: (y: Argv) =>
     y
-      .positional('action', { choices: ACTIONS, describe: 'generate | inspect | export-frames', type: 'string', demandOption: true })
+      .positional('action', { choices: ACTIONS, describe: 'generate | inspect | export-frames | import', type: 'string', demandOption: true })
       .positional('dir', { type: 'string', describe: 'dataset folder (inspect, export-frames; generate: same as --out)' })
       .option('out', { alias: 'o', type: 'string', describe: 'generate: output folder; export-frames: output .bin file' })
       .option('sensor', { type: 'string', default: 'mlx90640', choices: ['mlx90640', 'mlx90640-wide', 'lepton'], describe: 'sensor profile' })
@@ -48,14 +49,17 @@ export const datasetCommand: Command<DatasetArgs> = {
       .option('oversample', { type: 'number', default: 8, describe: 'generate: render supersampling per axis' })
       .option('units', { type: 'number', default: 8, describe: 'generate: simulated physical sensor units' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout' })
+      .options(DATASET_EXTRA_OPTIONS)
       .example('$0 dataset generate --out data/thermal --count 5000 --seed 7', '5000 MLX90640 frames, 80/10/10 split')
       .example('$0 dataset inspect models/datasets/sample', 'counts, people histogram, overlap share')
       .example('$0 dataset export-frames models/datasets/sample --split test --count 8 -o frames.bin', 'firmware frame file')
+      .example('$0 dataset import rec.csv --labels coco.json -o data/recorded', 'recorded MLX90640 frames (768 °C per line) + COCO boxes')
       .epilogue(exitCodesEpilogue('dataset', '0 done')) as unknown as Argv<DatasetArgs>,
   handler: async (args) => {
     if (args.action === 'generate') return runGenerate(args);
     if (args.action === 'inspect') return runInspect(args);
     if (args.action === 'export-frames') return runExport(args);
+    if (args.action === 'import') return (await import('./dataset-import.js')).runImport(args, args.sensor);
     throw new UserError(`dataset: unknown action '${args.action}' (choose ${ACTIONS.join(', ')})`);
   },
 };
@@ -107,6 +111,7 @@ async function runInspect(args: DatasetArgs): Promise<number> {
   if (!args.dir) throw new UserError('dataset inspect: the dataset folder is required (mcusim dataset inspect DIR)');
   const data = loadDataset(args.dir);
   const stats = datasetStats(data.frames, data.splitOf);
+  if (args.sheet) await (await import('./dataset-import.js')).writeInspectSheet({ dir: args.dir, sheet: args.sheet, sheetCount: args.sheetCount });
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ dir: resolve(args.dir), sensor: data.info.sensor, seed: data.info.seed ?? null, ...stats })}\n`);
     return 0;

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { writeFileAtomic } from '../common/write-atomic.js';
 import type { ThermalFrame } from '../nn/data/types.js';
 import type { Detection } from '../nn/detect/types.js';
@@ -66,7 +67,7 @@ export const evalCommand: Command<EvalArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no table on stdout (with --json)' })
       .example('$0 eval --data models/datasets/sample --split all --by size count', 'shipped model on the sample set')
       .example('$0 eval --synthetic --sensor mlx90640-wide --mount overhead --count 300 --json r.json --sheet worst.png', 'held-out synthetic frames')
-      .epilogue('Exit codes: 0 done; 2 usage error, or missing/malformed dataset or model (one line naming file and field); 70 internal error.') as unknown as Argv<EvalArgs>,
+      .epilogue(`${exitCodesEpilogue('eval', '0 done')} A missing or malformed dataset or model is a usage error: one line naming the file and field.`) as unknown as Argv<EvalArgs>,
   handler: async (args) => runEval(args),
 };
 

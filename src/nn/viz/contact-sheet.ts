@@ -62,7 +62,9 @@ export function renderContactSheet(tiles: ReadonlyArray<SheetTile>, options: She
     drawFrame(img, tile.frame, x0, y0, scale);
     for (const b of tile.frame.boxes) drawBox(img, b, x0, y0, scale, GROUND_TRUTH_RGB, 2, b.difficult ? scale : 0);
     for (const d of tile.detections ?? []) drawBox(img, d, x0, y0, scale, DETECTION_RGB, 1, 0);
-    tile.caption.forEach((line, i) => img.drawText(line, x0, y0 + frameH + 4 + i * lineH, TEXT_RGB, textScale));
+    // Captions are cut to the tile width (glyphs are at most 6 font pixels wide with their gap).
+    const maxChars = Math.floor(tileW / (6 * textScale));
+    tile.caption.forEach((line, i) => img.drawText(line.slice(0, maxChars), x0, y0 + frameH + 4 + i * lineH, TEXT_RGB, textScale));
   });
   return img;
 }
