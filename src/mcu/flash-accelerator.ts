@@ -1,6 +1,6 @@
 /**
  * Embedded-flash read timing of an STM32 with its ART accelerator: RM0383 §3.4-3.5 / RM0090 §3.5.1-3.5.2
- * (F4) and RM0351 §3.3.3-3.3.4 (L4), collected in shared/reference/STM32-FLASH-AND-QEMU.md §1.
+ * (F4) and RM0351 §3.3.3-3.3.4 (L4), restated with their sources in isa/TIMING.md §9.
  * The state comes from FLASH_ACR as the firmware wrote it (LATENCY, PRFTEN, ICEN, DCEN, ICRST/DCRST):
  * firmware that leaves the accelerator off pays the wait states.
  *

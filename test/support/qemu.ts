@@ -1,7 +1,7 @@
 // Runs an ELF in QEMU 7.2 `mps2-an386` (Cortex-M4 with FPU), our functional oracle, with Arm
 // semihosting to the host (target=native): the firmware's stdout is QEMU's stdout, stdin feeds
 // SYS_READ/SYS_READC, and SYS_EXIT_EXTENDED's code is QEMU's exit status. Serial and monitor are
-// off so nothing else reaches stdout (facts checked in shared/reference/STM32-FLASH-AND-QEMU.md §5).
+// off so nothing else reaches stdout (facts checked in isa/TIMING.md §10).
 import { spawnCaptured, type CapturedRun } from './spawn.js';
 
 export interface QemuOptions {

@@ -1,6 +1,6 @@
 /**
  * The reference manuals' wait-state rule (RM0383 §3.4 Table 5, RM0351 §3.3.3 Table 9, collected in
- * shared/reference/STM32-FLASH-AND-QEMU.md §1): the FLASH_ACR.LATENCY a given HCLK needs at the
+ * isa/TIMING.md §9.1): the FLASH_ACR.LATENCY a given HCLK needs at the
  * board's supply. Data lives in the board profile; this only picks the row and the column.
  */
 import type { FlashTiming, WaitStateRow } from './types.js';

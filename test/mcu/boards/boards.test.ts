@@ -1,6 +1,6 @@
 // Board profiles against their oracles: QEMU's own memory tree for mps2-an386 (`info mtree -f`),
 // and for the STM32 boards the figures of the datasheets/RMs and the wait-state tables quoted in
-// shared/reference/STM32-FLASH-AND-QEMU.md, written out by hand here.
+// isa/TIMING.md §9 (the reference manuals' tables), written out by hand here.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // RCC, FLASH and PWR driven with the register sequences of ST's HAL/CubeMX clock set-up
 // (SystemClock_Config), checked against frequencies worked out by hand from the RM formulas
 // (RM0383 §6.3.2: f = src / PLLM * PLLN / PLLP; RM0351 §6.4.4: f = src / (PLLM+1) * PLLN / PLLR) and
-// against the wait-state tables of shared/reference/STM32-FLASH-AND-QEMU.md.
+// against the wait-state tables of isa/TIMING.md §9.1 (RM0383/RM0090/RM0351).
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '../../../src/mcu/boards/load.js';
 import type { Peripheral } from '../../../src/mcu/peripheral.js';
