@@ -36,9 +36,10 @@
 #define ram_code ((volatile uint16_t *)0x20300c00u)
 #define in_ram ((int (*)(void))((uintptr_t)ram_code | 1))
 
-static volatile uint32_t faults, last_exc, last_cfsr, last_mmfar, last_hfsr, svcs;
+static volatile uint32_t faults, last_exc, last_cfsr, last_mmfar, last_hfsr, svcs, move_frame;
 static uint32_t thread_stack[256] __attribute__((aligned(8)));
 static void part2(void) __attribute__((noreturn));
+static void part3(void) __attribute__((noreturn));
 
 static void report(const char *what) {
   printf("%s: faults %lu exc %lu cfsr %08lx mmfar %s%08lx hfsr %08lx\n", what, (unsigned long)faults, (unsigned long)last_exc,
@@ -55,12 +56,12 @@ void fault_record(uint32_t *frame) {
   last_cfsr = SCB_CFSR;
   last_mmfar = SCB_MMFAR;
   last_hfsr = SCB_HFSR;
-  if (last_cfsr & 0x10) {
-    /* MSTKERR: the frame never reached the stack (its contents are UNKNOWN). Give Thread mode a
-     * fresh frame on a good stack that resumes at part2(); the SVC stays pending meanwhile. */
+  if (last_cfsr & 0x18) {
+    /* MSTKERR: the frame never reached the stack (its contents are UNKNOWN); MUNSTKERR: it could not
+     * be popped. Give Thread mode a fresh frame on a good stack that resumes at part2() or part3(). */
     uint32_t *fresh = &thread_stack[sizeof thread_stack / sizeof thread_stack[0] - 8];
     for (int k = 0; k < 6; k++) fresh[k] = 0;
-    fresh[6] = (uint32_t)part2 & ~1u;
+    fresh[6] = (uint32_t)(last_cfsr & 0x10 ? part2 : part3) & ~1u;
     fresh[7] = 0x01000000u;
     __asm volatile("msr psp, %0" ::"r"(fresh));
   } else if (last_cfsr & 1) {
@@ -85,6 +86,16 @@ FAULT_ENTRY(HardFault_Handler)
 void SVC_Handler(void) {
   uint32_t control;
   svcs++;
+  if (move_frame) {
+    /* Copy Thread mode's frame into the privileged-only region and return through it: the pop is
+     * done with Thread mode's (unprivileged) rights, MUNSTKERR. */
+    uint32_t psp;
+    __asm volatile("mrs %0, psp" : "=r"(psp));
+    for (int k = 0; k < 8; k++) ((volatile uint32_t *)priv_only)[128 + k] = ((uint32_t *)psp)[k];
+    __asm volatile("msr psp, %0" ::"r"((uint32_t)priv_only + 512));
+    move_frame = 0;
+    return;
+  }
   __asm volatile("mrs %0, control" : "=r"(control));
   __asm volatile("msr control, %0\n\tisb" ::"r"(control & ~1u));
 }
@@ -171,6 +182,20 @@ static void part2(void) {
   __asm volatile("mrs %0, control" : "=r"(control));
   printf("svc with its frame in a privileged-only stack: exc %lu cfsr %08lx, svc taken after: %lu, control %lu\n",
          (unsigned long)last_exc, (unsigned long)last_cfsr, (unsigned long)svcs, (unsigned long)control);
+  faults = last_exc = last_cfsr = last_mmfar = last_hfsr = 0;
+  /* Unprivileged again, on the good process stack; the SVC handler moves the frame out of reach. */
+  move_frame = 1;
+  __asm volatile("msr control, %0\n\tisb" ::"r"(3u));
+  __asm volatile("svc #2");
+  for (;;) {} /* not reached: the failed return resumes at part3 */
+}
+
+static void part3(void) {
+  uint32_t control;
+  __asm volatile("svc #3"); /* back to privileged */
+  __asm volatile("mrs %0, control" : "=r"(control));
+  printf("return through a frame in a privileged-only stack: exc %lu cfsr %08lx, control %lu\n", (unsigned long)last_exc,
+         (unsigned long)last_cfsr, (unsigned long)control);
   faults = last_exc = last_cfsr = last_mmfar = last_hfsr = 0;
   SCB_SHCSR &= ~(1u << 16); /* MemManage disabled: escalates to HardFault */
   write8(&read_only[2], 4);

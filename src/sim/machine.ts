@@ -114,6 +114,7 @@ export function buildMachine(board: Board, events: MachineEvents): Machine {
   cpu.exceptions = new MpuBoundaries(
     new LevelSensitiveReturns(exceptions, cpu, (irq) => devices!.interruptLineHigh(irq), (e) => exceptions.setPending(e)),
     mpu,
+    cpu,
   );
   for (const d of devices.list) bus.mapDevice(d.tick ? new TimedDevice(d, cpu) : d);
   // Core timing: flash wait states and the ART follow FLASH_ACR (re-read after every write to it).

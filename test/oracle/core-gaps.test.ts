@@ -64,6 +64,8 @@ const PROGRAMS: readonly GapProgram[] = [
       // Unprivileged stacking into a privileged-only PSP: MSTKERR (bit 4) without MMARVALID, MemManage
       // (number 4 beats SVCall at equal priority), the SVC taken once Thread mode has a good stack.
       'svc with its frame in a privileged-only stack: exc 4 cfsr 00000010, svc taken after: 2, control 2',
+      // The pop uses the rights of the mode returned to (B1.5.8 sets the mode before PopStack): MUNSTKERR.
+      'return through a frame in a privileged-only stack: exc 4 cfsr 00000008, control 2',
       'write with MemManage disabled: faults 1 exc 3 cfsr 00000082 mmfar 20300802 hfsr 40000000',
       'read after SRD cleared: faults 1 exc 4 cfsr 00000082 mmfar 203004c8 hfsr 00000000',
       'read with region 3 disabled: faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',

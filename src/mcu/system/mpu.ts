@@ -105,9 +105,16 @@ export class Mpu {
     return (this.ctrl & CTRL_ENABLE) !== 0;
   }
 
+  /**
+   * During an exception return, the privilege of the mode returned to (-1 otherwise): ExceptionReturn
+   * (B1.5.8) sets the mode before PopStack, so the frame is read with the target's privilege.
+   */
+  unstackingLevel = -1;
+
   /** 0 unprivileged, 1 privileged, 2 MPU bypassed (priority below 0 without HFNMIENA). */
   private level(): number {
     const cpu = this.cpu;
+    if (this.unstackingLevel >= 0) return this.unstackingLevel;
     if (!(this.ctrl & CTRL_HFNMIENA) && (cpu.faultmask & 1 || this.unit.active[EXC.HardFault] || this.unit.active[EXC.NMI])) return 2;
     return cpu.ipsr !== 0 || (cpu.control & 1) === 0 ? 1 : 0;
   }
@@ -197,6 +204,7 @@ export class MpuBoundaries implements ExceptionModel {
   constructor(
     private readonly inner: ExceptionModel,
     private readonly mpu: Mpu,
+    private readonly cpu: Cpu,
   ) {}
 
   takePending(): void {
@@ -206,7 +214,16 @@ export class MpuBoundaries implements ExceptionModel {
 
   fault(...a: Parameters<ExceptionModel['fault']>): void { this.inner.fault(...a); }
   supervisorCall(): void { this.inner.supervisorCall(); }
-  exceptionReturn(excReturn: number): void { this.inner.exceptionReturn(excReturn); }
+  exceptionReturn(excReturn: number): void {
+    // Back to Thread mode with CONTROL.nPRIV set: the frame is popped unprivileged.
+    this.mpu.unstackingLevel = excReturn & 8 && this.cpu.control & 1 ? 0 : 1;
+    try {
+      this.inner.exceptionReturn(excReturn);
+    } finally {
+      this.mpu.unstackingLevel = -1;
+    }
+  }
+
   beforeFpInstruction(): void { this.inner.beforeFpInstruction(); }
   wakeupPending(): boolean { return this.inner.wakeupPending(); }
 }
