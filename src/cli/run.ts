@@ -13,6 +13,7 @@ import { runElf, type RunResult } from '../sim/runner.js';
 import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
 import { demoRunArgs } from './build.js';
+import { formatFaultLog } from '../sim/fault-log.js';
 import { formatStallCycles } from '../report/run-report.js';
 import { setUpProfiling } from './run-profile.js';
 
@@ -28,6 +29,7 @@ export interface RunArgs {
   timeout?: number;
   allowFs: boolean;
   translate: number;
+  uartInput?: string;
   '--'?: string[];
   _: (string | number)[];
 }
@@ -46,6 +48,7 @@ export const runCommand: Command<RunArgs> = {
       .option('max-cycles', { type: 'number', describe: 'stop after this many simulated cycles' })
       .option('max-instructions', { type: 'number', describe: 'stop after this many instructions' })
       .option('timeout', { type: 'number', describe: 'stop after this many wall-clock seconds' })
+      .option('uart-input', { type: 'string', describe: "bytes for the board's console UART to receive, from a file ('-': stdin), one frame time apart at its baud rate" })
       .option('allow-fs', { type: 'boolean', default: false, describe: 'let semihosting open files outside the working directory' })
       .option('translate', {
         type: 'number', default: HOT_THRESHOLD,
@@ -82,6 +85,7 @@ export const runCommand: Command<RunArgs> = {
       timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
       stdout: out, stderr: err, stdin: readProcessStdin, allowAnyPath: args.allowFs,
       translateBlocks: args.translate > 0, blockThreshold: args.translate > 0 ? args.translate : undefined,
+      ...(args.uartInput !== undefined ? { uartInput: readInputFile(args.uartInput) } : {}),
     });
     const layerTable = profiling?.finish(result) ?? null;
     if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n' + (layerTable ? layerTable + '\n' : ''));
@@ -117,8 +121,18 @@ function summary(r: RunResult): string[] {
     const first = r.unmodelledAccesses.first.map((a) => `${a.device}@0x${a.address.toString(16)}${a.write ? 'w' : 'r'}`).join(', ');
     lines.push(chalk.yellow(`  ${r.unmodelledAccesses.count} accesses to unmodelled registers (first: ${first})`));
   }
+  for (const l of formatFaultLog(r.faultLog)) lines.push(chalk.yellow(`  ${l}`));
   for (const w of r.warnings) lines.push(chalk.yellow(`  warning: ${w}`));
   return lines;
+}
+
+/** The whole of a file, or of stdin for '-'; an unreadable file is a usage error. */
+function readInputFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path === '-' ? 0 : path));
+  } catch (e) {
+    throw new UserError(`--uart-input: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, EXIT.usage);
+  }
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
