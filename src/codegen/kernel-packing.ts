@@ -87,7 +87,7 @@ export function packConv2d(layer: ConvLike, cin: number, inputZeroPoint: number,
   }
   // Padding rows: zero weights, zero bias, a valid multiplier; their outputs are never stored.
   for (let co = cout; co < coutP; co++) channels.set(channelRecord(0, 1 << 30, 0), co * CHANNEL_RECORD_WORDS);
-  return { weights, channels, paddedChannels: coutP, scratchBytes: (2 * coutP + 5) * kP };
+  return { weights, channels, paddedChannels: coutP, scratchBytes: 16 * coutP + (2 * coutP + 5) * kP };
 }
 
 /** NN_DW_SCRATCH_BYTES of nn_dwconv.h: the larger of the 4-channel-group and the 3x3 row layouts. */

@@ -10,9 +10,9 @@
  *    words (k0,k2) and (k1,k3); the im2col does the same to the inputs, so SMLAD pairs them.
  *  - chan[coutP]: bias = bias - zIn * sum(w) (zIn folded in: padded taps hold zIn, so they add
  *    zIn * w - zIn * w = 0 as the reference's "padded positions contribute 0").
- * Scratch (int16, word aligned): NN_CONV_SCRATCH_BYTES(coutP, kP) = the weights widened to int16
- * for the whole layer (so the inner loop reads SRAM, not 3-wait-state flash) + two im2col rows
- * + kP bytes to gather channel counts that are not a multiple of 4.
+ * Scratch (word aligned): NN_CONV_SCRATCH_BYTES(coutP, kP) = the channel records and the weights
+ * widened to int16, copied once per layer so the inner loops read zero-wait SRAM, not 3-wait-state
+ * flash (whose 8-line data cache the weights would thrash), + two im2col rows + kP gather bytes.
  * Input/output pixels are `in_stride` / `out_stride` bytes apart (>= channels), so a producer can
  * write its channel slice of a concat in place (out = concat base + channel offset).
  */
@@ -24,7 +24,7 @@
 #include "nn_requant.h"
 
 #define NN_ROUND4(n) (((n) + 3) & ~3)
-#define NN_CONV_SCRATCH_BYTES(coutP, kP) ((2 * (coutP) + 5) * (kP))
+#define NN_CONV_SCRATCH_BYTES(coutP, kP) (16 * (coutP) + (2 * (coutP) + 5) * (kP))
 /* kP: each kernel row's kw * cin bytes rounded up to 4, times kh. */
 #define NN_CONV_KP(cin, kh, kw) ((kh) * NN_ROUND4((cin) * (kw)))
 
@@ -208,15 +208,38 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
   acc[4] = s10; acc[5] = s11; acc[6] = s12; acc[7] = s13;
 }
 
-/* Requantises and stores a 4-channel group of one or two pixels from t-scaled accumulators
- * (acc[0..3] pixel 0, acc[4..7] pixel 1); each channel's words are loaded once for both. */
-NN_INLINE void nn_store_2x4(int8_t *o0, int8_t *o1, int second, const nn_chan_t *ch, const int32_t *acc, int count,
-                            int32_t zout, int32_t act_min, int32_t act_max) {
-  for (int j = 0; j < count; j++) {
-    const int32_t m = ch[j].mult, r = ch[j].round;
-    const uint32_t s = ch[j].shifts;
-    o0[j] = nn_out_clamp(nn_rq_t(acc[j], m, r, s), zout, act_min, act_max);
-    if (second) o1[j] = nn_out_clamp(nn_rq_t(acc[4 + j], m, r, s), zout, act_min, act_max);
+/* Requantises and stores channel j of a 4-channel group for one or two pixels. */
+#define NN_STORE_J(j)                                                                              \
+  do {                                                                                             \
+    const int32_t m_ = ch[j].mult, r_ = ch[j].round;                                               \
+    const uint32_t s_ = ch[j].shifts;                                                              \
+    o0[j] = nn_out_clamp(nn_rq_t(a##j, m_, r_, s_), zout, act_min, act_max);                       \
+    if (second) o1[j] = nn_out_clamp(nn_rq_t(b##j, m_, r_, s_), zout, act_min, act_max);           \
+  } while (0)
+
+/* One output pixel pair (`second` = 0: a single last pixel): im2col (or the widened inputs for 1x1),
+ * then per 4-channel group the SMLAD block and the requantisation straight from its registers. */
+NN_INLINE void nn_conv_pair(const int8_t *in, int in_h, int in_w, int cin, int in_stride, int cout, int coutp, int kh,
+                            int kw, int stride, int pad_h, int pad_w, int kp, int pointwise, int p, int oy, int ox,
+                            int oy1, int ox1, const int second, int8_t *o0, int8_t *o1, const nn_chan_t *chan,
+                            const int32_t *wide, int32_t *rows, int8_t *stage, int32_t zin, int32_t zout,
+                            int32_t act_min, int32_t act_max) {
+  if (pointwise) {
+    nn_widen(in + p * in_stride, rows, cin);
+    nn_widen(in + (second ? p + 1 : p) * in_stride, rows + kp / 2, cin);
+  } else {
+    nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy, ox, stage, rows);
+    nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy1, ox1, stage, rows + kp / 2);
+  }
+  for (int c = 0; c < coutp; c += 4, o0 += 4, o1 += 4) {
+    const nn_chan_t *ch = chan + c;
+    int32_t acc[8] = { ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias, ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias };
+    nn_gemm_2x4(rows, wide + c * (kp / 2), kp, acc);
+    const int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7];
+    NN_STORE_J(0);
+    if (c + 1 < cout) NN_STORE_J(1);
+    if (c + 2 < cout) NN_STORE_J(2);
+    if (c + 3 < cout) NN_STORE_J(3);
   }
 }
 
@@ -228,37 +251,29 @@ NN_INLINE void nn_conv2d_s8(const int8_t *in, int in_h, int in_w, int cin, int i
                             void *scratch) {
   const int kp = NN_CONV_KP(cin, kh, kw), coutp = NN_ROUND4(cout);
   const int pointwise = kh == 1 && kw == 1 && stride == 1 && pad_h == 0 && pad_w == 0 && (cin & 3) == 0;
-  int32_t *wide = (int32_t *)scratch;      /* coutp rows of kp/2 words */
-  int32_t *rows = wide + coutp * (kp / 2); /* two im2col rows */
-  int8_t *stage = (int8_t *)(rows + kp);   /* only used when cin % 4 != 0: kp bytes */
+  nn_chan_t *sram_chan = (nn_chan_t *)scratch;    /* the records, copied out of flash once */
+  int32_t *wide = (int32_t *)(sram_chan + coutp); /* coutp rows of kp/2 words */
+  int32_t *rows = wide + coutp * (kp / 2);        /* two im2col rows */
+  int8_t *stage = (int8_t *)(rows + kp);          /* kernel-row gathers: kp bytes */
   for (int c = 0; c < coutp; c++)
     nn_widen_row_scaled(weights + c * kp, wide + c * (kp / 2), kp, (int)NN_RQ_LEFT(chan[c].shifts));
+  memcpy(sram_chan, chan, sizeof(nn_chan_t) * coutp);
   const int pixels = out_h * out_w;
-  int oy = 0, ox = 0;
-  for (int p = 0; p < pixels; p += 2) {
-    const int second = p + 1 < pixels;
+  int oy = 0, ox = 0, p = 0;
+  for (; p + 1 < pixels; p += 2) {
     int oy1 = oy, ox1 = ox + 1;
     if (ox1 == out_w) { ox1 = 0; oy1++; }
-    if (!second) { oy1 = oy; ox1 = ox; }
-    if (pointwise) {
-      nn_widen(in + p * in_stride, rows, cin);
-      nn_widen(in + (second ? p + 1 : p) * in_stride, rows + kp / 2, cin);
-    } else {
-      nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy, ox, stage, rows);
-      nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, oy1, ox1, stage, rows + kp / 2);
-    }
-    int8_t *o0 = out + p * out_stride, *o1 = o0 + out_stride;
-    for (int c = 0; c < coutp; c += 4) {
-      const nn_chan_t *ch = chan + c;
-      int32_t acc[8] = { ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias,
-                         ch[0].bias, ch[1].bias, ch[2].bias, ch[3].bias };
-      nn_gemm_2x4(rows, wide + c * (kp / 2), kp, acc);
-      const int count = c + 4 <= cout ? 4 : cout - c;
-      nn_store_2x4(o0 + c, o1 + c, second, ch, acc, count, zout, act_min, act_max);
-    }
+    int8_t *o0 = out + p * out_stride;
+    nn_conv_pair(in, in_h, in_w, cin, in_stride, cout, coutp, kh, kw, stride, pad_h, pad_w, kp, pointwise, p, oy, ox,
+                 oy1, ox1, 1, o0, o0 + out_stride, sram_chan, wide, rows, stage, zin, zout, act_min, act_max);
     ox = ox1 + 1;
     oy = oy1;
     if (ox == out_w) { ox = 0; oy++; }
+  }
+  if (p < pixels) {
+    int8_t *o0 = out + p * out_stride;
+    nn_conv_pair(in, in_h, in_w, cin, in_stride, cout, coutp, kh, kw, stride, pad_h, pad_w, kp, pointwise, p, oy, ox,
+                 oy, ox, 0, o0, o0, sram_chan, wide, rows, stage, zin, zout, act_min, act_max);
   }
 }
 
