@@ -92,7 +92,7 @@ export function findMatches(query: string[]): IsaMatch[] {
   if (hex.length > 0 && hex.length < query.length) throw new UserError('give either opcodes (0x...) or mnemonics, not both');
   if (hex.length > 0) return opcodeMatches(decoder, locator, hex);
   return query.flatMap((q) => {
-    const wanted = q.toUpperCase();
+    const wanted = q.toUpperCase().replace(/\.[WN]$/, ''); // objdump's width qualifier: ldr.w is LDR
     const byName = decoder.entries.filter(({ entry }) => entry.name.toUpperCase() === wanted);
     const found = byName.length > 0 ? byName : decoder.entries.filter(({ entry }) => entry.mnemonic.toUpperCase() === wanted);
     if (found.length === 0) throw new UserError(`no isa/ line has the mnemonic or name '${q}' (mnemonics as objdump prints them: SMLAD, LDR, VADD)`);

@@ -33,6 +33,7 @@ describe('mcusim isa', () => {
     expect(m!.opcode).toEqual({ hex: 'f8d1 0004', disassembly: 'ldr n=1 t=0 imm=0x4' });
     expect(m!.handler.name).toBe('loadImm');
     expect(findMatches(['0xf8d10004'])).toEqual([m]);
+    expect(findMatches(['ldr.w']).map((x) => x.name)).toEqual(findMatches(['LDR']).map((x) => x.name));
   });
 
   it('finds the definition of every handler and timing class an isa/ line names', () => {
