@@ -37,6 +37,8 @@ const KIND_CALL = 2;
 const KIND_FLOW = 3;
 /** Before the first instruction: call onStart, then resolve like a transfer. */
 const KIND_START = 4;
+/** Writes SP without transferring control (PUSH, SUB SP, STR/VPUSH with SP write-back, MSR): watch the stack. */
+const KIND_SP = 5;
 const WIDE = 8;
 
 const BRANCH_MNEMONICS = new Set(['B', 'BX', 'CBZ', 'CBNZ', 'TBB', 'TBH']);
@@ -68,6 +70,8 @@ export class FunctionProfiler implements ExecutionObserver {
   private readonly fnStart: Float64Array;
   private readonly fnEnd: Float64Array;
   private readonly stallSource: Float64Array | null;
+  /** The core's register file (the same array for the whole run). */
+  private readonly r: Uint32Array;
 
   // The call tree: parallel arrays grown by doubling.
   private nodeCount = 0;
@@ -130,6 +134,7 @@ export class FunctionProfiler implements ExecutionObserver {
     this.fnEnd = Float64Array.from(funcs, (s, i) => (s.size > 0 ? s.value + s.size : funcs[i + 1]?.value ?? s.value + 2));
     this.mainFn = funcs.findIndex((s) => s.name === 'main');
     this.sbrkFn = funcs.findIndex((s) => s.name === '_sbrk');
+    this.r = cpu.r;
     const model = cpu.cycleModel as { stallCycles?: Float64Array };
     this.stallSource = model.stallCycles instanceof Float64Array ? model.stallCycles : null;
     this.kindBase = code.base;
@@ -146,19 +151,22 @@ export class FunctionProfiler implements ExecutionObserver {
 
   // ---- ExecutionObserver -------------------------------------------------------------------
 
-  retired(startPc: number, lastPc: number, _instructions: number): void {
+  retired(startPc: number, lastPc: number, instructions: number): void {
     if (this.pending !== KIND_UNKNOWN) this.resolve(startPc);
-    const sp = this.cpu.r[13]!;
-    if (sp < this.windowMinSp) this.windowMinSp = sp;
     const off = (lastPc - this.kindBase) >>> 1;
     let kind = off < this.kinds.length ? this.kinds[off]! : this.otherKinds.get(lastPc) ?? KIND_UNKNOWN;
-    if (kind === KIND_PLAIN) return;
+    // The hot path: one table read for an instruction that neither transfers control nor moves SP
+    // down (a longer run may hold an SP write anywhere: look at SP then too).
+    if (kind === KIND_PLAIN && instructions === 1) return;
+    const sp = this.r[13]!;
+    if (sp < this.windowMinSp) this.windowMinSp = sp;
+    if (kind === KIND_PLAIN || kind === KIND_SP) return;
     if (kind === KIND_UNKNOWN) kind = this.classify(lastPc, off);
-    if (kind === KIND_PLAIN) return;
+    if (kind === KIND_PLAIN || kind === KIND_SP) return;
     this.closeSegment();
     this.pending = kind & 7;
     this.pendingReturnAddress = lastPc + ((kind & WIDE) !== 0 ? 4 : 2);
-    this.pendingR0 = this.cpu.r[0]!;
+    this.pendingR0 = this.r[0]!;
     this.pendingSp = sp;
   }
 
@@ -173,6 +181,8 @@ export class FunctionProfiler implements ExecutionObserver {
     const node = this.child(this.stackNode[this.depth - 1]!, fn);
     this.nodeCalls[node]++;
     this.pushFrame(node, returnAddress, 1, 0);
+    // The frame was just stacked below the interrupted code's SP.
+    if (this.r[13]! < this.windowMinSp) this.windowMinSp = this.r[13]!;
     this.pending = KIND_UNKNOWN;
   }
 
@@ -228,7 +238,8 @@ export class FunctionProfiler implements ExecutionObserver {
       const m = insn.mnemonic;
       if (CALL_MNEMONICS.has(m)) kind = KIND_CALL;
       else if (BRANCH_MNEMONICS.has(m) || insn.d === 15 || insn.t === 15 || (insn.list & 0x8000) !== 0 || m === 'SVC') kind = KIND_FLOW;
-      if (kind !== KIND_PLAIN && insn.size === 4) kind |= WIDE;
+      else if (insn.d === 13 || (insn.n === 13 && insn.wback !== 0) || m === 'MSR') kind = KIND_SP;
+      if ((kind === KIND_CALL || kind === KIND_FLOW) && insn.size === 4) kind |= WIDE;
     } catch {
       kind = KIND_FLOW; // not decodable here any more: treat as a transfer, resolve by address
     }
