@@ -35,6 +35,8 @@ function flashRegs(family: BoardFamily, timing: FlashTiming): RegisterMap<Reg> {
       OPTKEYR: { offset: 0x08, reset: 0, access: 'w' },
       SR: { offset: 0x0c, reset: 0, access: 'rc_w1', writeMask: 0x0000_01f3 },
       CR: { offset: 0x10, reset: 0x8000_0000, access: 'rw', writeMask: 0x8301_03ff },
+      // RM0383 §3.8.6: RDP level 0 (0xAA), no write protection, BOR off; the same value reads back from
+      // an erased F4's option bytes (an ST-LINK readback published with a public F4 project agrees).
       OPTCR: { offset: 0x14, reset: 0x0fff_aaed, access: 'rw', writeMask: 0xcfff_fffc },
     } as Record<Reg, { offset: number; reset: number; access: 'rw' | 'w' | 'rc_w1'; writeMask?: number }>);
   }

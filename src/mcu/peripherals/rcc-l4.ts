@@ -18,6 +18,9 @@ const PLLREN = 1 << 24;
 
 const rccL4Specs = {
   CR: { offset: 0x00, reset: 0x0000_0063, access: 'rw', writeMask: 0x050d_0bfd },
+  // HSITRIM at its mid value, the calibration fields (factory, XX in the RM) read 0: 0x10 with the
+  // 5-bit trim of the L47x (RM0351 §6.4.2); the L43x and L4+ (7-bit trim) override it with 0x40 in
+  // their chip files. ST's HAL agrees: RCC_HSICALIBRATION_DEFAULT is 0x40 when RCC_ICSCR_HSITRIM_6 exists, else 0x10.
   ICSCR: { offset: 0x04, reset: 0x1000_0000, access: 'rw', writeMask: 0x7f00_ff00 },
   CFGR: { offset: 0x08, reset: 0, access: 'rw', writeMask: 0x7f00_fff3 },
   PLLCFGR: { offset: 0x0c, reset: 0x0000_1000, access: 'rw', writeMask: 0xff73_7f73 },
