@@ -161,9 +161,15 @@ function retire(ctx: EmitContext, at: number, cost: string): string {
  */
 const REFRESH_STOP = 'stop = cpu.nextEventCycle < cpu.cycleStop ? cpu.nextEventCycle : cpu.cycleStop;';
 
+/** The cold way out of a block at `next` when `stop` is reached: the device event, if due, runs first. */
+function leaveAt(cpu: Cpu, next: number): void {
+  cpu.pc = next;
+  if (cpu.cycles >= cpu.nextEventCycle) cpu.onEvent(cpu);
+}
+
 /** Leaving the block after an instruction, at `next`: a device event due or the cycle limit, then the given conditions. */
 function leaveAfter(next: number, conditions?: string): string[] {
-  const lines = [`if (cpu.cycles >= stop) { cpu.pc = ${next}; if (cpu.cycles >= cpu.nextEventCycle) cpu.onEvent(cpu); return; }`];
+  const lines = [`if (cpu.cycles >= stop) { leave(cpu, ${next}); return; }`];
   if (conditions !== undefined) lines.push(`if (${conditions}) { cpu.pc = ${next}; return; }`);
   return lines;
 }
@@ -257,8 +263,8 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   const values = steps.flatMap((s) => [s.insn.exec, s.insn]);
   // new Function is the translation step itself: the source is built above from decoded fields
   // (numbers only), never from firmware bytes or user text.
-  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', ...names,
+  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', 'leave', ...names,
     `return function block_${pc.toString(16)}(cpu) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => BlockFunction;
-  const fn = factory(ctx.model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), cpu.observer, ...values);
+  const fn = factory(ctx.model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), cpu.observer, leaveAt, ...values);
   return { fn, length: steps.length };
 }
