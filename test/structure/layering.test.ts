@@ -26,15 +26,32 @@ describe('layering of src/', () => {
 
   for (const rule of FORBIDDEN) {
     it(`${rule.to === '*' ? 'src/common imports no other folder' : `no forbidden import of src/${rule.to}`}: ${rule.why}`, () => {
-      const bad = crossing.filter((e) => rule.from(srcFolder(e.from)!) && (rule.to === '*' || srcFolder(e.to) === rule.to));
-      expect(show(bad)).toEqual([]);
+      expect(show(breaking(rule, crossing))).toEqual([]);
     });
   }
 
   it('no import circle between folders', () => {
     expect(folderCircles(crossing)).toEqual([]);
   });
+
+  it('the rules catch what they forbid (made-up imports)', () => {
+    const edge = (from: string, to: string): ImportEdge => ({ from, to, line: 1 });
+    const forbidden: [rule: string, edge: ImportEdge][] = [
+      ['cli', edge('src/nn/train/x.ts', 'src/cli/command.js')], ['sim', edge('src/report/r.ts', 'src/sim/runner.js')],
+      ['mcu', edge('src/cpu/cpu.ts', 'src/mcu/bus.js')], ['*', edge('src/common/errors.ts', 'src/cpu/memory.js')],
+    ];
+    const fake = [...forbidden.map(([, e]) => e), edge('src/mcu/bus.ts', 'src/cpu/memory.js')];
+    for (const [to, e] of forbidden) expect(show(breaking(FORBIDDEN.find((r) => r.to === to)!, fake))).toEqual(show([e]));
+    expect(folderCircles([edge('src/sim/a.ts', 'src/mcu/b.js'), edge('src/mcu/c.ts', 'src/elf/d.js'), edge('src/elf/e.ts', 'src/sim/f.js')]))
+      .toEqual(['elf <-> mcu <-> sim: src/sim/a.ts:1 -> src/mcu/b.js; src/mcu/c.ts:1 -> src/elf/d.js; src/elf/e.ts:1 -> src/sim/f.js']);
+    expect(folderCircles([edge('src/sim/a.ts', 'src/mcu/b.js'), edge('src/mcu/c.ts', 'src/cpu/d.js')])).toEqual([]);
+  });
 });
+
+/** The imports in `list` that break `rule`. */
+function breaking(rule: (typeof FORBIDDEN)[number], list: ImportEdge[]): ImportEdge[] {
+  return list.filter((e) => rule.from(srcFolder(e.from)!) && (rule.to === '*' || srcFolder(e.to) === rule.to));
+}
 
 /**
  * Every circle of the folder graph, as `a -> b -> a` with one import per arrow. Finds the strongly
