@@ -1,7 +1,11 @@
 /**
- * Seeded pseudo-random numbers (sfc32, seeded through splitmix32), with a state that checkpoints
- * save and restore so a resumed run draws the same numbers.
+ * Seeded pseudo-random numbers for training (sfc32, seeded through splitmix32), with a state that
+ * checkpoints save and restore so a resumed run draws the same numbers. Why not the thermal
+ * generator's xoshiro128** (src/nn/data/rng.ts): the shipped weights are reproduced bit for bit by
+ * `mcusim train` from this stream, and the generator's frames from that one; either swap would change
+ * a shipped artefact.
  */
+import { splitmix32 } from '../data/rng.js';
 
 export class Rng {
   private a: number;
@@ -11,19 +15,12 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(seed = 1) {
-    // splitmix32 expands the seed into the four words of sfc32
-    let s = seed >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    // splitmix32 (the generator's, src/nn/data/rng.ts) expands the seed into the four words of sfc32
+    const word = (k: number): number => splitmix32((seed + k * 0x9e3779b9) >>> 0);
+    this.a = word(0);
+    this.b = word(1);
+    this.c = word(2);
+    this.d = word(3);
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
