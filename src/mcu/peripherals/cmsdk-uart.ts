@@ -50,14 +50,7 @@ export class CmsdkUart extends RegisterDevice<Reg> {
     super(name, base, size, cmsdkUartRegs, sinks);
   }
 
-  override read(offset: number, width: 1 | 2 | 4): number {
-    const v = super.read(offset, width);
-    this.updateInterrupts();
-    return v;
-  }
-
-  override write(offset: number, width: 1 | 2 | 4, value: number): void {
-    super.write(offset, width, value);
+  protected override afterAccess(): void {
     this.updateInterrupts();
   }
 

@@ -29,6 +29,7 @@ export abstract class RegisterDevice<K extends string> implements Peripheral {
       return 0;
     }
     const v = reg.access === 'w' ? 0 : this.readRegister(reg, this.values[reg.index]!);
+    this.afterAccess(false);
     if (width === 4) return v >>> 0;
     const shift = (offset & 3) * 8;
     return (v >>> shift) & (width === 1 ? 0xff : 0xffff);
@@ -43,7 +44,11 @@ export abstract class RegisterDevice<K extends string> implements Peripheral {
     const shift = (offset & 3) * 8;
     const laneMask = width === 4 ? 0xffffffff : ((width === 1 ? 0xff : 0xffff) << shift) >>> 0;
     this.writeRegister(reg, ((value << shift) & laneMask) >>> 0, laneMask);
+    this.afterAccess(true);
   }
+
+  /** After a modelled register access: devices with interrupt lines re-evaluate them here. */
+  protected afterAccess(_write: boolean): void {}
 
   reset(): void {
     for (const r of this.map.registers) this.values[r.index] = r.reset;

@@ -101,15 +101,8 @@ export abstract class UsartBase<K extends string> extends RegisterDevice<K> {
     this.updateInterrupt();
   }
 
-  override read(offset: number, width: 1 | 2 | 4): number {
-    const v = super.read(offset, width);
-    this.updateInterrupt();
-    return v;
-  }
-
-  override write(offset: number, width: 1 | 2 | 4, value: number): void {
-    super.write(offset, width, value);
-    this.schedule();
+  protected override afterAccess(write: boolean): void {
+    if (write) this.schedule();
     this.updateInterrupt();
   }
 
