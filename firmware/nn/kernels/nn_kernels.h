@@ -20,6 +20,7 @@
 #include "nn_requant.h"
 #include "nn_conv.h"
 #include "nn_dwconv.h"
+#include "nn_pool.h"
 
 /* Dense conv (nn_conv.h):
  *   nn_conv2d_s8(in, in_h, in_w, cin, in_stride, weights, chan, cout, kh, kw, stride, pad_h, pad_w,
@@ -29,9 +30,8 @@
  *   nn_dwconv_s8(in, in_h, in_w, c, in_stride, weights, chan, kh, kw, stride, pad_h, pad_w,
  *                out, out_h, out_w, out_stride, zin, zout, act_min, act_max) */
 
-/* Max over the window's positions inside the map (padding never wins). */
-void nn_maxpool_s8(const int8_t *in, int in_h, int in_w, int c, int in_stride, int k, int stride, int pad,
-                   int8_t *out, int out_h, int out_w, int out_stride);
+/* Max over the window's positions inside the map (padding never wins), nn_pool.h:
+ *   nn_maxpool_s8(in, in_h, in_w, c, in_stride, k, stride, pad, out, out_h, out_w, out_stride) */
 
 /* [h,w,c] -> [c]: kind_max 0 = roundHalfAwayDiv(sum, h*w), 1 = max. */
 void nn_global_pool_s8(const int8_t *in, int h, int w, int c, int in_stride, int kind_max, int8_t *out);
