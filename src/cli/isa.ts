@@ -174,6 +174,7 @@ function where(l: SourceLocation | null): string {
 }
 
 export function formatMatch(m: IsaMatch): string {
+  if (m.name === 'UNDEFINED') return `UNDEFINED  (${m.opcode!.hex}): no isa/ line decodes it; executing it raises UsageFault (UNDEFINSTR)\n`;
   const t = m.timing;
   const lines = [
     `${m.name}${m.opcode ? `  (${m.opcode.hex}: ${m.opcode.disassembly})` : ''}`,

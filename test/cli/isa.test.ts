@@ -34,6 +34,8 @@ describe('mcusim isa', () => {
     expect(m!.handler.name).toBe('loadImm');
     expect(findMatches(['0xf8d10004'])).toEqual([m]);
     expect(findMatches(['ldr.w']).map((x) => x.name)).toEqual(findMatches(['LDR']).map((x) => x.name));
+    // 1111 1111 ... is Advanced SIMD space: no ARMv7-M instruction (UNDEFINED, UsageFault)
+    expect(findMatches(['0xffff', '0xffff']).map((x) => [x.name, x.opcode?.hex])).toEqual([['UNDEFINED', 'ffff ffff']]);
   });
 
   it('finds the definition of every handler and timing class an isa/ line names', () => {
