@@ -63,8 +63,10 @@ NN_INLINE void nn_maxpool_s8(const int8_t *in, int in_h, int in_w, int c, int in
   const int words = (c & 3) == 0 && (in_stride & 3) == 0 && (out_stride & 3) == 0 && (((uintptr_t)in | (uintptr_t)out) & 3) == 0;
   if (words && k == 2 && stride == 2 && pad == 0) {
     nn_maxpool_2x2(in, in_w, c, in_stride, out, out_h, out_w, out_stride);
-  } else if (words && k == 3 && stride == 1 && pad == 1 && in_w * c <= 2048) {
-    uint32_t vrow[(in_w * c + 3) / 4]; /* one row of column maxima: a fixed size with literal shapes */
+  } else if (words && k == 3 && stride == 1 && pad == 1 && in_w * c <= 512) {
+    /* One row of column maxima. A fixed size, not a VLA: a VLA would make the caller keep a frame
+     * pointer, and the conv kernels' SMLAD block needs all 14 other registers. */
+    uint32_t vrow[128];
     nn_maxpool_3x3(in, in_h, in_w, c, in_stride, out, out_stride, (int8_t *)vrow);
   } else {
     nn_maxpool_generic(in, in_h, in_w, c, in_stride, k, stride, pad, out, out_h, out_w, out_stride);
