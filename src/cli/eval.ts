@@ -183,14 +183,20 @@ export function renderEvalTables(report: EvalReport, modelName: string, source: 
   const counted = metricRows(report.counted), all = metricRows(report.all);
   counted.forEach(([name, v], i) => t.push([name, v, all[i][1]]));
   out.push(t.toString());
+  const k = report.errorKinds, b = report.bestThreshold;
+  out.push(`misses: ${k.misses.notFound} not found, ${k.misses.mislocalised} mislocalised (IoU 0.1-0.5), ${k.misses.lowScore} below the score threshold; ` +
+    `false positives: ${k.falsePositives.background} background, ${k.falsePositives.localisation} localisation, ${k.falsePositives.duplicate} duplicates\n` +
+    `best F1 threshold on these frames (hindsight): ${fmt(b.threshold)} -> F1 ${fmt(b.f1)} (P ${fmt(b.precision)}, R ${fmt(b.recall)})`);
   for (const [kind, rows] of Object.entries(report.breakdowns) as [BreakdownKind, BreakdownRow[]][]) {
     const bt = table([`by ${kind}`, 'frames', 'boxes', 'AP@0.5', 'precision', 'recall', 'F1', 'recall (centre)', 'FP/empty frame', 'count MAE']);
     // Per-box buckets share every frame: frame-level numbers (empty frames, counting) are not theirs.
     const perBox = kind === 'size' || kind === 'visibility';
     for (const r of rows) {
       const m = r.metrics;
-      bt.push([r.group, perBox ? '(all)' : `${r.frames}`, `${m.groundTruthBoxes}`, fmt(m.mAP50), fmt(m.f1Iou.precision), fmt(m.f1Iou.recall),
-        fmt(m.f1Iou.f1), fmt(m.f1Centre.recall), perBox ? '-' : fmt(m.fpPerEmptyFrame), perBox ? '-' : fmt(m.countMAE)]);
+      // A detection has no visible fraction: visibility buckets measure recall only (breakdown.ts).
+      const recallOnly = kind === 'visibility';
+      bt.push([r.group, perBox ? '(all)' : `${r.frames}`, `${m.groundTruthBoxes}`, recallOnly ? '-' : fmt(m.mAP50), recallOnly ? '-' : fmt(m.f1Iou.precision),
+        fmt(m.f1Iou.recall), recallOnly ? '-' : fmt(m.f1Iou.f1), fmt(m.f1Centre.recall), perBox ? '-' : fmt(m.fpPerEmptyFrame), perBox ? '-' : fmt(m.countMAE)]);
     }
     out.push(bt.toString());
   }

@@ -6,3 +6,4 @@ export * from './format.js';
 export * from './operating-point.js';
 export * from './breakdown.js';
 export * from './frame-errors.js';
+export * from './error-kinds.js';

@@ -17,6 +17,8 @@ import { UserError } from '../../common/errors.js';
 import { breakdown, type BreakdownKind, type BreakdownRow } from './breakdown.js';
 import { evaluate, IGNORE_DIFFICULT, type DetectionMetrics, type EvalConfig } from './evaluate.js';
 import { frameErrors, worstFirst, type FrameErrors } from './frame-errors.js';
+import { errorKinds, type ErrorKinds } from './error-kinds.js';
+import { bestF1Threshold, type OperatingPoint } from './operating-point.js';
 
 /** Post-processing threshold that keeps the precision-recall curve (as training validation does). */
 export const CURVE_SCORE_THRESHOLD = 0.05;
@@ -88,6 +90,10 @@ export interface EvalReport {
   counted: DetectionMetrics;
   all: DetectionMetrics;
   breakdowns: Partial<Record<BreakdownKind, BreakdownRow[]>>;
+  /** Misses and false positives by cause (error-kinds.ts), every box counted. */
+  errorKinds: ErrorKinds;
+  /** The score threshold with the best F1 (IoU matching, every box) on these frames: hindsight, not a deployable choice. */
+  bestThreshold: OperatingPoint;
   /** Every frame's errors, worst first. */
   worstFrames: FrameErrors[];
 }
@@ -108,6 +114,8 @@ export function evaluateDetections(frames: ReadonlyArray<ThermalFrame>, detectio
     counted,
     all,
     breakdowns,
+    errorKinds: errorKinds(detections, groundTruth, cfg),
+    bestThreshold: bestF1Threshold(detections, groundTruth, { kind: 'iou', threshold: all.config.iouThreshold }),
     worstFrames: worstFirst(frameErrors(detections, groundTruth, cfg)),
   };
 }

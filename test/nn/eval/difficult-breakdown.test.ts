@@ -96,3 +96,20 @@ describe('breakdowns', () => {
     expect(order).toEqual([[0, 1, 0], [1, 0, 1], [2, 0, 1]]);
   });
 });
+
+describe('error kinds', () => {
+  it('sorts misses into low score / mislocalised / not found and false positives into duplicate / localisation / background', async () => {
+    const { errorKinds } = await import('../../../src/nn/eval/error-kinds.js');
+    const a = box(0, 0, 4, 8), b = box(10, 0, 4, 8), c = box(20, 0, 4, 8), d = box(0, 12, 4, 8);
+    const preds = [[
+      det(a, 0.9), det(a, 0.8), // a found; the second is a duplicate
+      det(b, 0.3), // b: a matching detection below the threshold -> low score
+      det(box(22, 0, 4, 8), 0.7), // c: kept detection with IoU 2x8 / 6x8... = 16/48 = 0.33 -> mislocalised miss + localisation FP
+      det(box(28, 16, 3, 3), 0.6), // nowhere near a box -> background FP; d: nothing -> not found
+    ]];
+    expect(errorKinds(preds, [[a, b, c, d]])).toEqual({
+      misses: { lowScore: 1, mislocalised: 1, notFound: 1 },
+      falsePositives: { duplicate: 1, localisation: 1, background: 1 },
+    });
+  });
+});
