@@ -165,9 +165,9 @@ function logicalReg(op: LogicalOp): Emitter {
   };
 }
 
-/** The value loaded by an access of kind `op` at address expression `a` (Cpu.readU: MemU). */
-function readAccess(op: number, a: string): string {
-  switch (op) {
+/** The value loaded by an access of kind `access` at address expression `a` (Cpu.readU: MemU). */
+function readAccess(access: number, a: string): string {
+  switch (access) {
     case ACCESS_WORD: return `cpu.readU(${a}, 4)`;
     case ACCESS_BYTE: return `cpu.readU(${a}, 1)`;
     case ACCESS_HALF: return `cpu.readU(${a}, 2)`;
@@ -176,10 +176,10 @@ function readAccess(op: number, a: string): string {
   }
 }
 
-function writeAccess(op: number, a: string, v: string): string | null {
-  if (op === ACCESS_WORD) return `cpu.writeU(${a}, 4, ${v});`;
-  if (op === ACCESS_BYTE) return `cpu.writeU(${a}, 1, ${v} & 0xff);`;
-  if (op === ACCESS_HALF) return `cpu.writeU(${a}, 2, ${v} & 0xffff);`;
+function writeAccess(access: number, a: string, v: string): string | null {
+  if (access === ACCESS_WORD) return `cpu.writeU(${a}, 4, ${v});`;
+  if (access === ACCESS_BYTE) return `cpu.writeU(${a}, 1, ${v} & 0xff);`;
+  if (access === ACCESS_HALF) return `cpu.writeU(${a}, 2, ${v} & 0xffff);`;
   return null;
 }
 
@@ -187,7 +187,7 @@ function writeAccess(op: number, a: string, v: string): string | null {
 const loadImm: Emitter = (i, at) => {
   if ((i.index === 0 && i.wback === 0) || i.t < 0 || i.t > 14 || (i.wback && i.n === 15)) return null;
   const base = i.n === 15 ? hex((at + 4) & ~3) : `r[${i.n}]`;
-  const lines = [`const b = ${base}, o = (b ${i.add ? '+' : '-'} ${i.imm >>> 0}) >>> 0;`, `const v = ${readAccess(i.op, i.index ? 'o' : 'b')};`];
+  const lines = [`const b = ${base}, o = (b ${i.add ? '+' : '-'} ${i.imm >>> 0}) >>> 0;`, `const v = ${readAccess(i.access, i.index ? 'o' : 'b')};`];
   if (i.wback) lines.push(setReg(i.n, 'o')!);
   lines.push(setReg(i.t, 'v')!);
   return `{ ${lines.join(' ')} }`;
@@ -195,13 +195,13 @@ const loadImm: Emitter = (i, at) => {
 
 const loadReg: Emitter = (i, at) => {
   if (i.t < 0 || i.t > 14) return null;
-  return `{ const v = ${readAccess(i.op, `((${reg(i.n, at)} + (${reg(i.m, at)} << ${i.shiftN})) >>> 0)`)}; ${setReg(i.t, 'v')} }`;
+  return `{ const v = ${readAccess(i.access, `((${reg(i.n, at)} + (${reg(i.m, at)} << ${i.shiftN})) >>> 0)`)}; ${setReg(i.t, 'v')} }`;
 };
 
 /** STR<x> immediate: R[t] is read before the writeback (n == t stores the original value). */
 const storeImm: Emitter = (i) => {
   if (i.n === 15 || (i.index === 0 && i.wback === 0) || i.t < 0 || i.t > 14) return null;
-  const w = writeAccess(i.op, i.index ? 'o' : 'b', `r[${i.t}]`);
+  const w = writeAccess(i.access, i.index ? 'o' : 'b', `r[${i.t}]`);
   if (w === null) return null;
   const lines = [`const b = r[${i.n}], o = (b ${i.add ? '+' : '-'} ${i.imm >>> 0}) >>> 0;`, w];
   if (i.wback) lines.push(setReg(i.n, 'o')!);
@@ -210,7 +210,7 @@ const storeImm: Emitter = (i) => {
 
 const storeReg: Emitter = (i) => {
   if (i.n === 15 || i.m === 15 || i.t < 0 || i.t > 14) return null;
-  const w = writeAccess(i.op, `((r[${i.n}] + (r[${i.m}] << ${i.shiftN})) >>> 0)`, `r[${i.t}]`);
+  const w = writeAccess(i.access, `((r[${i.n}] + (r[${i.m}] << ${i.shiftN})) >>> 0)`, `r[${i.t}]`);
   return w === null ? null : `{ ${w} }`;
 };
 
@@ -235,7 +235,7 @@ const FINAL_EMITTERS = new Map<Handler, Emitter>([
   [B.branchCond!, (i, at) => (i.cond >= 14 ? null : `cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true;`)],
   [B.branch!, (i, at) => `cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true;`],
   [B.compareBranch!, (i, at) => (i.n < 0 || i.n > 14 ? null
-    : `if (r[${i.n}] ${i.op === 1 ? '!==' : '==='} 0) { cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true; }`)],
+    : `if (r[${i.n}] ${i.nonzero === 1 ? '!==' : '==='} 0) { cpu.nextPC = ${hex((at + 4 + i.imm) & ~1)}; cpu.branched = true; }`)],
 ]);
 
 /** Inline statements for the block-ending branch `insn` at `at` when its condition passed, or null. */

@@ -15,6 +15,7 @@ import type { Cpu, CycleModel, ExceptionEvent } from './cpu.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
 import { divideCycles } from './timing/divide.js';
+import { ACCESS_HALF, ACCESS_SHALF, ACCESS_WORD } from './handlers/load-store/single.js';
 
 const {
   alu: ALU, mul: MUL, mull: MULL, sdiv: SDIV, udiv: UDIV, sat: SAT, dsp: DSP, ld: LD, st: ST, ldrd: LDRD, strd: STRD,
@@ -201,7 +202,7 @@ export class M4CycleModel implements CycleModel {
     }
     if (cls === LD) {
       if (insn.t === 15) return undefined;
-      return `model.costLoad(cpu, ${pc}, ${size}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.op}, ${insn.wback ? insn.n : NONE})`;
+      return `model.costLoad(cpu, ${pc}, ${size}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.access}, ${insn.wback ? insn.n : NONE})`;
     }
     if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${insn.n}, ${insn.m}, ${insn.wback ? insn.n : NONE})`;
     if (cls === BRANCH || cls === COND_BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${passed}, ${cls === COND_BRANCH})`;
@@ -234,9 +235,9 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed load (LD class) whose destination t is not the PC; wb = the base when it writes back. */
-  costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, op: number, wb: number): number {
+  costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, access: number, wb: number): number {
     const fetch = this.begin(cpu, pc, size);
-    const cycles = this.loadCycles(cpu, n, m, op);
+    const cycles = this.loadCycles(cpu, n, m, access);
     this.overlap = OVERLAP_LOAD;
     this.loadDest = t;
     this.loadBlock = cpu.dataAddress >>> 24;
@@ -252,7 +253,7 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** LD-class cycles (TIMING.md §4.1, §4.2, §4.3, §4.7), from the state the previous instruction left. */
-  private loadCycles(cpu: Cpu, n: number, m: number, op: number): number {
+  private loadCycles(cpu: Cpu, n: number, m: number, access: number): number {
     let cycles = 2;
     if (this.addressWaits(n, m)) cycles++;
     const addr = cpu.dataAddress;
@@ -263,8 +264,8 @@ export class M4CycleModel implements CycleModel {
     if (this.pStoreImm) cycles++;
     // §4.7: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
     if ((addr & 3) !== 0) {
-      if (op === 0) cycles += (addr & 1) !== 0 ? 2 : 1;
-      else if ((op === 2 || op === 4) && (addr & 1) !== 0) cycles++;
+      if (access === ACCESS_WORD) cycles += (addr & 1) !== 0 ? 2 : 1;
+      else if ((access === ACCESS_HALF || access === ACCESS_SHALF) && (addr & 1) !== 0) cycles++;
     }
     return cycles;
   }
@@ -332,7 +333,7 @@ export class M4CycleModel implements CycleModel {
         break;
       case LD: {
         cause = C_LSU;
-        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.op);
+        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.access);
         const addr = cpu.dataAddress;
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
@@ -445,16 +446,16 @@ export class M4CycleModel implements CycleModel {
         break;
       case FP_MOV_CORE:
         // §7.4: one core register <-> one S register = 1; two registers = 2.
-        if (insn.n >= 0) { if (insn.op === 1) reads1 = insn.n; } else {
+        if (insn.n >= 0) { if (insn.toCore === 1) reads1 = insn.n; } else {
           cycles = 2;
-          if (insn.op === 1) { reads1 = insn.m; reads2 = insn.m + 1; }
+          if (insn.toCore === 1) { reads1 = insn.m; reads2 = insn.m + 1; }
         }
         break;
       case FP_LD:
-        cycles = insn.op === 1 ? 3 : 2;
+        cycles = insn.double === 1 ? 3 : 2;
         break;
       case FP_ST:
-        cycles = insn.op === 1 ? 3 : 2;
+        cycles = insn.double === 1 ? 3 : 2;
         reads1 = insn.d;
         break;
       case FP_LDM: case FP_STM:
@@ -478,7 +479,7 @@ export class M4CycleModel implements CycleModel {
       this.fpLongDest = insn.d;
     } else if (cls === FP_ALU || cls === FP_MAC || cls === FP_CVT) {
       this.fpDest = insn.d;
-    } else if (cls === FP_LD && insn.op === 0) {
+    } else if (cls === FP_LD && insn.double === 0) {
       // §4.10: VLDR.32 is a single load: it overlaps a following load/store like LDR (assumed).
       this.overlap = OVERLAP_LOAD;
       this.loadDest = NONE;

@@ -42,8 +42,42 @@ export class Insn {
   wback = 0;
   /** Condition for B<c> encodings (14 = always). IT-block conditions are applied by the executor. */
   cond = 14;
-  /** A per-encoding selector for handlers shared by a family (e.g. which parallel add/sub). */
+  /** A per-encoding selector for handlers shared by a family (which parallel add/sub, which FP MAC sign variant). */
   op = 0;
+  // Named choices of handlers shared by several encodings, one meaning each (0 unless the isa/ line sets them).
+  /** Load/store element: ACCESS_WORD 0, BYTE 1, HALF 2, SBYTE 3, SHALF 4 (handlers/load-store/single.ts); TBB 1, TBH 2. */
+  access = 0;
+  /** 1: the 32-bit LDM/STM rules (at least two registers, no writeback with Rn in the list). */
+  wide = 0;
+  /** CBNZ (1) rather than CBZ (0). */
+  nonzero = 0;
+  /** CPSID (1) rather than CPSIE (0). */
+  disable = 0;
+  /** MSR's mask field (bit 1: APSR.NZCVQ, bit 0: APSR.GE). */
+  msrMask = 0;
+  /** The T2 (0b1111...) coprocessor forms, never the FPU's CP10/CP11 space. */
+  coprocT2 = 0;
+  /** X forms of the dual multiplies: Rm's halves swapped. */
+  swap = 0;
+  /** R forms of SMMUL/SMMLA/SMMLS: rounded. */
+  round = 0;
+  /** Which halfword of Rn / Rm a halfword multiply takes (SMLA<x><y>, SMUL<x><y>, SMLAW<y> ...): 1 = top. */
+  nTop = 0;
+  mTop = 0;
+  /** FP: double precision (sz = 1, VLDR/VSTR .64, D-register lists). */
+  double = 0;
+  /** VMOV between core and FP registers: 1 = to the core register(s). */
+  toCore = 0;
+  /** VCMPE (1): quiet NaNs raise Invalid Operation too. */
+  signalNan = 0;
+  /** VCVT: integer/fixed operand or result is signed; rounds towards zero; to fixed point; 32-bit fixed point. */
+  signed = 0;
+  roundZero = 0;
+  toFixed = 0;
+  size32 = 0;
+  /** VCVTB/VCVTT: single -> half (1) or half -> single (0); the top halfword (VCVTT) or the bottom. */
+  toHalf = 0;
+  topHalf = 0;
   /**
    * The run loop's memo of the instruction that followed this one last time: `succ` decoded at
    * `succPC`, valid while Bus.codeEpoch equals `succEpoch` (no decoded code was overwritten since).

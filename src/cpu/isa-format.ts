@@ -18,7 +18,9 @@
  *
  * Attributes fill the slots of `Insn` (src/cpu/insn.ts) with the ARM ARM's "decode" step:
  *   key=EXPR  with key one of d n m a t t2 dLo dHi imm imm2 setflags carry shiftType shiftN list index
- *             add wback cond op. EXPR concatenates terms with `:` (as the ARM ARM does): a field name,
+ *             add wback cond op, or one of the named choices of src/cpu/insn.ts (access wide nonzero
+ *             disable msrMask coprocT2 swap round nTop mTop double toCore signalNan signed roundZero
+ *             toFixed size32 toHalf topHalf): one meaning each. EXPR concatenates terms with `:` (as the ARM ARM does): a field name,
  *             a quoted bit string '00', a decimal constant, or a call of a named function from
  *             src/cpu/isa-functions.ts (ZeroExtend, SignExtend, ThumbExpandImm, DecodeImmShiftType,
  *             Not, Xor ...). `setflags=!InITBlock` is the run-time rule of the 16-bit encodings.
@@ -62,6 +64,8 @@ export class IsaFormatError extends Error {}
 const SLOT_KEYS = new Set([
   'd', 'n', 'm', 'a', 't', 't2', 'dLo', 'dHi', 'imm', 'imm2', 'setflags', 'carry',
   'shiftType', 'shiftN', 'list', 'index', 'add', 'wback', 'cond', 'op',
+  'access', 'wide', 'nonzero', 'disable', 'msrMask', 'coprocT2', 'swap', 'round', 'nTop', 'mTop', 'double', 'toCore',
+  'signalNan', 'signed', 'roundZero', 'toFixed', 'size32', 'toHalf', 'topHalf',
 ]);
 
 const FIELD_TOKEN = /^([A-Za-z_][A-Za-z0-9_]*):(\d+)$/;

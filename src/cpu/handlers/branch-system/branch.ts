@@ -46,7 +46,7 @@ const branchLinkExchange: Handler = (cpu, i) => {
 
 /** CBZ (op 0) / CBNZ (op 1): forward only, imm = i:imm5:'0'. */
 const compareBranch: Handler = (cpu, i) => {
-  if ((cpu.r[i.n] === 0) !== (i.op === 1)) cpu.branchWritePC((cpu.r[15]! + i.imm) >>> 0);
+  if ((cpu.r[i.n] === 0) !== (i.nonzero === 1)) cpu.branchWritePC((cpu.r[15]! + i.imm) >>> 0);
   return true;
 };
 

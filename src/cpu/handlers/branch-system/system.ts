@@ -62,7 +62,7 @@ const moveToSpecial: Handler = (cpu, i) => {
   const value = cpu.r[i.n]!;
   if (sysm < 8) {
     if ((sysm & 4) === 0) {
-      const mask = (i.op & 2 ? APSR_NZCVQ : 0) | (i.op & 1 ? APSR_GE : 0);
+      const mask = (i.msrMask & 2 ? APSR_NZCVQ : 0) | (i.msrMask & 1 ? APSR_GE : 0);
       cpu.apsr = ((cpu.apsr & ~mask) | (value & mask)) >>> 0;
     }
     return true;
@@ -100,7 +100,7 @@ const changeProcessorState: Handler = (cpu, i) => {
   if (!privileged(cpu)) return true;
   const affectI = (i.imm & 2) !== 0;
   const affectF = (i.imm & 1) !== 0;
-  if (i.op === 0) {
+  if (i.disable === 0) {
     if (affectI) cpu.primask = 0;
     if (affectF) cpu.faultmask = 0;
   } else {

@@ -9,7 +9,7 @@ import type { Handler } from '../../insn.js';
 export const coprocessorHandlers: Record<string, Handler> = {
   coprocessor: (_cpu, i) => {
     const coproc = i.fields.coproc!;
-    if ((coproc & 0xe) === 0xa && i.op === 0) return false;
+    if ((coproc & 0xe) === 0xa && i.coprocT2 === 0) return false;
     throw new FaultSignal(Fault.NOCP);
   },
 };

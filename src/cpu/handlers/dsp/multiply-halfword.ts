@@ -1,18 +1,23 @@
 /**
  * DSP multiplies with a 32-bit result, ARM ARM DDI 0403E A7.7: SMUL<x><y>, SMLA<x><y>, SMULW<y>, SMLAW<y>,
- * SMUAD{X}, SMLAD{X}, SMUSD{X}, SMLSD{X}. Halfword choice comes from the isa/ line: i.imm (for Rn) and
- * i.imm2 (for Rm) are left shifts, 16 for the bottom half and 0 for the top, so `(x << s) >> 16` is the
- * signed half; i.op = 1 swaps Rm's halves for the X forms. Every product and sum is exact in doubles
+ * SMUAD{X}, SMLAD{X}, SMUSD{X}, SMLSD{X}. Halfword choice comes from the isa/ line: i.nTop (for Rn) and
+ * i.mTop (for Rm) pick the top half (1) or the bottom (0); i.swap = 1 swaps Rm's halves for the X forms.
+ * Every product and sum is exact in doubles
  * (|x| < 2^48), so the ARM ARM's "result != SInt(result<31:0>)" overflow test is a direct comparison;
  * overflow sets the sticky APSR.Q.
  */
 import type { Handler, Insn } from '../../insn.js';
 import type { Cpu } from '../../cpu.js';
 
-/** R[m] with its halves swapped when i.op = 1 (the X forms' ROR #16). */
+/** The signed halfword of `x` an instruction names: the top one when `top` is 1. */
+export function signedHalf(x: number, top: number): number {
+  return top === 1 ? (x | 0) >> 16 : (x << 16) >> 16;
+}
+
+/** R[m] with its halves swapped for the X forms (i.swap = 1: ROR #16). */
 function dualOperand(cpu: Cpu, i: Insn): number {
   const m = cpu.r[i.m]!;
-  return i.op === 1 ? ((m >>> 16) | (m << 16)) >>> 0 : m;
+  return i.swap === 1 ? ((m >>> 16) | (m << 16)) >>> 0 : m;
 }
 
 /** Rn.lo * m.lo and Rn.hi * m.hi (signed halves), left in module scratch. */
@@ -32,26 +37,22 @@ function writeChecked(cpu: Cpu, i: Insn, result: number): void {
 export const multiplyHalfwordHandlers: Record<string, Handler> = {
   /** SMUL<x><y>: a 16 x 16 product always fits; no Q. */
   smulxy: (cpu, i) => {
-    const a = (cpu.r[i.n]! << i.imm) >> 16;
-    const b = (cpu.r[i.m]! << i.imm2) >> 16;
-    cpu.setReg(i.d, Math.imul(a, b) >>> 0);
+    cpu.setReg(i.d, Math.imul(signedHalf(cpu.r[i.n]!, i.nTop), signedHalf(cpu.r[i.m]!, i.mTop)) >>> 0);
     return true;
   },
   smlaxy: (cpu, i) => {
-    const a = (cpu.r[i.n]! << i.imm) >> 16;
-    const b = (cpu.r[i.m]! << i.imm2) >> 16;
-    writeChecked(cpu, i, a * b + (cpu.r[i.a]! | 0));
+    writeChecked(cpu, i, signedHalf(cpu.r[i.n]!, i.nTop) * signedHalf(cpu.r[i.m]!, i.mTop) + (cpu.r[i.a]! | 0));
     return true;
   },
   /** SMULW<y>: (R[n] * half) >> 16, i.e. bits 47:16 of the 48-bit product; no Q. */
   smulwy: (cpu, i) => {
-    const product = (cpu.r[i.n]! | 0) * ((cpu.r[i.m]! << i.imm2) >> 16);
+    const product = (cpu.r[i.n]! | 0) * signedHalf(cpu.r[i.m]!, i.mTop);
     cpu.setReg(i.d, Math.floor(product / 65536) >>> 0);
     return true;
   },
   /** SMLAW<y>: (R[n] * half + (R[a] << 16)) >> 16; Q when that does not fit in 32 signed bits. */
   smlawy: (cpu, i) => {
-    const product = (cpu.r[i.n]! | 0) * ((cpu.r[i.m]! << i.imm2) >> 16);
+    const product = (cpu.r[i.n]! | 0) * signedHalf(cpu.r[i.m]!, i.mTop);
     writeChecked(cpu, i, Math.floor((product + (cpu.r[i.a]! | 0) * 65536) / 65536));
     return true;
   },

@@ -2,11 +2,12 @@
  * DSP multiplies with 64-bit arithmetic, ARM ARM DDI 0403E A7.7: SMLAL<x><y>, SMLALD{X}, SMLSLD{X},
  * SMMUL{R}, SMMLA{R}, SMMLS{R}, UMAAL. 64-bit values are kept as two uint32 halves in module scratch
  * (wideHi:wideLo) and built exactly from 16-bit partial products in doubles, every partial sum below
- * 2^53: no BigInt and no allocation. Operand conventions (i.imm, i.imm2, i.op) are those of
- * multiply-halfword.ts; for SMMUL/SMMLA/SMMLS i.op = 1 is the rounding (R) form.
+ * 2^53: no BigInt and no allocation. Operand conventions (i.nTop, i.mTop, i.swap) are those of
+ * multiply-halfword.ts; for SMMUL/SMMLA/SMMLS i.round = 1 is the rounding (R) form.
  */
 import type { Cpu } from '../../cpu.js';
 import type { Handler, Insn } from '../../insn.js';
+import { signedHalf } from './multiply-halfword.js';
 
 const TWO_32 = 4294967296;
 let wideHi = 0;
@@ -47,23 +48,23 @@ function writeLong(cpu: Cpu, i: Insn): void {
   cpu.setReg(i.dHi, wideHi);
 }
 
-/** Rn.lo * m.lo + sign * Rn.hi * m.hi for the dual forms (m swapped when i.op = 1). */
+/** Rn.lo * m.lo + sign * Rn.hi * m.hi for the dual forms (m swapped when i.swap = 1). */
 function dualSum(cpu: Cpu, i: Insn, sign: number): number {
   const n = cpu.r[i.n]!;
   let m = cpu.r[i.m]!;
-  if (i.op === 1) m = ((m >>> 16) | (m << 16)) >>> 0;
+  if (i.swap === 1) m = ((m >>> 16) | (m << 16)) >>> 0;
   return ((n << 16) >> 16) * ((m << 16) >> 16) + sign * (((n | 0) >> 16) * ((m | 0) >> 16));
 }
 
-/** R[d] = top word of wideHi:wideLo, plus 0x80000000 rounding when i.op = 1. */
+/** R[d] = top word of wideHi:wideLo, plus 0x80000000 rounding when i.round = 1. */
 function writeTopWord(cpu: Cpu, i: Insn): void {
-  const carry = i.op === 1 && wideLo >= 0x80000000 ? 1 : 0;
+  const carry = i.round === 1 && wideLo >= 0x80000000 ? 1 : 0;
   cpu.setReg(i.d, (wideHi + carry) >>> 0);
 }
 
 export const multiplyLongHandlers: Record<string, Handler> = {
   smlalxy: (cpu, i) => {
-    const product = ((cpu.r[i.n]! << i.imm) >> 16) * ((cpu.r[i.m]! << i.imm2) >> 16);
+    const product = signedHalf(cpu.r[i.n]!, i.nTop) * signedHalf(cpu.r[i.m]!, i.mTop);
     addSigned(cpu.r[i.dHi]!, cpu.r[i.dLo]!, product);
     writeLong(cpu, i);
     return true;

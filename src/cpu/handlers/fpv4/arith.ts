@@ -2,7 +2,7 @@
  * FP data-processing handlers (ARMv7-M ARM DDI 0403E §A6.4, single precision): VADD, VSUB, VMUL,
  * VNMUL, VDIV, VSQRT, VABS, VNEG, chained VMLA/VMLS/VNMLA/VNMLS (product rounded, then the sum),
  * fused VFMA/VFMS/VFNMA/VFNMS (one rounding), VCMP/VCMPE. FPNeg flips the sign bit of NaNs too, as
- * the pseudo-code negates operands before NaN processing. insn.imm2 holds the encoding's sz bit:
+ * the pseudo-code negates operands before NaN processing. insn.double holds the encoding's sz bit:
  * double precision is UNDEFINED on FPv4-SP.
  */
 import type { Handler } from '../../insn.js';
@@ -15,10 +15,10 @@ const MAC_NEG_PRODUCT = 1; // VMLS / VFMS: d - n*m
 const MAC_NEG_BOTH = 2; // VNMLA / VFNMA: -d - n*m
 
 export const fpArithHandlers: Record<string, Handler> = {
-  /** Encodings that exist only with double precision (insn.imm2 = sz = 1 in the others). */
+  /** Encodings that exist only with double precision (insn.double = sz = 1 in the others). */
   fpUndefined: () => false,
   fpAdd: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpAdd(s[i.n]!, s[i.m]!, cpu.fpscr);
@@ -26,7 +26,7 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpSub: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpSub(s[i.n]!, s[i.m]!, cpu.fpscr);
@@ -34,7 +34,7 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpMul: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpMul(s[i.n]!, s[i.m]!, cpu.fpscr);
@@ -42,7 +42,7 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpNmul: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = negate(fpMul(s[i.n]!, s[i.m]!, cpu.fpscr));
@@ -50,7 +50,7 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpDiv: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpDiv(s[i.n]!, s[i.m]!, cpu.fpscr);
@@ -58,7 +58,7 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpSqrt: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     s[i.d] = fpSqrt(s[i.m]!, cpu.fpscr);
@@ -66,20 +66,20 @@ export const fpArithHandlers: Record<string, Handler> = {
     return true;
   },
   fpAbs: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = cpu.sBits[i.m]! & 0x7fffffff;
     return true;
   },
   fpNeg: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = negate(cpu.sBits[i.m]!);
     return true;
   },
   /** VMLA, VMLS, VNMLA, VNMLS: FPAdd(+-d, +-FPMul(n, m)), two roundings. */
   fpMacChained: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     const fpscr = cpu.fpscr;
@@ -96,7 +96,7 @@ export const fpArithHandlers: Record<string, Handler> = {
   },
   /** VFMA, VFMS, VFNMA, VFNMS: FPMulAdd(+-d, +-n, m), one rounding. */
   fpMacFused: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
     const fpscr = cpu.fpscr;
@@ -112,20 +112,20 @@ export const fpArithHandlers: Record<string, Handler> = {
     commitFlags(cpu);
     return true;
   },
-  /** VCMP (op 0) / VCMPE (op 1) Sd, Sm: FPSCR.NZCV. */
+  /** VCMP / VCMPE (signalNan 1) Sd, Sm: FPSCR.NZCV. */
   fpCmp: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
-    const nzcv = fpCompare(cpu.sBits[i.d]!, cpu.sBits[i.m]!, i.op === 1, cpu.fpscr);
+    const nzcv = fpCompare(cpu.sBits[i.d]!, cpu.sBits[i.m]!, i.signalNan === 1, cpu.fpscr);
     cpu.fpscr = ((cpu.fpscr & 0x0fffffff) | (nzcv << 28)) >>> 0;
     commitFlags(cpu);
     return true;
   },
   /** VCMP{E} Sd, #0.0 */
   fpCmpZero: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
-    const nzcv = fpCompare(cpu.sBits[i.d]!, 0, i.op === 1, cpu.fpscr);
+    const nzcv = fpCompare(cpu.sBits[i.d]!, 0, i.signalNan === 1, cpu.fpscr);
     cpu.fpscr = ((cpu.fpscr & 0x0fffffff) | (nzcv << 28)) >>> 0;
     commitFlags(cpu);
     return true;

@@ -9,50 +9,51 @@ import { RMODE_SHIFT } from '../../fp/fpscr.js';
 import { commitFlags, fpCheck } from './common.js';
 
 export const fpConvertHandlers: Record<string, Handler> = {
-  /** VCVT{R}.{S,U}32.F32 Sd, Sm. op bit 0: round towards zero (VCVT); op bit 1: signed result. */
+  /** VCVT{R}.{S,U}32.F32 Sd, Sm: signed result when i.signed; VCVT rounds towards zero (i.roundZero), VCVTR by FPSCR. */
   fpCvtToInt: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
-    s[i.d] = fpToFixed(s[i.m]!, 32, 0, (i.op & 2) === 0, (i.op & 1) !== 0, cpu.fpscr);
+    s[i.d] = fpToFixed(s[i.m]!, 32, 0, i.signed === 0, i.roundZero === 1, cpu.fpscr);
     commitFlags(cpu);
     return true;
   },
-  /** VCVT.F32.{S,U}32 Sd, Sm. op 1: signed operand. */
+  /** VCVT.F32.{S,U}32 Sd, Sm: signed operand when i.signed. */
   fpCvtFromInt: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
-    s[i.d] = fixedToFp(s[i.m]!, 32, 0, i.op === 0, cpu.fpscr);
+    s[i.d] = fixedToFp(s[i.m]!, 32, 0, i.signed === 0, cpu.fpscr);
     commitFlags(cpu);
     return true;
   },
   /**
-   * VCVT.<type>.F32 Sd, Sd, #fbits and back. op = to_fixed:U:sx, imm = imm4:i, fbits = size - imm.
+   * VCVT.<type>.F32 Sd, Sd, #fbits and back (i.toFixed, i.signed, i.size32 from op, U, sx), imm = imm4:i,
+   * fbits = size - imm.
    * To fixed rounds towards zero, from fixed to nearest (the ARM ARM's round_zero / round_nearest), not
    * by FPSCR.RMode.
    * size 16 with imm4:i > 16 is UNPREDICTABLE: we make it UNDEFINED.
    */
   fpCvtFixed: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
-    const size = (i.op & 1) !== 0 ? 32 : 16;
+    if (i.double !== 0) return false;
+    const size = i.size32 === 1 ? 32 : 16;
     const fracBits = size - i.imm;
     if (fracBits < 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
-    const unsigned = (i.op & 2) !== 0;
-    if ((i.op & 4) !== 0) s[i.d] = fpToFixed(s[i.d]!, size, fracBits, unsigned, true, cpu.fpscr);
+    const unsigned = i.signed === 0;
+    if (i.toFixed === 1) s[i.d] = fpToFixed(s[i.d]!, size, fracBits, unsigned, true, cpu.fpscr);
     else s[i.d] = fixedToFp(s[i.d]!, size, fracBits, unsigned, cpu.fpscr & ~(3 << RMODE_SHIFT));
     commitFlags(cpu);
     return true;
   },
-  /** VCVTB/VCVTT: op 1 converts single -> half into Sd[imm+15:imm]; op 0 converts Sm[imm+15:imm] -> single. */
+  /** VCVTB/VCVTT: i.toHalf converts single -> half into a halfword of Sd, else a halfword of Sm -> single; VCVTT (i.topHalf) the top one. */
   fpCvtHalf: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     const s = cpu.sBits;
-    const lowBit = i.imm;
-    if (i.op === 1) {
+    const lowBit = i.topHalf === 1 ? 16 : 0;
+    if (i.toHalf === 1) {
       const half = singleToHalf(s[i.m]!, cpu.fpscr);
       s[i.d] = ((s[i.d]! & ~(0xffff << lowBit)) | (half << lowBit)) >>> 0;
     } else {

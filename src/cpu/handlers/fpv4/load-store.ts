@@ -4,7 +4,7 @@
  * and the FLDMX/FSTMX forms (odd word count with a .64 list: the extra word is skipped, as QEMU does).
  * All accesses are word accesses that must be aligned (MemA). Loads read everything before writing
  * any register and the base is written back last, so a faulting access leaves the state unchanged.
- * insn.op: 0 for S-register lists, 1 for D-register lists; insn.imm: the word count (VLDM) or
+ * insn.double: 0 for .32 and S-register lists, 1 for .64 and D-register lists; insn.imm: the word count (VLDM) or
  * byte offset (VLDR). Out-of-range lists (UNPREDICTABLE) and Rn = PC with writeback are UNDEFINED.
  */
 import type { Cpu } from '../../cpu.js';
@@ -19,22 +19,22 @@ function baseOf(cpu: Cpu, n: number): number {
 
 /** First S register and number of S registers of a VLDM/VSTM list, or -1 when the list is invalid. */
 function listStart(i: Insn): number {
-  if (i.op === 0) return i.imm === 0 || i.d + i.imm > 32 ? -1 : i.d;
+  if (i.double === 0) return i.imm === 0 || i.d + i.imm > 32 ? -1 : i.d;
   const regs = i.imm >>> 1;
   return regs === 0 || i.d + regs > 16 ? -1 : 2 * i.d;
 }
 
 function listWords(i: Insn): number {
-  return i.op === 0 ? i.imm : (i.imm >>> 1) * 2;
+  return i.double === 0 ? i.imm : (i.imm >>> 1) * 2;
 }
 
 export const fpLoadStoreHandlers: Record<string, Handler> = {
   fpVldr: (cpu, i) => {
-    if (i.op === 1 && i.d > 15) return false;
+    if (i.double === 1 && i.d > 15) return false;
     fpCheck(cpu);
     const base = baseOf(cpu, i.n);
     const address = (i.add ? base + i.imm : base - i.imm) >>> 0;
-    if (i.op === 0) {
+    if (i.double === 0) {
       cpu.sBits[i.d] = cpu.readA(address, 4);
     } else {
       const low = cpu.readA(address, 4);
@@ -45,11 +45,11 @@ export const fpLoadStoreHandlers: Record<string, Handler> = {
     return true;
   },
   fpVstr: (cpu, i) => {
-    if (i.op === 1 && i.d > 15) return false;
+    if (i.double === 1 && i.d > 15) return false;
     fpCheck(cpu);
     const base = baseOf(cpu, i.n);
     const address = (i.add ? base + i.imm : base - i.imm) >>> 0;
-    if (i.op === 0) {
+    if (i.double === 0) {
       cpu.writeA(address, 4, cpu.sBits[i.d]!);
     } else {
       cpu.writeA(address, 4, cpu.sBits[2 * i.d]!);

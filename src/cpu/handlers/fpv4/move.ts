@@ -11,37 +11,37 @@ import { fpCheck } from './common.js';
 
 export const fpMoveHandlers: Record<string, Handler> = {
   fpMovImm: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = i.imm;
     return true;
   },
   fpMovReg: (cpu, i) => {
-    if (i.imm2 !== 0) return false;
+    if (i.double !== 0) return false;
     fpCheck(cpu);
     cpu.sBits[i.d] = cpu.sBits[i.m]!;
     return true;
   },
-  /** VMOV Sn, Rt (op 0) / VMOV Rt, Sn (op 1). */
+  /** VMOV Sn, Rt (toCore 0) / VMOV Rt, Sn (toCore 1). */
   fpMovCoreS: (cpu, i) => {
     if (i.t === 15) return false;
     fpCheck(cpu);
-    if (i.op === 1) cpu.setReg(i.t, cpu.sBits[i.n]!);
+    if (i.toCore === 1) cpu.setReg(i.t, cpu.sBits[i.n]!);
     else cpu.sBits[i.n] = cpu.r[i.t]!;
     return true;
   },
-  /** VMOV Sm, Sm1, Rt, Rt2 (op 0) / VMOV Rt, Rt2, Sm, Sm1 (op 1); Sm = S31 is UNDEFINED. */
+  /** VMOV Sm, Sm1, Rt, Rt2 (toCore 0) / VMOV Rt, Rt2, Sm, Sm1 (toCore 1); Sm = S31 is UNDEFINED. */
   fpMovCore2S: (cpu, i) => {
     if (i.t === 15 || i.t2 === 15 || i.m === 31) return false;
     fpCheck(cpu);
-    moveCorePair(cpu.sBits, cpu, i.m, i.t, i.t2, i.op);
+    moveCorePair(cpu.sBits, cpu, i.m, i.t, i.t2, i.toCore);
     return true;
   },
-  /** VMOV Dm, Rt, Rt2 (op 0) / VMOV Rt, Rt2, Dm (op 1). */
+  /** VMOV Dm, Rt, Rt2 (toCore 0) / VMOV Rt, Rt2, Dm (toCore 1). */
   fpMovCoreD: (cpu, i) => {
     if (i.t === 15 || i.t2 === 15 || i.m > 15) return false;
     fpCheck(cpu);
-    moveCorePair(cpu.sBits, cpu, 2 * i.m, i.t, i.t2, i.op);
+    moveCorePair(cpu.sBits, cpu, 2 * i.m, i.t, i.t2, i.toCore);
     return true;
   },
   /** VMOV.32 Dd[x], Rt */

@@ -41,15 +41,15 @@ const storeDual: Handler = (cpu, i) => {
   return true;
 };
 
-/** op: 0 word, 1 byte, 2 halfword. */
-function exclusiveWidth(op: number): 1 | 2 | 4 {
-  return op === 0 ? 4 : op === 1 ? 1 : 2;
+/** The access width of LDREX/STREX{B,H}: Insn.access 0 word, 1 byte, 2 halfword. */
+function exclusiveWidth(access: number): 1 | 2 | 4 {
+  return access === 0 ? 4 : access === 1 ? 1 : 2;
 }
 
 const loadExclusive: Handler = (cpu, i) => {
   if (i.t === 15 || i.n === 15) return false;
   const address = (cpu.r[i.n]! + i.imm) >>> 0;
-  const value = cpu.readA(address, exclusiveWidth(i.op));
+  const value = cpu.readA(address, exclusiveWidth(i.access));
   cpu.exclusiveAddress = address;
   cpu.setReg(i.t, value);
   return true;
@@ -57,7 +57,7 @@ const loadExclusive: Handler = (cpu, i) => {
 
 const storeExclusive: Handler = (cpu, i) => {
   if (i.d === 15 || i.t === 15 || i.n === 15) return false;
-  const width = exclusiveWidth(i.op);
+  const width = exclusiveWidth(i.access);
   const address = (cpu.r[i.n]! + i.imm) >>> 0;
   // ExclusiveMonitorsPass checks the alignment first, whether or not the monitor is open.
   if ((address & (width - 1)) !== 0) throw new FaultSignal(Fault.UNALIGNED, address);
@@ -69,11 +69,11 @@ const storeExclusive: Handler = (cpu, i) => {
   return true;
 };
 
-/** TBB (op 0) / TBH (op 1): PC = PC + 2 * table entry; Rn = 15 reads the PC (this instruction + 4). */
+/** TBB (access 1: byte) / TBH (access 2: halfword): PC = PC + 2 * table entry; Rn = 15 reads the PC (this instruction + 4). */
 const tableBranch: Handler = (cpu: Cpu, i) => {
   // Rm = 13/15 is UNPREDICTABLE; QEMU executes it with the register's value, and so do we.
   const base = cpu.r[i.n]!;
-  const offset = i.op === 0
+  const offset = i.access === 1
     ? cpu.readU((base + cpu.r[i.m]!) >>> 0, 1)
     : cpu.readU((base + (cpu.r[i.m]! << 1)) >>> 0, 2);
   cpu.branchWritePC((cpu.r[15]! + 2 * offset) >>> 0);

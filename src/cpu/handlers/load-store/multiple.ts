@@ -17,8 +17,8 @@ export function bitCount(list: number): number {
 
 /** The decode-time UNPREDICTABLE checks shared by all four forms; false = UNDEFINED. */
 function validList(i: Insn, count: number): boolean {
-  if (i.n === 15 || count < (i.op ? 2 : 1)) return false;
-  return !(i.op && i.wback && ((i.list >>> i.n) & 1));
+  if (i.n === 15 || count < (i.wide ? 2 : 1)) return false;
+  return !(i.wide && i.wback && ((i.list >>> i.n) & 1));
 }
 
 function checkAligned(address: number): void {

@@ -39,7 +39,7 @@ function completeLoad(cpu: Cpu, i: Insn, address: number, offsetAddress: number)
     cpu.bxWritePC(target);
     return true;
   }
-  const data = readAccess(cpu, i.op, address);
+  const data = readAccess(cpu, i.access, address);
   if (i.wback) cpu.setReg(i.n, offsetAddress);
   cpu.setReg(i.t, data);
   return true;
@@ -50,7 +50,7 @@ function completeLoad(cpu: Cpu, i: Insn, address: number, offsetAddress: number)
  * UNPREDICTABLE. As QEMU: the hint-shaped forms (no writeback) are NOPs, the writeback forms UNDEFINED.
  */
 function isHint(i: Insn): boolean {
-  return i.t === 15 && i.op !== ACCESS_WORD;
+  return i.t === 15 && i.access !== ACCESS_WORD;
 }
 
 const loadImm: Handler = (cpu, i) => {
@@ -82,7 +82,7 @@ const storeImm: Handler = (cpu, i) => {
   const base = cpu.r[i.n]!;
   const offsetAddress = (i.add ? base + i.imm : base - i.imm) >>> 0;
   // Rt is read before the writeback: with n == t (UNPREDICTABLE) the original value is stored.
-  writeAccess(cpu, i.op, i.index ? offsetAddress : base, cpu.r[i.t]!);
+  writeAccess(cpu, i.access, i.index ? offsetAddress : base, cpu.r[i.t]!);
   if (i.wback) cpu.setReg(i.n, offsetAddress);
   return true;
 };
@@ -90,7 +90,7 @@ const storeImm: Handler = (cpu, i) => {
 const storeReg: Handler = (cpu, i) => {
   if (i.n === 15) return false;
   const address = (cpu.r[i.n]! + (cpu.r[i.m]! << i.shiftN)) >>> 0;
-  writeAccess(cpu, i.op, address, cpu.r[i.t]!);
+  writeAccess(cpu, i.access, address, cpu.r[i.t]!);
   return true;
 };
 
