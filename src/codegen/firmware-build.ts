@@ -89,6 +89,11 @@ function filesUnder(dir: string, exts: string[]): string[] {
     .sort();
 }
 
+/** The files of one folder (not its subfolders) with this extension. */
+function filesIn(dir: string, ext: string): string[] {
+  return readdirSync(dir).filter((f) => extname(f) === ext).map((f) => join(dir, f)).sort();
+}
+
 const C_EXTS = ['.c', '.h', '.S', '.s', '.ld'];
 
 function buildKey(opts: Required<Omit<FirmwareBuildOptions, 'progress'>>, gcc: string, modelBytes: Buffer): string {
@@ -147,7 +152,8 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     writeFileSync(join(tmp, 'detector.ld'), linkerScript(opts.board));
     const sources = [
       ...Object.keys(generated.files).filter((f) => f.endsWith('.c')).map((f) => join(tmp, f)),
-      ...filesUnder(APP_DIR, ['.c']), ...filesUnder(KERNEL_DIR, ['.c']), join(BSP_DIR, 'startup.c'),
+      // Top level only: a kernel test harness in a subfolder has its own main().
+      ...filesIn(APP_DIR, '.c'), ...filesIn(KERNEL_DIR, '.c'), join(BSP_DIR, 'startup.c'),
     ];
     const args = [
       ...compileFlags(opts.opt, opts.raw, tmp), '--specs=rdimon.specs', `-L${BSP_DIR}`, `-T${join(tmp, 'detector.ld')}`,

@@ -2,7 +2,9 @@
 // the ART on, writes the frame and layer markers of firmware/nn/LAYER-TABLE.md on ITM port 1 only
 // when a debugger enabled the ITM, and the markers nest frame > layers 0..n-1 in order.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { MCUSIM_BIN } from '../support/driver.js';
 import { REPO_ROOT } from '../../src/codegen/firmware-build.js';
 import { buildDetector, runInMcusim, type McusimRun } from './detector-support.js';
 import type { FirmwareBuild } from '../../src/codegen/firmware-build.js';
@@ -59,4 +61,11 @@ describe('detector on stm32f411re', () => {
     expect(plain.stdout).toBe(traced.stdout);
     expect(plain.exitCode).toBe(0);
   }, 300_000);
+
+  it('the demo (`mcusim run` with no ELF) builds or reuses this firmware and prints the same detections', () => {
+    const r = spawnSync(process.execPath, [MCUSIM_BIN, 'run', '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 600_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(traced.stdout);
+    expect(r.stderr).toContain(build.elfPath);
+  }, 600_000);
 });
