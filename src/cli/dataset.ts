@@ -10,6 +10,7 @@ import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
+import { nonNegativeInteger, positiveInteger } from './flags.js';
 import { DATASET_EXTRA_OPTIONS, type DatasetExtraArgs } from './dataset-import.js';
 
 export interface DatasetArgs extends DatasetExtraArgs {
@@ -69,9 +70,8 @@ async function runGenerate(args: DatasetArgs): Promise<number> {
   const { saveDataset } = await import('../nn/data/dataset-format.js');
   const out = args.out ?? args.dir;
   if (!out) throw new UserError('dataset generate: --out DIR is required');
-  const count = args.count ?? 1000;
-  if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed: must be a non-negative integer, got ${args.seed}`);
-  if (!Number.isSafeInteger(count) || count < 1) throw new UserError(`--count: must be a positive integer, got ${count}`);
+  nonNegativeInteger(args.seed, 'seed');
+  const count = positiveInteger(args.count ?? 1000, 'count');
   const fractions = parseSplitFractions(args.split ?? DEFAULT_SPLIT);
   const config = resolveGeneratorConfig({
     sensor: args.sensor,
@@ -148,9 +148,8 @@ async function runExport(args: DatasetArgs): Promise<number> {
   if (!(SPLIT_NAMES as readonly string[]).includes(split)) {
     throw new UserError(`--split: must be one of ${SPLIT_NAMES.join(', ')} for export-frames, got '${split}'`);
   }
-  const count = args.count ?? 8;
-  if (!Number.isSafeInteger(count) || count < 1) throw new UserError(`--count: must be a positive integer, got ${count}`);
-  if (!Number.isSafeInteger(args.start) || args.start < 0) throw new UserError(`--start: must be a non-negative integer, got ${args.start}`);
+  const count = positiveInteger(args.count ?? 8, 'count');
+  nonNegativeInteger(args.start, 'start');
   const data = loadDataset(args.dir, { split: split as 'train' | 'val' | 'test' });
   if (args.start + count > data.frames.length) {
     throw new UserError(`--count: split '${split}' of ${args.dir} has ${data.frames.length} frames, ` +

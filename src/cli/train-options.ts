@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { UserError } from '../common/errors.js';
 import type { TrainArgs } from './train.js';
 import { lossOverridesFromArgs } from './loss-options.js';
+import { nonNegativeInteger, positiveInteger, positiveNumber } from './flags.js';
 import { ConfigError, loadDetectorConfig } from '../nn/model/config.js';
 import { DEFAULT_INPUT_TRANSFORM } from '../nn/model/serialize.js';
 import { makeLossConfig, type LossConfig } from '../nn/loss/config.js';
@@ -14,20 +15,6 @@ import { loadDataset } from '../nn/data/dataset-load.js';
 import { cutmixConfigFrom } from '../nn/augment/cutmix.js';
 import type { FrameSourceSpec } from '../nn/train/frames.js';
 import type { TrainOptions } from '../nn/train/loop.js';
-
-export function positiveInteger(value: unknown, flag: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new UserError(`--${flag}: must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function positiveNumber(value: unknown, flag: string, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new UserError(`--${flag}: must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
-  }
-  return value;
-}
 
 function lossFromArgs(args: TrainArgs): LossConfig {
   try {
@@ -63,7 +50,6 @@ export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
   if (loss.numClasses !== config.classes.length) {
     throw new UserError(`--num-classes ${loss.numClasses} does not match ${args.config}: classes (${config.classes.length})`);
   }
-  if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed: must be a non-negative integer, got ${args.seed}`);
   return {
     config,
     epochs: positiveInteger(args.epochs, 'epochs'),
@@ -72,7 +58,7 @@ export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
     weightDecay: positiveNumber(args.weightDecay, 'weight-decay', true),
     warmupEpochs: positiveNumber(args.warmupEpochs, 'warmup-epochs', true),
     threads: args.threads === undefined ? availableParallelism() : positiveInteger(args.threads, 'threads'),
-    seed: args.seed,
+    seed: nonNegativeInteger(args.seed, 'seed'),
     frames: framesFromArgs(args),
     loss,
     augment: { flip: args.flip, cutmix: loss.cutmix ? cutmixConfigFrom(loss) : null },
