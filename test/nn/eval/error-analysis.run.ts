@@ -47,7 +47,7 @@ for (const sensor of ['mlx90640', 'mlx90640-wide']) {
     });
     const key = `${sensor}/${mount}`;
     results[key] = {
-      sensor, mount, frames: count, seed: SEED,
+      sensor, mount, seed: SEED,
       iouFragileShare: { all: boxes.filter((b) => halfPixelIou(b) < 0.5).length / boxes.length, counted: counted.filter((b) => halfPixelIou(b) < 0.5).length / counted.length },
       anchorCoverage: anchorCoverage(anchors, frames.map((f) => f.boxes), DEFAULT_MATCH),
       anchorCoverageBySize: coverageBySize,
