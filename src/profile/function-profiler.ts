@@ -107,6 +107,7 @@ export class FunctionProfiler implements ExecutionObserver {
   // Instruction kinds by halfword, for the code region that holds the ELF's code; a Map elsewhere.
   private readonly kindBase: number;
   private readonly kinds: Uint8Array;
+  private readonly kindCount: number;
   private readonly otherKinds = new Map<number, number>();
 
   private readonly mainFn: number;
@@ -139,6 +140,7 @@ export class FunctionProfiler implements ExecutionObserver {
     this.stallSource = model.stallCycles instanceof Float64Array ? model.stallCycles : null;
     this.kindBase = code.base;
     this.kinds = new Uint8Array(Math.ceil(code.size / 2));
+    this.kindCount = this.kinds.length;
     this.segCycles = cpu.cycles;
     this.segInstructions = cpu.instructions;
     this.readStalls(this.segStalls);
@@ -152,12 +154,17 @@ export class FunctionProfiler implements ExecutionObserver {
   // ---- ExecutionObserver -------------------------------------------------------------------
 
   retired(startPc: number, lastPc: number, instructions: number): void {
-    if (this.pending !== KIND_UNKNOWN) this.resolve(startPc);
+    // The hot path, small enough for V8 to inline into translated blocks: one table read for an
+    // instruction that neither transfers control nor moves SP (a longer run may hold an SP write
+    // anywhere, so it takes the full path).
     const off = (lastPc - this.kindBase) >>> 1;
+    if (this.pending === KIND_UNKNOWN && instructions === 1 && off < this.kindCount && this.kinds[off] === KIND_PLAIN) return;
+    this.retiredInFull(startPc, lastPc, off);
+  }
+
+  private retiredInFull(startPc: number, lastPc: number, off: number): void {
+    if (this.pending !== KIND_UNKNOWN) this.resolve(startPc);
     let kind = off < this.kinds.length ? this.kinds[off]! : this.otherKinds.get(lastPc) ?? KIND_UNKNOWN;
-    // The hot path: one table read for an instruction that neither transfers control nor moves SP
-    // down (a longer run may hold an SP write anywhere: look at SP then too).
-    if (kind === KIND_PLAIN && instructions === 1) return;
     const sp = this.r[13]!;
     if (sp < this.windowMinSp) this.windowMinSp = sp;
     if (kind === KIND_PLAIN || kind === KIND_SP) return;
