@@ -1,6 +1,6 @@
 // Branches and IT blocks (ARM ARM DDI 0403E A7.7.12 B, A7.7.18 BL, A7.7.19 BLX, A7.7.20 BX, A7.7.21 CBZ/CBNZ,
-// A7.7.38 IT, A7.3 conditional execution), hand-derived. Branch cycles are not asserted (the cycle model of
-// issue 3 refines the refill); IT's own cost is (TRM Table 3-1: IT = 1).
+// A7.7.38 IT, A7.3 conditional execution), hand-derived. Cycles where asserted come from isa/TIMING.md
+// (§5: branches and IT; IT = 1 after a 32-bit instruction or at the start, 0 folded after a 16-bit one).
 import { describe, expect, it } from 'vitest';
 import { CODE_BASE, loadThumb, stepThumb } from '../support/step.js';
 

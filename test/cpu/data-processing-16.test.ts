@@ -1,6 +1,6 @@
 /**
  * 16-bit data-processing instructions (ARM ARM DDI 0403E A5.2.1-A5.2.3, A5.2.5 subset): registers,
- * flags and cycles (TRM DDI 0439D Table 3-1: every one costs 1 cycle). Expected values are worked from
+ * flags and cycles (isa/TIMING.md §3, TRM DDI 0439D Table 3-1: every one costs 1 cycle; a PC write 1+P, §5.1). Expected values are worked from
  * the ARM ARM pseudo-code (Shift_C, AddWithCarry); the working is in the comment where it is not obvious.
  * Flags start as given (default all clear) so "unchanged" is observable.
  */

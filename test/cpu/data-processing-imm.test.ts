@@ -1,7 +1,7 @@
 /**
  * 32-bit data processing with immediates (ARM ARM DDI 0403E A5.3.1 modified immediate, A5.3.3 plain
  * binary immediate): registers, flags (C from ThumbExpandImm_C for the logical ops), Q for SSAT/USAT,
- * and cycles (TRM DDI 0439D Table 3-1: 1 each). Expected values are worked from the ARM ARM pseudo-code.
+ * and cycles (isa/TIMING.md §3, TRM DDI 0439D Table 3-1: 1 each). Expected values are worked from the ARM ARM pseudo-code.
  */
 import { describe, expect, it } from 'vitest';
 import { CODE_BASE, stepThumb } from '../support/step.js';

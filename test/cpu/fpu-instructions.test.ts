@@ -1,7 +1,7 @@
 /**
  * FPv4-SP instructions on the core: register moves in every form, FPSCR access, loads and stores,
  * the FP checks every instruction makes (NOCP when CPACR denies CP10/CP11, ExecuteFPCheck with the
- * real exception unit: lazy preservation, FPDSCR defaults, CONTROL.FPCA), UNDEFINED encodings, and base cycles (Cortex-M4 TRM Table 7-1). Arithmetic results
+ * real exception unit: lazy preservation, FPDSCR defaults, CONTROL.FPCA), UNDEFINED encodings, and base cycles (isa/TIMING.md §3 and §7: Cortex-M4 TRM Table 7-1, silicon). Arithmetic results
  * are covered by fpu-qemu.test.ts and fp/*.test.ts. Expected values are worked by hand from the ARM ARM.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // LDRD/STRD, LDREX/STREX (+B/H), CLREX and TBB/TBH (ARM ARM DDI 0403E A7.7.50-51, A7.7.52-54,
-// A7.7.167-169, A7.7.182, A3.4 local monitor), hand-derived. Cycles: ldrd class 3 (TRM 1+N = 3),
-// excl class 2, as timing-classes.ts gives them.
+// A7.7.167-169, A7.7.182, A3.4 local monitor), hand-derived. Cycles (isa/TIMING.md §3, §4.8, §4.9): LDRD/STRD 3,
+// LDREX/STREX 2, TBB/TBH 6.
 import { describe, expect, it } from 'vitest';
 import { RAM_BASE, loadThumb, stepThumb } from '../support/step.js';
 

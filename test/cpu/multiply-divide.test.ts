@@ -1,7 +1,7 @@
 /**
  * Multiply and divide (ARM ARM DDI 0403E A5.3.16-17, MUL T1 of A5.2.2): registers, flags and cycles
- * (TRM DDI 0439D Table 3-1: MUL/MLA/MLS 1, long multiplies 1; SDIV/UDIV take 2-12 cycles depending on
- * the operands, left to the cycle model, so not asserted here). Long products are checked against exact
+ * (isa/TIMING.md §3: MUL/MLA/MLS 1, long multiplies 1; §6: SDIV/UDIV 2 when an operand is 0, else
+ * 5 + floor((bits(dividend) - bits(divisor)) / 4) up to 12, sign ignored: 7/2 = 5, 0x7fffffff/3 = 12). Long products are checked against exact
  * BigInt arithmetic (the ARM ARM computes them on unbounded integers).
  */
 import { describe, expect, it } from 'vitest';
@@ -63,17 +63,17 @@ describe('long multiplies agree with exact BigInt products on random operands', 
 });
 
 table('SDIV, UDIV (round toward zero; divide by zero gives 0 when DIV_0_TRP is clear)', [
-  { asm: 'sdiv r0, r1, r2', regs: { r1: 7, r2: 2 }, out: { r0: 3 }, cycles: null },
-  { asm: 'sdiv r0, r1, r2', regs: { r1: -7, r2: 2 }, out: { r0: -3 }, cycles: null },
-  { asm: 'sdiv r0, r1, r2', regs: { r1: 7, r2: -2 }, out: { r0: -3 }, cycles: null },
-  { asm: 'sdiv r0, r1, r2', regs: { r1: -7, r2: -2 }, out: { r0: 3 }, cycles: null },
-  { asm: 'sdiv r0, r1, r2', regs: { r1: 0x80000000, r2: -1 }, out: { r0: 0x80000000 }, cycles: null, note: 'INT_MIN / -1 wraps' },
-  { asm: 'sdiv r0, r1, r2', regs: { r0: 5, r1: 1234, r2: 0 }, flags: { z: 1 }, out: { r0: 0, z: 1 }, cycles: null },
-  { asm: 'sdiv r0, r1, r2', regs: { r1: 0x7fffffff, r2: 3 }, out: { r0: 715827882 }, cycles: null },
-  { asm: 'udiv r0, r1, r2', regs: { r1: 0xffffffff, r2: 2 }, out: { r0: 0x7fffffff }, cycles: null },
-  { asm: 'udiv r0, r1, r2', regs: { r1: 0xffffffff, r2: 0xffffffff }, out: { r0: 1 }, cycles: null },
-  { asm: 'udiv r0, r1, r2', regs: { r1: 0x80000000, r2: 0x80000001 }, out: { r0: 0 }, cycles: null },
-  { asm: 'udiv r0, r1, r2', regs: { r0: 5, r1: 1234, r2: 0 }, out: { r0: 0 }, cycles: null },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: 7, r2: 2 }, out: { r0: 3 }, cycles: 5 },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: -7, r2: 2 }, out: { r0: -3 }, cycles: 5 },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: 7, r2: -2 }, out: { r0: -3 }, cycles: 5 },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: -7, r2: -2 }, out: { r0: 3 }, cycles: 5 },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: 0x80000000, r2: -1 }, out: { r0: 0x80000000 }, cycles: 12, note: 'INT_MIN / -1 wraps' },
+  { asm: 'sdiv r0, r1, r2', regs: { r0: 5, r1: 1234, r2: 0 }, flags: { z: 1 }, out: { r0: 0, z: 1 }, cycles: 2 },
+  { asm: 'sdiv r0, r1, r2', regs: { r1: 0x7fffffff, r2: 3 }, out: { r0: 715827882 }, cycles: 12 },
+  { asm: 'udiv r0, r1, r2', regs: { r1: 0xffffffff, r2: 2 }, out: { r0: 0x7fffffff }, cycles: 12 },
+  { asm: 'udiv r0, r1, r2', regs: { r1: 0xffffffff, r2: 0xffffffff }, out: { r0: 1 }, cycles: 5 },
+  { asm: 'udiv r0, r1, r2', regs: { r1: 0x80000000, r2: 0x80000001 }, out: { r0: 0 }, cycles: 5 },
+  { asm: 'udiv r0, r1, r2', regs: { r0: 5, r1: 1234, r2: 0 }, out: { r0: 0 }, cycles: 2 },
 ]);
 
 describe('divide by zero with CCR.DIV_0_TRP set', () => {

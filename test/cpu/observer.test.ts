@@ -61,7 +61,7 @@ function profile(elf: string, board: string, mode: Partial<RunOptions>, args: st
 describe('execution observer', () => {
   it('sees every instruction with the same cycles per address in the interpreter and in blocks', async () => {
     const cases: { name: string; elf: string; board: string; args?: string[] }[] = [];
-    for (const name of ['systick_irq', 'exc_svc_psp', 'exc_nvic', 'exc_fp', 'int_arith']) {
+    for (const name of ['systick_irq', 'exc_svc_psp', 'exc_nvic', 'exc_fp']) {
       cases.push({ name, elf: await buildTestProgram(name, { opt: 'O2', float: 'hard' }), board: 'mps2-an386' });
     }
     const sources = ['coremark_lite.c', 'clock.c'].map((f) => join(FIRMWARE_DIR, 'bench', 'timing', f));
@@ -76,7 +76,7 @@ describe('execution observer', () => {
       // the observer accounts for every instruction and every cycle of the run
       expect(ref.recorder.instructions, c.name).toBe(ref.r.instructions);
       expect(ref.recorder.total, c.name).toBe(ref.r.cycles);
-      if (c.name !== 'int_arith' && c.name !== 'coremark-lite') expect(ref.recorder.exceptions.length, c.name).toBeGreaterThan(0);
+      if (c.name !== 'coremark-lite') expect(ref.recorder.exceptions.length, c.name).toBeGreaterThan(0);
       for (const o of others) {
         expect(o.r.instructions, `${c.name} ${o.mode}`).toBe(ref.r.instructions);
         expect(o.recorder.instructions, `${c.name} ${o.mode}`).toBe(ref.recorder.instructions);
