@@ -67,7 +67,8 @@ export class Mpu {
     this.ctrl = this.rnr = 0;
     this.rbar.fill(0);
     this.rasr.fill(0);
-    this.configured();
+    // Off and never on: the decode cache holds nothing a check refused, keep it (repeated runs).
+    if (this.installed) this.configured();
   }
 
   // ---- registers (SCS offsets 0xD90-0xDBB) ---------------------------------------------------
