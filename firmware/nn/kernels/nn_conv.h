@@ -160,7 +160,7 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
   int32_t s10 = acc[4], s11 = acc[5], s12 = acc[6], s13 = acc[7];
   if (__builtin_constant_p(kp) && kp * 6 < 4096) {
     /* Literal shapes: row offsets are immediates; 14 registers hold the block, so the loop limit
-     * stays in memory (one load per four K-pairs). */
+     * stays in memory (one load per eight K-pairs). */
     int32_t x0, x1, wa, wb;
     if (n <= 16) {
       /* Short rows (1x1 layers, the first conv): straight-line code, no loop at all. */
@@ -172,17 +172,26 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
                          : "memory");
       }
     } else {
-    if (n >= 4) {
-      const int32_t *volatile limit = a + (n & ~3);
-      __asm__ volatile("1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12)
-                       "adds %[a], #16\n\t"
-                       "adds %[w], #16\n\t"
+    if (n >= 8) {
+      const int32_t *volatile limit = a + (n & ~7);
+      __asm__ volatile("1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12) NN_GEMM_STEP(16)
+                           NN_GEMM_STEP(20) NN_GEMM_STEP(24) NN_GEMM_STEP(28)
+                       "adds %[a], #32\n\t"
+                       "adds %[w], #32\n\t"
                        "ldr %[x0], %[lim]\n\t"
                        "cmp %[a], %[x0]\n\t"
                        "bcc 1b"
                        : NN_GEMM_OPERANDS
                        : [nb] "i"(n * 4), [lim] "m"(limit)
                        : "cc", "memory");
+    }
+    if (n & 4) {
+      __asm__ volatile(NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12)
+                       "adds %[a], #16\n\t"
+                       "adds %[w], #16"
+                       : NN_GEMM_OPERANDS
+                       : [nb] "i"(n * 4)
+                       : "memory");
     }
     if (n & 2) {
       __asm__ volatile(NN_GEMM_STEP(0) NN_GEMM_STEP(4) : NN_GEMM_OPERANDS : [nb] "i"(n * 4) : "memory");
@@ -243,6 +252,29 @@ NN_INLINE void nn_conv_pair(const int8_t *in, int in_h, int in_w, int cin, int i
   }
 }
 
+/* One output channel (the spatial attention's 3x3 2 -> 1): the roles swap so no SMLAD is spent on
+ * padding channels: the weights, widened, are both "pixel" rows of the 2x4 block and four pixels'
+ * im2col rows take the four "channel" rows; acc[0..3] are four outputs. Scratch as for cout = 4. */
+NN_INLINE void nn_conv_single_channel(const int8_t *in, int in_h, int in_w, int cin, int in_stride, int kh, int kw,
+                                      int stride, int pad_h, int pad_w, int kp, int8_t *out, int out_w, int out_stride,
+                                      int pixels, const nn_chan_t *chan, int32_t *wide, int32_t *rows, int8_t *stage,
+                                      int32_t zin, int32_t zout, int32_t act_min, int32_t act_max) {
+  for (int i = 0; i < kp / 2; i++) rows[i] = rows[kp / 2 + i] = wide[i]; /* the widened weights, twice */
+  const int32_t m = chan[0].mult, r = chan[0].round, b = chan[0].bias;
+  const uint32_t s = chan[0].shifts;
+  for (int p = 0; p < pixels; p += 4) {
+    const int n = pixels - p < 4 ? pixels - p : 4;
+    for (int j = 0; j < 4; j++) {
+      const int q = p + (j < n ? j : 0);
+      nn_im2col(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, zin, q / out_w, q % out_w, stage,
+                wide + j * (kp / 2));
+    }
+    int32_t acc[8] = { b, b, b, b, b, b, b, b };
+    nn_gemm_2x4(rows, wide, kp, acc);
+    for (int j = 0; j < n; j++) out[(p + j) * out_stride] = nn_out_clamp(nn_rq_t(acc[j], m, r, s), zout, act_min, act_max);
+  }
+}
+
 /* Dense conv, output (out_h x out_w x cout) at `out` with pixel stride out_stride. */
 NN_INLINE void nn_conv2d_s8(const int8_t *in, int in_h, int in_w, int cin, int in_stride,
                             const int8_t *weights, const nn_chan_t *chan, int cout, int kh, int kw,
@@ -259,6 +291,11 @@ NN_INLINE void nn_conv2d_s8(const int8_t *in, int in_h, int in_w, int cin, int i
     nn_widen_row_scaled(weights + c * kp, wide + c * (kp / 2), kp, (int)NN_RQ_LEFT(chan[c].shifts));
   memcpy(sram_chan, chan, sizeof(nn_chan_t) * coutp);
   const int pixels = out_h * out_w;
+  if (cout == 1) {
+    nn_conv_single_channel(in, in_h, in_w, cin, in_stride, kh, kw, stride, pad_h, pad_w, kp, out, out_w, out_stride,
+                           pixels, sram_chan, wide, rows, stage, zin, zout, act_min, act_max);
+    return;
+  }
   int oy = 0, ox = 0, p = 0;
   for (; p + 1 < pixels; p += 2) {
     int oy1 = oy, ox1 = ox + 1;

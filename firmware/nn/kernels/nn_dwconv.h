@@ -110,6 +110,20 @@ NN_INLINE void nn_dwconv3x3_rows(const int8_t *in, int in_h, int in_w, int c, in
 }
 
 
+/* 1x1 depthwise (the head's, with bias): per channel, t = bias + (x - zIn) * w * 2^(ls+1) for every
+ * pixel into scratch, then nn_requant_column. */
+NN_INLINE void nn_dwconv1x1(const int8_t *in, int pixels, int c, int in_stride, const int8_t *weights,
+                            const nn_chan_t *chan, int8_t *out, int out_stride, int32_t zin, int32_t zout,
+                            int32_t act_min, int32_t act_max, void *scratch) {
+  int32_t *acc = (int32_t *)scratch;
+  for (int ch = 0; ch < c; ch++) {
+    const int32_t w = weights[ch] * (1 << NN_RQ_LEFT(chan[ch].shifts)), b = chan[ch].bias - zin * w;
+    const int8_t *x = in + ch;
+    for (int p = 0; p < pixels; p++, x += in_stride) acc[p] = b + *x * w;
+    nn_requant_column(acc, 1, out + ch, out_stride, pixels, chan + ch, zout, act_min, act_max);
+  }
+}
+
 NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_stride,
                             const int8_t *weights, const nn_chan_t *chan, int kh, int kw, int stride,
                             int pad_h, int pad_w, int8_t *out, int out_h, int out_w, int out_stride,
@@ -118,6 +132,10 @@ NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_
       __builtin_constant_p(in_w) && c * (in_w + 2 * pad_w + 2) * 4 < 4096) {
     nn_dwconv3x3_rows(in, in_h, in_w, c, in_stride, weights, chan, pad_h, pad_w, out, out_h, out_w, out_stride, zin,
                       zout, act_min, act_max, scratch);
+    return;
+  }
+  if (kh == 1 && kw == 1 && stride == 1 && pad_h == 0 && pad_w == 0) {
+    nn_dwconv1x1(in, in_h * in_w, c, in_stride, weights, chan, out, out_stride, zin, zout, act_min, act_max, scratch);
     return;
   }
   const int c4 = NN_ROUND4(c), gw = c4 / 2; /* words per widened pixel */
