@@ -67,8 +67,7 @@ export class Mpu {
     this.ctrl = this.rnr = 0;
     this.rbar.fill(0);
     this.rasr.fill(0);
-    // Off and never on: the decode cache holds nothing a check refused, keep it (repeated runs).
-    if (this.installed) this.configured();
+    this.configured();
   }
 
   // ---- registers (SCS offsets 0xD90-0xDBB) ---------------------------------------------------
@@ -155,8 +154,12 @@ export class Mpu {
 
   /** After any register write: install or remove the checks, and forget what was fetched unchecked. */
   private configured(): void {
-    if (this.enabled && !this.installed) this.install();
-    else if (!this.enabled && this.installed) this.uninstall();
+    if (!this.enabled) {
+      // Turning it off only widens permissions: what is decoded stays valid.
+      if (this.installed) this.uninstall();
+      return;
+    }
+    if (!this.installed) this.install();
     this.forgetDecodedCode();
   }
 
