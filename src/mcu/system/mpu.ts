@@ -15,7 +15,7 @@
  * Cost: nothing while the MPU is off. Turning it on installs checking versions of the core's four
  * data access methods and of its fetch on the Cpu object (its prototype's stay untouched), and
  * forgets the decode cache, whose entries were fetched without a check; the cache is forgotten again
- * whenever the regions change or the core drops to a state with fewer permissions (privileged to
+ * whenever the regions change while it is on, or the core drops to a state with fewer permissions (privileged to
  * unprivileged, out of HardFault/NMI/FAULTMASK), checked at the exception boundary decorator below.
  */
 import { Cpu } from '../../cpu/cpu.js';
