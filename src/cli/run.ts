@@ -89,7 +89,8 @@ export const runCommand: Command<RunArgs> = {
     });
     const layerTable = profiling?.finish(result) ?? null;
     if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n' + (layerTable ? layerTable + '\n' : ''));
-    else if (result.stop !== 'exit') process.stderr.write(`mcusim: ${result.message}\n`);
+    // Quiet, a run that did not exit still says why, with the faults the firmware swallowed.
+    else if (result.stop !== 'exit') process.stderr.write([`mcusim: ${result.message}`, ...formatFaultLog(result.faultLog).map((l) => `  ${l}`)].join('\n') + '\n');
     return exitCodeFor(result);
   },
 };
