@@ -114,7 +114,10 @@ export function renderHtml(rep: Report): string {
   const frameSection = rep.frames
     ? `<h2>Per-frame inference latency</h2><canvas id="frames" width="900" height="260"></canvas>` +
       `<p>${rep.frames.count} frames: mean ${ms(rep.frames.inference.meanCycles, hz)} ms, median ${ms(rep.frames.inference.medianCycles, hz)} ms, ` +
-      `p95 ${ms(rep.frames.inference.p95Cycles, hz)} ms, max ${ms(rep.frames.inference.maxCycles, hz)} ms; frame I/O mean ${ms(rep.frames.io.meanCycles, hz)} ms.</p>`
+      `p95 ${ms(rep.frames.inference.p95Cycles, hz)} ms, max ${ms(rep.frames.inference.maxCycles, hz)} ms; frame I/O mean ${ms(rep.frames.io.meanCycles, hz)} ms.` +
+      (rep.energy?.perFrameMicrojoules != null
+        ? ` Energy ${rep.energy.perFrameMicrojoules.toFixed(1)} µJ per inference at ${rep.energy.runCurrentMilliamps.toFixed(2)} mA, ${rep.energy.supplyVolts} V (${esc(rep.energy.source)}).`
+        : '') + '</p>'
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mcusim report: ${esc(rep.elf)}</title>

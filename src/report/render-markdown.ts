@@ -25,6 +25,7 @@ export function renderMarkdown(rep: Report): string {
     ['CPI', r.cyclesPerInstruction.toFixed(3)],
     ['exceptions taken', int(r.exceptionsTaken)],
     ['wall time', `${r.wallMs.toFixed(1)} ms`],
+    ...(rep.energy ? [['energy', `${rep.energy.totalMicrojoules.toFixed(1)} µJ at ${rep.energy.runCurrentMilliamps.toFixed(2)} mA, ${rep.energy.supplyVolts} V (${rep.energy.source})`]] : []),
   ], 2), '');
   const t = layerTableText(rep);
   if (t) out.push('## Layers', '', mdTable(LAYER_COLUMNS, [...t.rows, t.total], 3), '', ...t.notes.map((n) => `- ${n}`), '');
