@@ -89,8 +89,12 @@ export const runCommand: Command<RunArgs> = {
     });
     const layerTable = profiling?.finish(result) ?? null;
     if (!args.quiet) process.stderr.write(summary(result).join('\n') + '\n' + (layerTable ? layerTable + '\n' : ''));
-    // Quiet, a run that did not exit still says why, with the faults the firmware swallowed.
-    else if (result.stop !== 'exit') process.stderr.write([`mcusim: ${result.message}`, ...formatFaultLog(result.faultLog).map((l) => `  ${l}`)].join('\n') + '\n');
+    // Quiet, a run that did not exit says why in one line; when the line names no fault (a limit, not
+    // a lockup) the faults the firmware swallowed follow it.
+    else if (result.stop !== 'exit') {
+      const swallowed = result.fault ? [] : formatFaultLog(result.faultLog).map((l) => `  ${l}`);
+      process.stderr.write([`mcusim: ${result.message}`, ...swallowed].join('\n') + '\n');
+    }
     return exitCodeFor(result);
   },
 };
