@@ -8,7 +8,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Board } from '../mcu/boards/types.js';
@@ -183,5 +183,23 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     memory: memoryUse(elf, opts.board),
   };
   writeFileAtomic(summaryPath, JSON.stringify(result, null, 2) + '\n');
+  pruneOldBuilds(buildDir);
   return result;
+}
+
+/** Builds kept per board and options; older ones go once they are an hour old (none can still be running). */
+const KEEP_BUILDS = 4;
+const PRUNE_AGE_MS = 3600_000;
+
+/** Removes stale build folders of the same board and options as `keep` (firmware/generated grows otherwise). */
+function pruneOldBuilds(keep: string): void {
+  const prefix = basename(keep).replace(/[0-9a-f]{16}$/, '');
+  const siblings = readdirSync(GENERATED_DIR)
+    .filter((d) => d.startsWith(prefix) && /^[0-9a-f]{16}$/.test(d.slice(prefix.length)))
+    .map((d) => ({ path: join(GENERATED_DIR, d), mtime: statSync(join(GENERATED_DIR, d)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  const now = Date.now();
+  for (const old of siblings.slice(KEEP_BUILDS)) {
+    if (old.path !== keep && now - old.mtime > PRUNE_AGE_MS) rmSync(old.path, { recursive: true, force: true });
+  }
 }
