@@ -24,6 +24,9 @@
 #include "nn_requant.h"
 
 #define NN_ROUND4(n) (((n) + 3) & ~3)
+#ifndef NN_STRAIGHT_MAX
+#define NN_STRAIGHT_MAX 8
+#endif
 #define NN_CONV_SCRATCH_BYTES(coutP, kP) (16 * (coutP) + (2 * (coutP) + 5) * (kP))
 /* kP: each kernel row's kw * cin bytes rounded up to 4, times kh. */
 #define NN_CONV_KP(cin, kh, kw) ((kh) * NN_ROUND4((cin) * (kw)))
@@ -40,6 +43,7 @@ NN_INLINE uint32_t nn_load32(const void *p) {
 
 /* Widens n int8 bytes (n % 4 == 0) into int16 words (b0,b2),(b1,b3) per group. */
 NN_INLINE void nn_widen(const int8_t *src, int32_t *dst, int n) {
+#pragma GCC unroll 8
   for (int i = 0; i < n; i += 4) {
     uint32_t v = nn_load32(src + i);
     dst[0] = (int32_t)__sxtb16(v);
@@ -162,7 +166,7 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
     /* Literal shapes: row offsets are immediates; 14 registers hold the block, so the loop limit
      * stays in memory (one load per eight K-pairs). */
     int32_t x0, x1, wa, wb;
-    if (n <= 16) {
+    if (n <= NN_STRAIGHT_MAX) {
       /* Short rows (1x1 layers, the first conv): straight-line code, no loop at all. */
 #pragma GCC unroll 16
       for (int i = 0; i < n; i++) {
