@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const benches = ['test/bench/sim-speed.ts', 'test/bench/train-throughput.ts'];
+const benches = ['test/bench/sim-speed.ts', 'test/bench/profile-overhead.ts', 'test/bench/detector-frames.ts', 'test/bench/train-throughput.ts'];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n== ${b}`);
