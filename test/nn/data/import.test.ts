@@ -12,6 +12,7 @@ import { writeFrameFile } from '../../../src/nn/data/frame-file.js';
 import { importRecordings, type ImportOptions } from '../../../src/nn/data/import.js';
 import { mapLabels } from '../../../src/nn/data/import-labels.js';
 import { parseTextFrames } from '../../../src/nn/data/import-text.js';
+import { runCli } from '../eval/cli-harness.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mcusim-import-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -134,19 +135,7 @@ describe('importRecordings', () => {
 });
 
 describe('mcusim dataset import / inspect --sheet (command line)', () => {
-  async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const { vi } = await import('vitest');
-    const { main } = await import('../../../src/cli/index.js');
-    let stdout = '', stderr = '';
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
-    try {
-      return { code: await main(argv), stdout, stderr };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+  const cli = runCli;
 
   it('imports, inspects with a sheet, and fails malformed input with exit 2 and one line', async () => {
     const csv = join(work, 'cli.csv');

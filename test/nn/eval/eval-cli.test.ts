@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-harness.js';
 import { loadDataset } from '../../../src/nn/data/dataset-load.js';
 import { fromWeightsFile, readWeightsFile } from '../../../src/nn/model/serialize.js';
 import { evaluateFloat, evaluateInt8, quantizeDetector } from '../../../src/nn/quant/index.js';
@@ -20,17 +20,7 @@ const weights = `${root}models/detector-default.weights.json`;
 const work = mkdtempSync(join(tmpdir(), 'mcusim-eval-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = runCli;
 
 describe('mcusim eval: errors', () => {
   const oneLine = (s: string) => s.trimEnd().split('\n');
