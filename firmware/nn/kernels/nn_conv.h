@@ -226,8 +226,8 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
   do {                                                                                             \
     const int32_t m_ = ch[j].mult, r_ = ch[j].round;                                               \
     const uint32_t s_ = ch[j].shifts;                                                              \
-    o0[j] = nn_out_clamp(nn_rq_t(a##j, m_, r_, s_), zout, act_min, act_max);                       \
-    if (second) o1[j] = nn_out_clamp(nn_rq_t(b##j, m_, r_, s_), zout, act_min, act_max);           \
+    o0[j] = nn_rq_out(a##j, m_, r_, s_, zout, act_min, act_max);                                   \
+    if (second) o1[j] = nn_rq_out(b##j, m_, r_, s_, zout, act_min, act_max);                       \
   } while (0)
 
 /* One output pixel pair (`second` = 0: a single last pixel): im2col (or the widened inputs for 1x1),
@@ -275,7 +275,7 @@ NN_INLINE void nn_conv_single_channel(const int8_t *in, int in_h, int in_w, int 
     }
     int32_t acc[8] = { b, b, b, b, b, b, b, b };
     nn_gemm_2x4(rows, wide, kp, acc);
-    for (int j = 0; j < n; j++) out[(p + j) * out_stride] = nn_out_clamp(nn_rq_t(acc[j], m, r, s), zout, act_min, act_max);
+    for (int j = 0; j < n; j++) out[(p + j) * out_stride] = nn_rq_out(acc[j], m, r, s, zout, act_min, act_max);
   }
 }
 

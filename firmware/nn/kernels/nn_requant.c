@@ -26,6 +26,26 @@
                    : [astep] "r"(acc_step * 4), [dstep] "r"(dst_stride), [m] "r"(m), [r] "r"(r),       \
                      [s] "r"(s), [z] "r"(zout), [end] "r"(end2)                                       \
                    : "cc", "memory")
+/* The ReLU form: no sign correction (see nn_rq_out). */
+#define NN_RQ_COLUMN_LOOP2_RELU()                                                                     \
+  __asm__ volatile("1:\n\t"                                                                           \
+                   "ldr %[t0], [%[a]]\n\t"                                                            \
+                   "ldr %[t1], [%[a], %[astep]]\n\t"                                                  \
+                   "add %[a], %[a], %[astep], lsl #1\n\t"                                             \
+                   "smmlar %[y0], %[t0], %[m], %[r]\n\t"                                              \
+                   "smmlar %[y1], %[t1], %[m], %[r]\n\t"                                              \
+                   "asr %[y0], %[y0], %[s]\n\t"                                                       \
+                   "asr %[y1], %[y1], %[s]\n\t" NN_RELU("y0") NN_RELU("y1")                           \
+                   "strb %[y0], [%[d]]\n\t"                                                           \
+                   "strb %[y1], [%[d], %[dstep]]\n\t"                                                 \
+                   "add %[d], %[d], %[dstep], lsl #1\n\t"                                             \
+                   "cmp %[a], %[end]\n\t"                                                             \
+                   "bcc 1b"                                                                           \
+                   : [a] "+r"(acc), [d] "+r"(dst), [t0] "=&r"(t0), [t1] "=&r"(t1), [y0] "=&r"(y0),    \
+                     [y1] "=&r"(y1)                                                                   \
+                   : [astep] "r"(acc_step * 4), [dstep] "r"(dst_stride), [m] "r"(m), [r] "r"(r),       \
+                     [s] "r"(s), [z] "r"(zout), [end] "r"(end2)                                       \
+                   : "cc", "memory")
 #define NN_RELU(y) "usat %[" y "], #31, %[" y "]\n\tadd %[" y "], %[" y "], %[z]\n\tssat %[" y "], #8, %[" y "]\n\t"
 #define NN_LINEAR(y) "add %[" y "], %[" y "], %[z]\n\tssat %[" y "], #8, %[" y "]\n\t"
 
@@ -37,11 +57,11 @@ void nn_requant_column(const int32_t *acc, int acc_step, int8_t *dst, int dst_st
   int32_t t0, t1, y0, y1;
   const int relu = act_min == zout && act_max == 127, linear = act_min == -128 && act_max == 127;
   if (n >= 2 && relu) {
-    NN_RQ_COLUMN_LOOP2(NN_RELU("y0"), NN_RELU("y1"));
+    NN_RQ_COLUMN_LOOP2_RELU();
   } else if (n >= 2 && linear) {
     NN_RQ_COLUMN_LOOP2(NN_LINEAR("y0"), NN_LINEAR("y1"));
   }
   const int32_t *end = acc + (n - (relu || linear ? (n & ~1) : 0)) * acc_step;
-  for (; acc < end; acc += acc_step, dst += dst_stride) *dst = nn_out_clamp(nn_rq_t(*acc, m, r, s), zout, act_min, act_max);
+  for (; acc < end; acc += acc_step, dst += dst_stride) *dst = nn_rq_out(*acc, m, r, s, zout, act_min, act_max);
 }
 

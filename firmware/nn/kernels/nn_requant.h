@@ -86,6 +86,25 @@ NN_INLINE int8_t nn_out_clamp(int32_t r, int32_t zout, int32_t act_min, int32_t 
   return (int8_t)v;
 }
 
+/* requantize + zout + clamp from t. With a ReLU clamp (act_min = zout) the sign correction of the
+ * rounding is left out: it only changes results for t < 0, where RoundingDivideByPOT gives a value
+ * <= 0 with or without it and the clamp makes the output zout either way. */
+NN_INLINE int8_t nn_rq_out(int32_t t, int32_t mult, int32_t round, uint32_t shifts, int32_t zout, int32_t act_min,
+                           int32_t act_max) {
+  if (act_min == zout && act_max == 127) {
+    int32_t y;
+    __asm__("smmlar %[y], %[t], %[m], %[rnd]\n\t"
+            "asr %[y], %[y], %[s]\n\t"
+            "usat %[y], #31, %[y]\n\t"
+            "add %[y], %[y], %[z]\n\t"
+            "ssat %[y], #8, %[y]"
+            : [y] "=&r"(y)
+            : [t] "r"(t), [m] "r"(mult), [rnd] "r"(round), [s] "r"(shifts), [z] "r"(zout));
+    return (int8_t)y;
+  }
+  return nn_out_clamp(nn_rq_t(t, mult, round, shifts), zout, act_min, act_max);
+}
+
 /* One channel's outputs from n accumulators `acc_step` words apart (t-scaled, nn_rq_t) into bytes
  * `dst_stride` apart. Out of line: a loop of its own gets all the registers. */
 void nn_requant_column(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride, int n, const nn_chan_t *ch,
