@@ -119,6 +119,7 @@ export async function runEval(args: EvalArgs): Promise<number> {
   if (!Number.isSafeInteger(args.sheetCount) || args.sheetCount < 1) throw new UserError(`--sheet-count: must be a positive integer, got ${args.sheetCount}`);
   const { loadEvalModel, checkFrameSize, evaluateDetections } = await import('../nn/eval/model-eval.js');
   const modelPath = args.model ?? DEFAULT_EVAL_MODEL;
+  if (args.int8 && process.stderr.isTTY) process.stderr.write('quantising the model (calibration on 256 synthetic frames, ~10 s)...\n');
   const model = loadEvalModel(modelPath, { int8: args.int8 });
   const source = await loadSource(args);
   checkFrameSize(model, source.frames, args.data ?? 'synthetic frames');

@@ -48,6 +48,19 @@ describe('mcusim eval: errors', () => {
     const malformed = await cli(['eval', '--data', join(work, 'broken')]);
     expect([malformed.code, oneLine(malformed.stderr)]).toEqual([2, [`mcusim: ${broken}: categories: must be a non-empty list`]]);
 
+    const small = join(work, 'small');
+    const { importRecordings } = await import('../../../src/nn/data/import.js');
+    const csv = join(work, 'small.csv');
+    writeFileSync(csv, `${new Array(192).fill('21.5').join(',')}\n`);
+    importRecordings({ inputs: [csv], labels: undefined, out: small, sensor: 'mlx90641', width: 16, height: 12, split: 'test', firstIndex: 0, tags: [] });
+    // unlabelled frames only: nothing to evaluate
+    expect((await cli(['eval', '--data', small])).stderr).toBe(`mcusim: ${small}: no labelled frames in split 'test' (1 frames, 1 unlabelled)\n`);
+    const labels = join(work, 'small-labels.json');
+    writeFileSync(labels, JSON.stringify({ images: [{ id: 0, file_name: 'f0.png' }], annotations: [], categories: [{ id: 1, name: 'person' }] }));
+    importRecordings({ inputs: [csv], labels, out: small, sensor: 'mlx90641', width: 16, height: 12, split: 'test', firstIndex: 0, tags: [] });
+    const size = await cli(['eval', '--data', small]);
+    expect([size.code, size.stderr]).toEqual([2, `mcusim: ${small}: frame 0 is 16x12, the model ${weights} takes 32x24\n`]);
+
     expect((await cli(['eval'])).code).toBe(2);
     expect((await cli(['eval', '--data', sample, '--synthetic'])).stderr).toBe('mcusim: eval: give either --data DIR or --synthetic, not both\n');
     expect((await cli(['eval', '--data', sample, '--by', 'colour'])).code).toBe(2);
