@@ -47,6 +47,20 @@ describe('text frames (768 °C per line)', () => {
     expect(r.frames[1][0]).toBeCloseTo(21, 5);
   });
 
+  it('reads a frame printed as 24 lines of 32 (Adafruit-style), and refuses an unfinished one', () => {
+    const rows = (k: number) => Array.from({ length: 24 }, (_, y) => pixelsOf(k).slice(32 * y, 32 * y + 32).join(', ')).join('\n');
+    const r = parseTextFrames(`${rows(0)}\n\n${rows(1)}\n`, 'rows.txt', 32, 24);
+    expect(r.frames).toHaveLength(2);
+    expect(r.lines).toEqual([1, 26]);
+    expect(r.frames[1][33]).toBeCloseTo(21.33, 5);
+    const cut = rows(0).split('\n').slice(0, 10).join('\n');
+    expect(errorOf(() => parseTextFrames(`${cut}\n\n${rows(1)}\n`, 'cut.txt', 32, 24)))
+      .toBe('cut.txt:line 1: frame has 10 of 24 rows of 32 values (a frame is one line of 768 values, or 24 lines of 32)');
+    const bad = rows(0).split('\n');
+    bad[3] = bad[3].replace('20.97', 'x');
+    expect(errorOf(() => parseTextFrames(bad.join('\n'), 'bad.txt', 32, 24))).toBe('bad.txt:line 4: field 2 (pixel x=1, y=3): "x" is not a number');
+  });
+
   it('names file, line and field of a malformed value', () => {
     const bad = pixelsOf(0);
     bad[40] = 'n/a';
@@ -56,7 +70,7 @@ describe('text frames (768 °C per line)', () => {
     raw[0] = '4095';
     expect(errorOf(() => parseTextFrames(raw.join(','), 'raw.csv', 32, 24))).toMatch(/^raw\.csv:line 1: field 1 \(pixel x=0, y=0\): 4095 is outside the MLX90640 object range -40\.\.300 °C/);
     expect(errorOf(() => parseTextFrames(`${pixelsOf(0).join(',')}\n1,2,3\n`, 'short.csv', 32, 24)))
-      .toBe('short.csv:line 2: has 3 fields, expected 768 (32x24 temperatures) or 769 (a timestamp column first)');
+      .toBe('short.csv:line 2: has 3 fields, expected 768 (32x24 temperatures), 769 (a timestamp column first) or 32 (one row of a frame)');
     expect(errorOf(() => parseTextFrames(`${pixelsOf(0).join(',')}\n9,${pixelsOf(1).join(',')}\n`, 'mixed.csv', 32, 24)))
       .toMatch(/^mixed\.csv:line 2: has 769 fields but earlier frames had 768/);
     expect(errorOf(() => parseTextFrames('# nothing\n', 'empty.csv', 32, 24))).toBe('empty.csv: no frames (expected lines of 768 temperatures)');
