@@ -113,3 +113,33 @@ describe('error kinds', () => {
     });
   });
 });
+
+describe('generator annotations: visibility and difficult', () => {
+  it('every box carries a visible area inside its box (>= the 1 px² labelling floor), a fraction in (0, 1], and the rule\'s flag; they survive save/load', async () => {
+    const { generateFrame, resolveGeneratorConfig } = await import('../../../src/nn/data/generate.js');
+    const { saveDataset } = await import('../../../src/nn/data/dataset-format.js');
+    const { loadDataset } = await import('../../../src/nn/data/dataset-load.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const config = resolveGeneratorConfig({ sensor: 'mlx90640-wide', scene: { mount: 'side' } });
+    const frames = Array.from({ length: 40 }, (_, i) => generateFrame(config, 4242, i));
+    const boxes = frames.flatMap((f) => f.boxes);
+    for (const b of boxes) {
+      expect(b.visibleArea!).toBeGreaterThanOrEqual(1);
+      expect(b.visibleArea!).toBeLessThanOrEqual(b.w * b.h + 1e-9);
+      expect(b.visibleFraction!).toBeGreaterThan(0);
+      expect(b.visibleFraction!).toBeLessThanOrEqual(1);
+      expect(b.difficult === true).toBe(isDifficult(b));
+    }
+    expect(boxes.some((b) => b.difficult)).toBe(true); // thin far people on the 110° lens
+    expect(boxes.some((b) => !b.difficult)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'mcusim-difficult-'));
+    try {
+      saveDataset(dir, frames.map((frame) => ({ frame, split: 'test' as const })), { sensor: 'mlx90640-wide', seed: 4242 });
+      expect(loadDataset(dir).frames.map((f) => f.boxes)).toEqual(frames.map((f) => f.boxes));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
