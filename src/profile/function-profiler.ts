@@ -42,6 +42,7 @@ const KIND_SP = 5;
 const WIDE = 8;
 
 const BRANCH_MNEMONICS = new Set(['B', 'BX', 'CBZ', 'CBNZ', 'TBB', 'TBH']);
+const DIRECT_BRANCH_MNEMONICS = new Set(['B', 'CBZ', 'CBNZ']);
 const CALL_MNEMONICS = new Set(['BL', 'BLX']);
 
 /** One node of the call tree: a function reached through one path of callers. */
@@ -244,6 +245,7 @@ export class FunctionProfiler implements ExecutionObserver {
       const insn = this.cpu.fetch(pc);
       const m = insn.mnemonic;
       if (CALL_MNEMONICS.has(m)) kind = KIND_CALL;
+      else if (DIRECT_BRANCH_MNEMONICS.has(m) && this.staysInFunction(pc, (pc + 4 + insn.imm) >>> 0, m === 'B' && insn.cond === 14 ? pc : pc + insn.size)) kind = KIND_PLAIN;
       else if (BRANCH_MNEMONICS.has(m) || insn.d === 15 || insn.t === 15 || (insn.list & 0x8000) !== 0 || m === 'SVC') kind = KIND_FLOW;
       else if (insn.d === 13 || (insn.n === 13 && insn.wback !== 0) || m === 'MSR') kind = KIND_SP;
       if ((kind === KIND_CALL || kind === KIND_FLOW) && insn.size === 4) kind |= WIDE;
@@ -253,6 +255,17 @@ export class FunctionProfiler implements ExecutionObserver {
     if (off < this.kinds.length) this.kinds[off] = kind;
     else this.otherKinds.set(pc, kind);
     return kind;
+  }
+
+  /**
+   * A direct branch (B, B<c>, CBZ, CBNZ: the target is in the encoding) whose target and fall-through
+   * are both inside the function holding it changes nothing for attribution: loops stay on the hot path.
+   */
+  private staysInFunction(pc: number, target: number, next: number): boolean {
+    const fn = this.functionAt(pc);
+    if (fn === this.unknownFn) return false;
+    const start = this.fnStart[fn]!, end = this.fnEnd[fn]!;
+    return target >= start && target < end && next < end;
   }
 
   /** Where the last control transfer landed: call, return, tail call or jump. */
