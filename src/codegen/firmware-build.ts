@@ -42,6 +42,8 @@ export interface FirmwareBuildOptions {
   opt?: OptLevel;
   /** Print the raw int8 head outputs for every frame (DETECTOR_PRINT_RAW). */
   raw?: boolean;
+  /** Write concat inputs in place (default); false copies them, for measuring what that saves. */
+  inPlaceConcat?: boolean;
   /** Progress lines (stderr in the CLI). */
   progress?: (line: string) => void;
 }
@@ -98,7 +100,7 @@ const C_EXTS = ['.c', '.h', '.S', '.s', '.ld'];
 
 function buildKey(opts: Required<Omit<FirmwareBuildOptions, 'progress'>>, gcc: string, modelBytes: Buffer): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ gcc, board: opts.board, opt: opts.opt, raw: opts.raw }));
+  hash.update(JSON.stringify({ gcc, board: opts.board, opt: opts.opt, raw: opts.raw, inPlaceConcat: opts.inPlaceConcat }));
   hash.update(modelBytes);
   const inputs = [
     ...filesUnder(APP_DIR, C_EXTS), ...filesUnder(KERNEL_DIR, C_EXTS), ...filesUnder(BSP_DIR, C_EXTS),
@@ -121,7 +123,10 @@ export function compileFlags(opt: OptLevel, raw: boolean, genDir: string): strin
 }
 
 export async function buildFirmware(options: FirmwareBuildOptions): Promise<FirmwareBuild> {
-  const opts = { board: options.board, modelPath: resolve(options.modelPath ?? DEFAULT_MODEL), opt: options.opt ?? 'O2', raw: options.raw ?? false };
+  const opts = {
+    board: options.board, modelPath: resolve(options.modelPath ?? DEFAULT_MODEL), opt: options.opt ?? 'O2',
+    raw: options.raw ?? false, inPlaceConcat: options.inPlaceConcat ?? true,
+  };
   const progress = options.progress ?? (() => {});
   const gcc = compilerVersion();
   let modelBytes: Buffer;
@@ -131,7 +136,8 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     throw new ModelFileError(`${opts.modelPath}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const key = buildKey(opts, gcc, modelBytes);
-  const buildDir = join(GENERATED_DIR, `${opts.board.name}-${opts.opt}${opts.raw ? '-raw' : ''}-${key}`);
+  const variant = `${opts.raw ? '-raw' : ''}${opts.inPlaceConcat ? '' : '-copyconcat'}`;
+  const buildDir = join(GENERATED_DIR, `${opts.board.name}-${opts.opt}${variant}-${key}`);
   const summaryPath = join(buildDir, 'build.json');
   if (existsSync(summaryPath)) {
     const previous = JSON.parse(readFileSync(summaryPath, 'utf8')) as FirmwareBuild;
@@ -141,7 +147,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   progress(`quantising ${relative(process.cwd(), opts.modelPath) || opts.modelPath}`);
   const graph = loadQuantizedModel(opts.modelPath);
   progress(`generating C for ${graph.nodes.length} layers`);
-  const generated = generateModelSources(graph);
+  const generated = generateModelSources(graph, { inPlaceConcat: opts.inPlaceConcat });
   // Write into a private folder, then rename: a concurrent build never sees half a folder.
   const tmp = `${buildDir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
