@@ -69,7 +69,7 @@ export class M4CycleModel implements CycleModel {
   /** ACTLR.DISFOLD (TRM §4.3.1) clear: IT folds onto a preceding 16-bit instruction. */
   foldIt = true;
 
-  // What the instruction just costed leaves for the next one (begin() moves it into the p* fields).
+  // What the instruction just costed leaves for the next one (each cost method reads what it needs, then begin() clears it).
   private overlap = OVERLAP_NONE;
   private loadDest = NONE;
   private loadBlock = -1;
@@ -84,17 +84,6 @@ export class M4CycleModel implements CycleModel {
   /** 16-bit instructions since the last refill, up to 2: how far fetch ran ahead (TIMING.md §5.3). */
   private fetchLead = 0;
   private exceptionReturned = false;
-  // The same, as the instruction being costed sees it (set by begin()).
-  private pOverlap = OVERLAP_NONE;
-  private pStoreImm = false;
-  private pStoreWbBase = NONE;
-  private pAluDest = NONE;
-  private pAluDest2 = NONE;
-  private pFpDest = NONE;
-  private pPrev16 = false;
-  private pFetchLead = 0;
-  private pExcReturn = false;
-
   private fpBusyUntil = 0;
   private fpLongDest = NONE;
   private fpLongReady = 0;
@@ -133,28 +122,18 @@ export class M4CycleModel implements CycleModel {
   }
 
   /**
-   * The start of every cost: the fetch stalls of the `size`-byte instruction at `pc`, and the state
-   * the previous instruction left moved into the p* fields (then cleared, so each cost method sets
-   * only what its own instruction leaves behind).
+   * The one preamble of every cost method: the fetch stalls of the `size`-byte instruction at `pc`,
+   * then the state the previous instruction left is cleared (each method first reads what it needs
+   * into locals, and afterwards sets only what its own instruction leaves behind).
    */
   private begin(cpu: Cpu, pc: number, size: number): number {
     const fetch = this.fetchStall(cpu, pc, size);
-    this.pOverlap = this.overlap;
     this.overlap = OVERLAP_NONE;
-    this.pStoreImm = this.storeImmPrev;
     this.storeImmPrev = false;
-    this.pStoreWbBase = this.storeWbBase;
     this.storeWbBase = NONE;
-    this.pAluDest = this.aluDest;
-    this.pAluDest2 = this.aluDest2;
-    this.aluDest = this.aluDest2 = NONE;
-    this.pFpDest = this.fpDest;
-    this.fpDest = NONE;
-    this.pPrev16 = this.prev16;
+    this.aluDest = this.aluDest2 = this.fpDest = NONE;
     this.prev16 = size === 2;
-    this.pFetchLead = this.fetchLead;
     if (size === 2 && this.fetchLead < 2) this.fetchLead++;
-    this.pExcReturn = this.exceptionReturned;
     this.exceptionReturned = false;
     return fetch;
   }
@@ -211,18 +190,19 @@ export class M4CycleModel implements CycleModel {
 
   /** cost() of a branch-class instruction (B, BL, BX, BLX; `conditional`: B<c>, CBZ, CBNZ), taken or not. */
   costBranch(cpu: Cpu, pc: number, size: number, passed: boolean, conditional: boolean): number {
+    const excReturn = this.exceptionReturned, lead = this.fetchLead;
     const fetch = this.begin(cpu, pc, size);
-    if (!passed || !cpu.branched) return this.notTaken(cpu, conditional, fetch);
+    if (!passed || !cpu.branched) return this.notTaken(cpu, conditional, lead, fetch);
     // TIMING.md §5.1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§8).
-    return this.account(cpu, this.pExcReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
+    return this.account(cpu, excReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
   }
 
   /**
    * A failed condition costs 1 (TIMING.md §2); a conditional branch not taken after 32-bit code costs
    * one fetch cycle more (TIMING.md §5.3).
    */
-  private notTaken(cpu: Cpu, conditionalBranch: boolean, fetch: number): number {
-    if (conditionalBranch && this.pFetchLead < 2) return this.account(cpu, 2, C_BRANCH, fetch, 0);
+  private notTaken(cpu: Cpu, conditionalBranch: boolean, fetchLead: number, fetch: number): number {
+    if (conditionalBranch && fetchLead < 2) return this.account(cpu, 2, C_BRANCH, fetch, 0);
     return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
   }
 
@@ -236,8 +216,9 @@ export class M4CycleModel implements CycleModel {
 
   /** cost() of an executed load (LD class) whose destination t is not the PC; wb = the base when it writes back. */
   costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, access: number, wb: number): number {
+    const overlap = this.overlap, storeImm = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     const fetch = this.begin(cpu, pc, size);
-    const cycles = this.loadCycles(cpu, n, m, access);
+    const cycles = this.loadCycles(cpu, n, m, access, overlap, storeImm, aluDest, aluDest2);
     this.overlap = OVERLAP_LOAD;
     this.loadDest = t;
     this.loadBlock = cpu.dataAddress >>> 24;
@@ -248,20 +229,21 @@ export class M4CycleModel implements CycleModel {
 
   /** cost() of an executed store (ST class) with base n, offset register m (-1: immediate), wb = n when it writes back. */
   costStore(cpu: Cpu, pc: number, size: number, n: number, m: number, wb: number): number {
+    const overlap = this.overlap, storeWbBase = this.storeWbBase, aluDest = this.aluDest, aluDest2 = this.aluDest2;
     const fetch = this.begin(cpu, pc, size);
-    return this.account(cpu, this.storeCycles(cpu, n, m, wb), C_LSU, fetch, 0);
+    return this.account(cpu, this.storeCycles(cpu, n, m, wb, overlap, storeWbBase, aluDest, aluDest2), C_LSU, fetch, 0);
   }
 
   /** LD-class cycles (TIMING.md §4.1, §4.2, §4.3, §4.7), from the state the previous instruction left. */
-  private loadCycles(cpu: Cpu, n: number, m: number, access: number): number {
+  private loadCycles(cpu: Cpu, n: number, m: number, access: number, overlap: number, storeImm: boolean, aluDest: number, aluDest2: number): number {
     let cycles = 2;
-    if (this.addressWaits(n, m)) cycles++;
+    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
     const addr = cpu.dataAddress;
     // §4.1: the load overlaps the load before unless its address needs that load's result, it uses a
     // base that load wrote back, or they hit different memories.
-    if (this.pOverlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
+    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (addr >>> 24) === this.loadBlock) cycles--;
     // §4.2: a load straight after STR Rx,[Ry,#imm] makes that store take its second cycle.
-    if (this.pStoreImm) cycles++;
+    if (storeImm) cycles++;
     // §4.7: an unaligned word costs +1 (halfword aligned) or +2; an odd halfword +1.
     if ((addr & 3) !== 0) {
       if (access === ACCESS_WORD) cycles += (addr & 1) !== 0 ? 2 : 1;
@@ -271,7 +253,7 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** ST-class cycles (TIMING.md §4.1-§4.5); sets the store's own overlap state. */
-  private storeCycles(cpu: Cpu, n: number, m: number, wb: number): number {
+  private storeCycles(cpu: Cpu, n: number, m: number, wb: number, overlap: number, storeWbBase: number, aluDest: number, aluDest2: number): number {
     let cycles = 1;
     if (m >= 0) {
       // §4.4: register offset = 2, and only a NOP can take its second cycle.
@@ -281,21 +263,13 @@ export class M4CycleModel implements CycleModel {
       // §4.2: STR Rx,[Ry,#imm] is one cycle (the data phase overlaps the next one).
       this.storeImmPrev = true;
     }
-    if (this.addressWaits(n, m)) cycles++;
+    if (addressWaits(n, m, aluDest, aluDest2)) cycles++;
     // §4.1: a store after a load takes that load's second cycle.
-    if (this.pOverlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
+    if (overlap === OVERLAP_LOAD && n !== this.loadDest && m !== this.loadDest && n !== this.wbackBase && (cpu.dataAddress >>> 24) === this.loadBlock) cycles--;
     // §4.5: right after a pre/post-indexed store that wrote back this store's base, no chaining.
-    if (n === this.pStoreWbBase) cycles++;
+    if (n === storeWbBase) cycles++;
     this.storeWbBase = wb;
     return cycles;
-  }
-
-  /** §4.3: an address register written by the data-processing instruction just before. */
-  private addressWaits(n: number, m: number): boolean {
-    const a = this.pAluDest;
-    if (a === NONE) return false;
-    const b = this.pAluDest2;
-    return n === a || m === a || (b !== NONE && (n === b || m === b));
   }
 
   /** A PC loaded from memory (LDR/LDM/POP PC, TBB/TBH) or an ISB: a full refill (TIMING.md §4.9). */
@@ -308,10 +282,12 @@ export class M4CycleModel implements CycleModel {
   cost(cpu: Cpu, insn: Insn, passed: boolean): number {
     const now = cpu.cycles;
     const cls = insn.timing;
+    const overlap = this.overlap, storeImm = this.storeImmPrev, storeWbBase = this.storeWbBase, aluDest = this.aluDest;
+    const aluDest2 = this.aluDest2, fpDest = this.fpDest, prev16 = this.prev16, lead = this.fetchLead;
+    const excReturn = this.exceptionReturned;
     const fetch = this.begin(cpu, cpu.pc, insn.size);
     // A failed condition (IT block, B<c> not taken) costs 1, or 2 for a branch after 32-bit code.
-    if (!passed) return this.notTaken(cpu, cls === COND_BRANCH, fetch);
-    const excReturn = this.pExcReturn;
+    if (!passed) return this.notTaken(cpu, cls === COND_BRANCH, lead, fetch);
     let cycles = 1;
     let cause = C_OTHER;
     let data = 0;
@@ -333,7 +309,7 @@ export class M4CycleModel implements CycleModel {
         break;
       case LD: {
         cause = C_LSU;
-        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.access);
+        cycles = this.loadCycles(cpu, insn.n, insn.m, insn.access, overlap, storeImm, aluDest, aluDest2);
         const addr = cpu.dataAddress;
         if (this.memory !== null && addr < 0x20000000) data = this.memory.dataRead(addr, now);
         if (insn.t === 15 && cpu.branched) {
@@ -350,22 +326,22 @@ export class M4CycleModel implements CycleModel {
       }
       case ST:
         cause = C_LSU;
-        cycles = this.storeCycles(cpu, insn.n, insn.m, insn.wback ? insn.n : NONE);
+        cycles = this.storeCycles(cpu, insn.n, insn.m, insn.wback ? insn.n : NONE, overlap, storeWbBase, aluDest, aluDest2);
         break;
       case NOP:
         // §4.6: a NOP after a load or a register-offset store runs in that instruction's shadow.
-        if (this.pOverlap !== OVERLAP_NONE) cycles = 0;
+        if (overlap !== OVERLAP_NONE) cycles = 0;
         break;
       case LDRD: case STRD:
         // §3, §4.9: 1+N = 3, no overlap with neighbours.
         cause = C_LSU;
-        cycles = 3 + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
+        cycles = 3 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (cls === LDRD && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         break;
       case LDM: case STM: {
         // §3, §4.9: 1+N, LDM/POP with PC 1+N+3; no overlap with neighbours.
         cause = C_LSU;
-        cycles = 1 + bitCount(insn.list) + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
+        cycles = 1 + bitCount(insn.list) + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (cls === LDM && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         if (cpu.branched && !excReturn) {
           cycles += this.fullRefill();
@@ -376,9 +352,9 @@ export class M4CycleModel implements CycleModel {
       case EXCL:
         // §4.8: LDREX pipelines like LDR; STREX (it has a status register d) = 2.
         cause = C_LSU;
-        cycles = 2 + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
+        cycles = 2 + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (insn.d < 0) {
-          if (this.pOverlap === OVERLAP_LOAD && insn.n !== this.loadDest) cycles--;
+          if (overlap === OVERLAP_LOAD && insn.n !== this.loadDest) cycles--;
           this.overlap = OVERLAP_LOAD;
           this.loadDest = insn.t;
           this.loadBlock = cpu.dataAddress >>> 24;
@@ -388,19 +364,19 @@ export class M4CycleModel implements CycleModel {
       case BRANCH: case COND_BRANCH:
         // §5.1: taken 1+P; a conditional branch not taken 1 (§5.3: 2 after 32-bit code). An
         // EXC_RETURN's refill is part of the 10-cycle return (§8).
-        if (!cpu.branched) return this.notTaken(cpu, cls === COND_BRANCH, fetch);
+        if (!cpu.branched) return this.notTaken(cpu, cls === COND_BRANCH, lead, fetch);
         if (!excReturn) cycles += this.refill(cpu);
         cause = C_BRANCH;
         break;
       case TBB:
         // §4.9: TBB/TBH = 2 (load) + 1 (add) + 3 (reload).
-        cycles = 3 + this.fullRefill() + (this.addressWaits(insn.n, insn.m) ? 1 : 0);
+        cycles = 3 + this.fullRefill() + (addressWaits(insn.n, insn.m, aluDest, aluDest2) ? 1 : 0);
         if (this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         cause = C_BRANCH;
         break;
       case IT:
         // §5.4: folded (0) after a 16-bit instruction, else 1.
-        if (this.pPrev16 && this.foldIt) cycles = 0;
+        if (prev16 && this.foldIt) cycles = 0;
         break;
       case MSR_CONTROL:
         // §3: MSR CONTROL = 2.
@@ -414,11 +390,11 @@ export class M4CycleModel implements CycleModel {
         // §3: 1 (WFI/WFE sleep counted by the run loop; SVC/BKPT's exception entry by exceptionEvent).
         break;
       default:
-        cycles = this.fpCost(cpu, insn, cls, this.pFpDest, now);
+        cycles = this.fpCost(cpu, insn, cls, fpDest, now);
         cause = C_FPU;
         if (cls === FP_LD || cls === FP_ST || cls === FP_LDM || cls === FP_STM) {
           cause = C_LSU;
-          if (this.addressWaits(insn.n, insn.m)) cycles++;
+          if (addressWaits(insn.n, insn.m, aluDest, aluDest2)) cycles++;
           if ((cls === FP_LD || cls === FP_LDM) && this.memory !== null && cpu.dataAddress < 0x20000000) data = this.memory.dataRead(cpu.dataAddress, now);
         }
     }
@@ -511,6 +487,12 @@ export class M4CycleModel implements CycleModel {
     if (data !== 0) { s.lsu += data; this.stallCycles[C_FLASH] += data; }
     return total;
   }
+}
+
+/** TIMING.md §4.3: an address register written by the data-processing instruction just before. */
+function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
+  if (aluDest === NONE) return false;
+  return n === aluDest || m === aluDest || (aluDest2 !== NONE && (n === aluDest2 || m === aluDest2));
 }
 
 function bitCount(x: number): number {
