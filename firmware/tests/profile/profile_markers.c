@@ -131,6 +131,18 @@ __attribute__((noinline)) static uint32_t painted_stack_bytes(void) {
   return heapinfo[2] - (uint32_t)p;
 }
 
+/* The layers in execution order, as the layer table lists them (called through a pointer: BLX). */
+#define LAYERS 4u
+static const struct {
+  void (*run)(const int8_t *in, int8_t *out);
+  uint32_t in_offset, out_offset;
+} layer[LAYERS] = {
+    {stem_conv, L0_IN_OFF, L0_OUT_OFF},
+    {stage1_dw, L1_IN_OFF, L1_OUT_OFF},
+    {stage1_pw, L2_IN_OFF, L2_OUT_OFF},
+    {head_fc, L3_IN_OFF, L3_OUT_OFF},
+};
+
 static uint32_t checksum(const int8_t *p, int n) {
   uint32_t h = 2166136261u;
   for (int i = 0; i < n; i++) h = (h ^ (uint8_t)p[i]) * 16777619u;
@@ -143,18 +155,11 @@ int main(void) {
   for (int f = 0; f < FRAMES; f++) {
     read_frame(f, arena + L0_IN_OFF);
     mark(0x03000000u | (uint32_t)f);
-    mark(0x01000000u | 0u);
-    stem_conv(arena + L0_IN_OFF, arena + L0_OUT_OFF);
-    mark(0x02000000u | 0u);
-    mark(0x01000000u | 1u);
-    stage1_dw(arena + L1_IN_OFF, arena + L1_OUT_OFF);
-    mark(0x02000000u | 1u);
-    mark(0x01000000u | 2u);
-    stage1_pw(arena + L2_IN_OFF, arena + L2_OUT_OFF);
-    mark(0x02000000u | 2u);
-    mark(0x01000000u | 3u);
-    head_fc(arena + L3_IN_OFF, arena + L3_OUT_OFF);
-    mark(0x02000000u | 3u);
+    for (uint32_t i = 0; i < LAYERS; i++) {
+      mark(0x01000000u | i);
+      layer[i].run(arena + layer[i].in_offset, arena + layer[i].out_offset);
+      mark(0x02000000u | i);
+    }
     mark(0x04000000u | (uint32_t)f);
     printf("frame %d: %08lx\n", f, (unsigned long)checksum(arena, ARENA_BYTES));
   }
