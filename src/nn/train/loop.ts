@@ -6,7 +6,7 @@
 import { Rng } from '../layers/rng.js';
 import { Detector } from '../model/detector.js';
 import type { DetectorConfig } from '../model/config.js';
-import { loadState, flattenBuffers, flattenParameters, unflattenBuffers, type InputTransform } from '../model/serialize.js';
+import { loadState, flattenBuffers, flattenParameters, unflattenBuffers, type InputTransform, type WeightsFile } from '../model/serialize.js';
 import { Adam } from '../optim/adam.js';
 import { learningRateAt } from '../optim/schedule.js';
 import type { LossConfig } from '../loss/index.js';
@@ -32,6 +32,8 @@ export interface TrainOptions {
   inputTransform: InputTransform;
   checkpointPath?: string;
   resumeFrom?: string;
+  /** Start from these weights instead of a fresh initialisation (fine-tuning a pruned model, src/search). */
+  initialWeights?: Pick<WeightsFile, 'tensors' | 'buffers'>;
 }
 
 export interface StepInfo {
@@ -66,6 +68,7 @@ export interface TrainResult {
 
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const model = new Detector(options.config, options.seed);
+  if (options.initialWeights) loadState(model, options.initialWeights, 'initial weights');
   const params = model.parameters();
   const optimizer = new Adam(params, { lr: options.lr, weightDecay: options.weightDecay, decoupled: true, clipNorm: 10 });
   const rng = new Rng(options.seed ^ 0x5eed);
