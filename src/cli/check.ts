@@ -9,7 +9,7 @@ import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
-import { EXIT } from '../common/exit-codes.js';
+import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { readReportFile, parseReport } from '../report/read-report.js';
 import { checkMarkdown, checkReport, type Budget } from '../report/check.js';
@@ -47,7 +47,7 @@ export const checkCommand: Command<CheckArgs> = {
       .option('tolerance-cycles', { type: 'number', describe: 'allowed cycle growth over the baseline in percent (default 1)' })
       .option('tolerance-flash', { type: 'string', describe: 'allowed flash growth over the baseline in bytes (default 0)' })
       .option('budget', { type: 'string', describe: 'budget file (JSON: maxFlash, maxSram, maxLatencyMs, maxLayerMs, toleranceCyclesPct, toleranceFlash)' })
-      .epilogue('Exit codes: 0 within budget; 1 over budget or regressed; 2 usage or input error.') as never,
+      .epilogue(exitCodesEpilogue('check', '0 within budget')) as never,
   handler: async (args) => {
     const budget = { ...readBudgetFile(args.budget), ...budgetFromFlags(args) };
     if (Object.keys(budget).filter((k) => !k.startsWith('tolerance')).length === 0 && !args.baseline) {
@@ -63,7 +63,7 @@ export const checkCommand: Command<CheckArgs> = {
     process.stdout.write(`${table.toString()}\n${failed === 0 ? color.green(`within budget (${rows.length} checks)`) : color.red(`${failed} of ${rows.length} checks failed`)}\n`);
     const summary = process.env['GITHUB_STEP_SUMMARY'];
     if (summary) appendFileSync(summary, checkMarkdown(args.input, rows));
-    return failed === 0 ? 0 : 1;
+    return failed === 0 ? 0 : EXIT.overBudget;
   },
 };
 

@@ -21,12 +21,12 @@ export interface ExitCodeInfo {
 }
 
 const ALL = ['*'] as const;
-const READS_ELF = ['run', 'disasm', 'check'] as const;
+const READS_ELF = ['run', 'disasm'] as const; // check reports a bad ELF as an input error (2)
 const RUN = ['run'] as const;
 
 export const EXIT_CODE_TABLE = {
   overBudget: { code: 1, commands: ['check'], brief: 'over budget or regressed', meaning: 'over a budget, or regressed against the baseline' },
-  usage: { code: 2, commands: ALL, brief: 'usage', meaning: 'usage error or unreadable file' },
+  usage: { code: 2, commands: ALL, brief: 'usage or input error', meaning: 'usage error or unreadable file' },
   notElf: { code: 10, commands: READS_ELF, brief: 'not ELF/truncated', meaning: 'not an ELF, truncated, not an executable' },
   elf64: { code: 11, commands: READS_ELF, brief: '64-bit', meaning: '64-bit ELF' },
   bigEndian: { code: 12, commands: READS_ELF, brief: 'big-endian', meaning: 'big-endian ELF' },

@@ -33,7 +33,7 @@ describe('exit codes: one table', () => {
     expect(squeeze(r.stdout)).toContain(squeeze(exitCodesEpilogue()));
   });
 
-  it.each(['disasm', 'isa', 'boards', 'dataset', 'train'])('`mcusim %s --help` lists every code of the table it can exit with', (command) => {
+  it.each(['disasm', 'isa', 'boards', 'dataset', 'train', 'check'])('`mcusim %s --help` lists every code of the table it can exit with', (command) => {
     const r = spawnSync(process.execPath, [MCUSIM_BIN, command, '--help'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
     const squeeze = (s: string) => s.replace(/\s+/g, '');
