@@ -154,6 +154,14 @@ describe('mcusim report', () => {
     expect(bad.stderr).toMatch(/r\.txt: unknown report format \(use \.json, \.md, \.html or \.speedscope\.json\)/);
   }, 120_000);
 
+  it('mcusim run --no-profile: a plain run, markers stay off (no debugger enabled the ITM), same stdout', () => {
+    const plain = mcusim(['run', elf, '--no-profile']);
+    const profiled = mcusim(['run', elf]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain('stem.conv');
+    expect(plain.stdout).toBe(profiled.stdout);
+  }, 120_000);
+
   it('mcusim run prints the per-layer table (stderr) for an ELF with a layer table; stdout stays the firmware\'s', () => {
     const r = mcusim(['run', elf]);
     expect(r.code).toBe(0);
