@@ -29,6 +29,17 @@ describe('int8 kernels on the Cortex-M4', () => {
     expect(qemu.exitCode).toBe(0);
   }, 120_000);
 
+  it('stay exact at -Os and at -O0 (where the C fallbacks of the asm paths run)', async () => {
+    const cases = randomCases(13, 24);
+    for (const opt of ['Os', 'O0'] as const) {
+      const elf = await buildKernelProgram(`kernels-random-${opt}`, cases, 5, 'mps2-an386', opt);
+      const run = runInMcusim(elf, 'mps2-an386');
+      expect(run.results.filter((r) => !r.ok).map((r) => `${opt} ${cases[r.index]!.name}: ${r.line}`)).toEqual([]);
+      expect(run.results).toHaveLength(cases.length);
+      expect(run.exitCode).toBe(0);
+    }
+  }, 120_000);
+
   it('catch a single wrong byte (the harness can fail)', async () => {
     const cases = randomCases(11, 4);
     const elf = await buildKernelProgram('kernels-canary', cases, 3, 'mps2-an386', 'O2', 2);

@@ -49,19 +49,41 @@
 #define NN_RELU(y) "usat %[" y "], #31, %[" y "]\n\tadd %[" y "], %[" y "], %[z]\n\tssat %[" y "], #8, %[" y "]\n\t"
 #define NN_LINEAR(y) "add %[" y "], %[" y "], %[z]\n\tssat %[" y "], #8, %[" y "]\n\t"
 
+#ifdef __OPTIMIZE__
+/* The two-at-a-time loops, each in a function of its own so all 13 registers are free for them. */
+__attribute__((noinline)) static void column_pairs_relu(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride,
+                                                        const int32_t *end2, int32_t m, int32_t r, uint32_t s,
+                                                        int32_t zout) {
+  int32_t t0, t1, y0, y1;
+  NN_RQ_COLUMN_LOOP2_RELU();
+}
+
+__attribute__((noinline)) static void column_pairs_linear(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride,
+                                                          const int32_t *end2, int32_t m, int32_t r, uint32_t s,
+                                                          int32_t zout) {
+  int32_t t0, t1, y0, y1;
+  NN_RQ_COLUMN_LOOP2(NN_LINEAR("y0"), NN_LINEAR("y1"));
+}
+#endif
+
 void nn_requant_column(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride, int n, const nn_chan_t *ch,
                        int32_t zout, int32_t act_min, int32_t act_max) {
   const int32_t m = ch->mult, r = ch->round;
   const uint32_t s = ch->shifts;
+  int done = 0; /* outputs written by the two-at-a-time loops */
+#ifdef __OPTIMIZE__
   const int32_t *end2 = acc + (n & ~1) * acc_step;
-  int32_t t0, t1, y0, y1;
-  const int relu = act_min == zout && act_max == 127, linear = act_min == -128 && act_max == 127;
-  if (n >= 2 && relu) {
-    NN_RQ_COLUMN_LOOP2_RELU();
-  } else if (n >= 2 && linear) {
-    NN_RQ_COLUMN_LOOP2(NN_LINEAR("y0"), NN_LINEAR("y1"));
+  if (n >= 2 && act_min == zout && act_max == 127) {
+    column_pairs_relu(acc, acc_step, dst, dst_stride, end2, m, r, s, zout);
+    done = n & ~1;
+  } else if (n >= 2 && act_min == -128 && act_max == 127) {
+    column_pairs_linear(acc, acc_step, dst, dst_stride, end2, m, r, s, zout);
+    done = n & ~1;
   }
-  const int32_t *end = acc + (n - (relu || linear ? (n & ~1) : 0)) * acc_step;
-  for (; acc < end; acc += acc_step, dst += dst_stride) *dst = nn_rq_out(*acc, m, r, s, zout, act_min, act_max);
+#endif
+  /* The odd last output, other clamps, and unoptimised builds (a frame pointer leaves too few
+   * registers for the loops above). */
+  acc += done * acc_step;
+  dst += done * dst_stride;
+  for (int i = done; i < n; i++, acc += acc_step, dst += dst_stride) *dst = nn_rq_out(*acc, m, r, s, zout, act_min, act_max);
 }
-
