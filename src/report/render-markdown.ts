@@ -2,6 +2,7 @@
 import type { Report } from './schema.js';
 import { LAYER_COLUMNS, layerTableText } from './layer-rows.js';
 import { int, ms, pct } from './format.js';
+import { topStall } from './run-report.js';
 
 export function mdTable(head: readonly string[], rows: readonly (readonly string[])[], numericFrom = 1): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');
@@ -40,8 +41,8 @@ export function renderMarkdown(rep: Report): string {
   }
   const f = rep.functions;
   if (f) {
-    out.push('## Functions (top 20 by self cycles)', '', mdTable(['function', 'calls', 'self cycles', 'self %', 'total cycles', 'total ms'],
-      f.rows.slice(0, 20).map((x) => [x.name, int(x.calls), int(x.selfCycles), pct(x.selfCycles, f.totalCycles), int(x.totalCycles), ms(x.totalCycles, hz)])), '');
+    out.push('## Functions (top 20 by self cycles)', '', mdTable(['function', 'calls', 'self cycles', 'self %', 'total cycles', 'total ms', 'top stall (cycles)'],
+      f.rows.slice(0, 20).map((x) => [x.name, int(x.calls), int(x.selfCycles), pct(x.selfCycles, f.totalCycles), int(x.totalCycles), ms(x.totalCycles, hz), topStall(x.stallCycles)])), '');
   }
   return out.join('\n');
 }

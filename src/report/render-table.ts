@@ -8,6 +8,7 @@ import { Chalk } from 'chalk';
 import type { Report } from './schema.js';
 import { LAYER_COLUMNS, layerTableText } from './layer-rows.js';
 import { int, kib, pct } from './format.js';
+import { topStall } from './run-report.js';
 
 export interface TableOptions {
   color: boolean;
@@ -49,9 +50,12 @@ export function renderTable(rep: Report, opts: TableOptions): string {
   }
   const f = rep.functions;
   if (f) {
-    const ft = new Table({ head: ['function', 'calls', 'self cycles', 'self %', 'total cycles', 'total %'].map((h) => c.bold(h)), style: { head: [], border: [] }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right'] });
+    const ft = new Table({
+      head: ['function', 'calls', 'self cycles', 'self %', 'total cycles', 'total %', 'top stall (cycles)'].map((h) => c.bold(h)),
+      style: { head: [], border: [] }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+    });
     for (const r of f.rows.slice(0, opts.topFunctions ?? 15)) {
-      ft.push([r.name, int(r.calls), int(r.selfCycles), pct(r.selfCycles, f.totalCycles), int(r.totalCycles), pct(r.totalCycles, f.totalCycles)]);
+      ft.push([r.name, int(r.calls), int(r.selfCycles), pct(r.selfCycles, f.totalCycles), int(r.totalCycles), pct(r.totalCycles, f.totalCycles), topStall(r.stallCycles)]);
     }
     out.push('', ft.toString());
   }

@@ -9,6 +9,12 @@ const STALL_LABELS: Record<keyof StallCycles, string> = {
   exception: 'exception entry/exit', other: 'other (32-bit fetch starvation, MSR CONTROL, ISB)', sleep: 'sleep',
 };
 
+/** The cause with the most stall cycles, as "load/store 1,234", or "" when there are none. */
+export function topStall(stalls: StallCycles): string {
+  const [cause, cycles] = (Object.entries(stalls) as [keyof StallCycles, number][]).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return cycles > 0 ? `${STALL_LABELS[cause].replace(/ \(.*\)$/, '')} ${cycles.toLocaleString('en-US')}` : '';
+}
+
 /** "flash wait 1,234 (5.1%), branch refill ..." over the causes with cycles, as a share of all cycles. */
 export function formatStallCycles(stalls: StallCycles, totalCycles?: number): string {
   const parts = (Object.keys(STALL_LABELS) as (keyof StallCycles)[])
