@@ -19,6 +19,13 @@ function fastForm(t: number, record: [number, number, number, number]): number {
   return rs >= 32 ? (y2 < 0 ? -1 : 0) : y2 >> rs;
 }
 
+/** nn_rq_out's ReLU form: SMMLAR, ASR, USAT #31, + zOut, SSAT #8 (no sign correction). */
+function reluForm(t: number, record: [number, number, number, number], zOut: number): number {
+  const [, mult, round, shifts] = record;
+  const y = I32((BigInt(round) * 2n ** 32n + BigInt(t) * BigInt(mult) + 0x80000000n) >> 32n) >> (shifts & 0xff);
+  return Math.min(127, Math.max(-128, Math.max(y, 0) + zOut));
+}
+
 describe('kernel packing', () => {
   it('gives requantisation words that reproduce arm_nn_requantize bit for bit', () => {
     const next = xorshift32(0x5eed);
@@ -30,7 +37,10 @@ describe('kernel packing', () => {
       const limit = Math.floor(2 ** (30 - left)) - 1; // |acc| * 2^(ls+1) < 2^31
       const acc = ((next() % (2 * limit + 1)) - limit) >> (next() % 20);
       const record = channelRecord(0, multiplier, shift);
-      expect(fastForm(acc * 2 ** (left + 1), record), `acc ${acc} mult ${multiplier} shift ${shift}`).toBe(requantize(acc, multiplier, shift));
+      const want = requantize(acc, multiplier, shift);
+      expect(fastForm(acc * 2 ** (left + 1), record), `acc ${acc} mult ${multiplier} shift ${shift}`).toBe(want);
+      const zOut = (next() % 256) - 128;
+      expect(reluForm(acc * 2 ** (left + 1), record, zOut)).toBe(Math.min(127, Math.max(zOut, zOut + want)));
       checked++;
     }
     expect(checked).toBeGreaterThan(15000);
