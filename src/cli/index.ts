@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   [() => import('./check.js'), 'checkCommand'],
   [() => import('./report.js'), 'reportCommand'],
   [() => import('./eval.js'), 'evalCommand'],
+  [() => import('./search.js'), 'searchCommand'],
 ];
 
 export async function main(argv: string[]): Promise<number> {

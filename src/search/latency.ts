@@ -72,7 +72,9 @@ export function layerKey(layer: LayerShape): string {
  * Builds the firmware of a weights file for the board and runs it, profiled, on the frame file.
  * `mcusim build`'s cache makes a second measurement of the same weights cost only the run.
  */
-export async function measureFirmware(weightsPath: string, board: Board, framesPath: string, progress: (line: string) => void = () => {}): Promise<Measurement> {
+export async function measureFirmware(
+  weightsPath: string, board: Board, framesPath: string, progress: (line: string) => void = () => {}, reportPath?: string,
+): Promise<Measurement> {
   const build = await buildFirmware({ board, modelPath: weightsPath, progress });
   const elfBytes = new Uint8Array(readFileSync(build.elfPath));
   const profiling = startProfiling(readElf(elfBytes, build.elfPath), elfBytes, board);
@@ -89,6 +91,7 @@ export async function measureFirmware(weightsPath: string, board: Board, framesP
   if (result.exitCode !== 0 || !report.layers || !report.frames || !report.memory) {
     throw new Error(`${build.elfPath}: the firmware run did not finish with a per-layer profile (exit ${result.exitCode}: ${firmwareErrors.trim().split('\n')[0] ?? ''})`);
   }
+  if (reportPath) writeFileAtomic(reportPath, JSON.stringify(report, null, 1) + '\n');
   const latencyCycles = report.frames.inference.meanCycles;
   const layers = report.layers.rows.map((r) => ({ name: r.name, type: r.type, inputShape: r.inputShape, outputShape: r.outputShape, cycles: r.cycles }));
   return {
@@ -148,9 +151,37 @@ export class LatencyTable {
     return { cycles: layers.reduce((s, l) => s + p.layers[layerKey(l)]!, p.outsideLayersCycles) };
   }
 
+  /**
+   * Estimated inference cycles: table entries where the layer's shape was measured, otherwise the
+   * same-named layer of a measured reference scaled by its work (input x output channels for a
+   * full conv, output channels for everything else: the spatial sizes never change by pruning).
+   */
+  estimate(board: Board, layers: LayerShape[], reference: Measurement): { cycles: number; scaledLayers: number } {
+    const p = this.data.platforms[platformKey(board)];
+    const byName = new Map(reference.layers.map((l) => [l.name, l]));
+    let cycles = p?.outsideLayersCycles ?? reference.outsideLayersCycles, scaledLayers = 0;
+    for (const l of layers) {
+      const known = p?.layers[layerKey(l)];
+      if (known !== undefined) {
+        cycles += known;
+        continue;
+      }
+      const ref = byName.get(l.name);
+      if (!ref) throw new Error(`latency estimate: layer ${l.name} is not in the reference measurement`);
+      scaledLayers++;
+      cycles += ref.cycles * workRatio(l, ref);
+    }
+    return { cycles, scaledLayers };
+  }
+
   save(): void {
     if (this.path) writeFileAtomic(this.path, JSON.stringify(this.data) + '\n');
   }
+}
+
+function workRatio(l: LayerShape, ref: LayerShape): number {
+  const outRatio = l.outputShape[2]! / ref.outputShape[2]!;
+  return l.type.startsWith('conv2d') ? outRatio * (l.inputShape[2]! / ref.inputShape[2]!) : outRatio;
 }
 
 /** Relative error of a predicted latency against the measured one (0.01 = 1 %). */

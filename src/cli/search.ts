@@ -1,0 +1,116 @@
+/**
+ * `mcusim search --board B [--latency-ms MS] [--max-sram B] [--max-flash B] [--model M] [--out DIR]
+ * [--time-budget MIN] [--resume]`: prunes the trained detector until its firmware fits the budget
+ * on the board, measured by building and simulating it (src/search/search.ts). Progress on stderr;
+ * stdout gets the Pareto table; <out>/search-results.json the same as JSON, <out>/chosen.* the model,
+ * its ELF and its report. Exit 0 fits; 1 the budget cannot be met (one line naming the smallest
+ * reachable latency/SRAM/flash) or the time budget ran out; 2 usage or input error.
+ */
+import { resolve } from 'node:path';
+import type { Command } from './command.js';
+import { UserError } from '../common/errors.js';
+import { EXIT } from '../common/exit-codes.js';
+import { writeFileAtomic } from '../common/write-atomic.js';
+import { DEFAULT_BOARD, loadBoard } from '../mcu/boards/load.js';
+import { parseBytes } from '../report/format.js';
+import { positiveInteger, positiveNumber } from './flags.js';
+import { DEFAULT_MODEL } from '../codegen/firmware-build.js';
+import { SAMPLE_FRAMES } from './build.js';
+
+export const SEARCH_EXIT = { fits: 0, unreachable: EXIT.overBudget, usage: EXIT.usage } as const;
+
+interface SearchArgs {
+  board: string;
+  latencyMs?: number;
+  maxSram?: string;
+  maxFlash?: string;
+  model?: string;
+  out?: string;
+  timeBudget?: number;
+  workers?: number;
+  resume: boolean;
+  stepFraction: number;
+  fineTuneFrames: number;
+  finalFineTuneFrames: number;
+  evalFrames: number;
+  seed: number;
+}
+
+function bytesFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseBytes(value);
+  if (n === null || n <= 0) throw new UserError(`--${flag}: must be a size in bytes (4096, 96K, 1M), got ${value}`);
+  return n;
+}
+
+export const searchCommand: Command<SearchArgs> = {
+  command: 'search',
+  describe: 'Prune the detector until its firmware fits a latency/SRAM/flash budget (measured by simulation)',
+  builder: (y) =>
+    y
+      .option('board', { type: 'string', default: DEFAULT_BOARD, describe: 'board profile (see `mcusim boards`)' })
+      .option('latency-ms', { type: 'number', describe: 'inference latency budget per frame, ms at the board clock' })
+      .option('max-sram', { type: 'string', describe: 'SRAM peak budget (bytes; 96K, 1M)' })
+      .option('max-flash', { type: 'string', describe: 'flash budget (bytes; 256K, 1M)' })
+      .option('model', { type: 'string', describe: 'trained weights to start from (default the shipped model)' })
+      .option('out', { type: 'string', describe: 'output folder (default reports/generated/search-<board>)' })
+      .option('time-budget', { type: 'number', describe: 'stop searching after this many minutes' })
+      .option('workers', { type: 'number', describe: 'parallel candidate workers (only 1 is implemented yet)' })
+      .option('resume', { type: 'boolean', default: false, describe: 'continue the search whose state is in --out' })
+      .option('step-fraction', { type: 'number', default: 0.12, describe: 'latency cut each step aims for (share of the current latency)' })
+      .option('fine-tune-frames', { type: 'number', default: 128, describe: 'training frames of the short fine-tune of each proposal' })
+      .option('final-fine-tune-frames', { type: 'number', default: 1024, describe: 'training frames of the final fine-tune' })
+      .option('eval-frames', { type: 'number', default: 128, describe: 'held-out frames each candidate is scored on' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed of the fine-tune frames' })
+      .epilogue(
+        'Every candidate is written to <out>/search-state.json as it finishes; --resume continues from it. ' +
+          `Exit codes: ${SEARCH_EXIT.fits} a model fits; ${SEARCH_EXIT.unreachable} the budget cannot be reached ` +
+          `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ${SEARCH_EXIT.usage} usage or input error.`,
+      ) as never,
+  handler: async (args) => {
+    const board = loadBoard(args.board);
+    const budget = {
+      ...(args.latencyMs !== undefined ? { latencyMs: positiveNumber(args.latencyMs, 'latency-ms') } : {}),
+      ...(args.maxSram !== undefined ? { maxSramBytes: bytesFlag(args.maxSram, 'max-sram') } : {}),
+      ...(args.maxFlash !== undefined ? { maxFlashBytes: bytesFlag(args.maxFlash, 'max-flash') } : {}),
+    };
+    if (Object.keys(budget).length === 0) throw new UserError('name a budget: --latency-ms, --max-sram or --max-flash');
+    if (args.workers !== undefined && positiveInteger(args.workers, 'workers') !== 1) {
+      throw new UserError('--workers: only 1 worker is implemented yet (candidates run one after another)');
+    }
+    const stepFraction = positiveNumber(args.stepFraction, 'step-fraction');
+    if (stepFraction >= 1) throw new UserError(`--step-fraction: must be below 1, got ${stepFraction}`);
+    if (args.timeBudget !== undefined) positiveNumber(args.timeBudget, 'time-budget');
+    const settings = {
+      board: board.name, budget, model: resolve(args.model ?? DEFAULT_MODEL), stepFraction,
+      fineTuneFrames: positiveInteger(args.fineTuneFrames, 'fine-tune-frames'),
+      finalFineTuneFrames: positiveInteger(args.finalFineTuneFrames, 'final-fine-tune-frames'),
+      evalFrames: positiveInteger(args.evalFrames, 'eval-frames'),
+      seed: positiveInteger(args.seed, 'seed'),
+    };
+    const outDir = resolve(args.out ?? `reports/generated/search-${board.name}`);
+    const { runSearch } = await import('../search/search.js');
+    const { searchResults, renderResults } = await import('../search/results.js');
+    const { StateFileError } = await import('../search/state.js');
+    const { ConfigError } = await import('../nn/model/config.js');
+    let outcome;
+    try {
+      outcome = await runSearch({
+        settings, board, outDir, sampleFrames: SAMPLE_FRAMES, resume: args.resume, timeBudgetMinutes: args.timeBudget,
+        progress: (line) => process.stderr.write(`mcusim search: ${line}\n`),
+      });
+    } catch (e) {
+      if (e instanceof StateFileError || e instanceof ConfigError) throw new UserError(e.message, SEARCH_EXIT.usage);
+      throw e;
+    }
+    const results = searchResults(outcome.state, outcome.chosen, outcome.uniform);
+    writeFileAtomic(resolve(outDir, 'search-results.json'), JSON.stringify(results, null, 1) + '\n');
+    process.stdout.write(renderResults(results) + '\n');
+    if (outcome.failure) {
+      process.stderr.write(`mcusim: ${outcome.failure}\n`);
+      return SEARCH_EXIT.unreachable;
+    }
+    process.stdout.write(`chosen: ${resolve(outDir, 'chosen.weights.json')} (firmware ${resolve(outDir, 'chosen.elf')}, report ${resolve(outDir, 'chosen.report.json')})\n`);
+    return SEARCH_EXIT.fits;
+  },
+};

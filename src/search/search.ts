@@ -1,0 +1,306 @@
+/**
+ * Budget-constrained architecture search, NetAdapt-style (Yang et al. 2018) on measured latency:
+ * start from the trained model; each step proposes, for each of the six prunable stages, the
+ * smallest channel cut whose estimated latency reaches the step's target, prunes it by importance
+ * (src/search/prune.ts, weights inherited), fine-tunes it briefly and scores it on held-out frames;
+ * the proposal losing the least accuracy per millisecond saved is built and simulated (verified),
+ * and becomes the next step's model. When latency, SRAM and flash all fit, a longer fine-tune.
+ * In the same run: the uniform width-multiplier baseline at the same budget, fine-tuned for as many
+ * frames as the chosen model's lineage. Every candidate is written to the state file as it
+ * finishes (src/search/state.ts), so `--resume` repeats no finished work.
+ *
+ * Candidates are evaluated one after another in this process (worker threads and the BullMQ queue
+ * of issue 17 are not built yet).
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Board } from '../mcu/boards/types.js';
+import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../nn/model/serialize.js';
+import type { Detector } from '../nn/model/detector.js';
+import { detectorWidths, pruneDetector, STAGES, type StageWidths } from './prune.js';
+import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
+import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
+import {
+  fits, newState, readState, sameSettings, StateFileError, writeState,
+  type CandidateKind, type CandidateRecord, type Measured, type SearchSettings, type SearchState,
+} from './state.js';
+
+/** No stage goes below this many channels (the search's floor model has them all). */
+export const MIN_WIDTH = 2;
+
+export interface SearchOptions {
+  settings: SearchSettings;
+  board: Board;
+  outDir: string;
+  /** Frame file whose first frame times the firmware (latency does not depend on the frame). */
+  sampleFrames: string;
+  resume: boolean;
+  timeBudgetMinutes?: number;
+  progress: (line: string) => void;
+}
+
+export interface SearchOutcome {
+  state: SearchState;
+  chosen?: CandidateRecord;
+  uniform?: CandidateRecord;
+  /** Why the budget was not met (infeasible budget, or the time budget ran out). */
+  failure?: string;
+}
+
+class Search {
+  readonly statePath: string;
+  readonly table: LatencyTable;
+  readonly framesPath: string;
+  readonly setup: FineTuneSetup;
+  readonly base: Detector;
+  state!: SearchState;
+  private readonly models = new Map<string, Detector>();
+  private readonly measurements = new Map<string, Measurement>();
+  private readonly started = Date.now();
+
+  constructor(readonly o: SearchOptions) {
+    mkdirSync(join(o.outDir, 'candidates'), { recursive: true });
+    this.statePath = join(o.outDir, 'search-state.json');
+    this.table = new LatencyTable(join(o.outDir, 'latency-table.json'));
+    this.framesPath = latencyFrames(o.sampleFrames, join(o.outDir, 'latency-frame.bin'));
+    const file = readWeightsFile(o.settings.model);
+    this.setup = setupFromWeightsFile(file);
+    this.base = fromWeightsFile(file, o.settings.model).model;
+  }
+
+  load(): void {
+    const previous = this.o.resume ? readState(this.statePath) : null;
+    if (previous && !sameSettings(previous.settings, this.o.settings)) {
+      throw new StateFileError(`${this.statePath}: made with other settings (board, budget, model or search options); resume with the same ones or use another --out`);
+    }
+    this.state = previous ?? newState(this.o.settings);
+    if (previous) this.o.progress(`resuming: ${previous.candidates.length} candidates done, step ${previous.accepted.length}`);
+  }
+
+  save(): void {
+    writeState(this.statePath, this.state);
+  }
+
+  find(id: string): CandidateRecord | undefined {
+    return this.state.candidates.find((c) => c.id === id);
+  }
+
+  model(c: CandidateRecord): Detector {
+    let m = this.models.get(c.id);
+    if (!m) {
+      m = fromWeightsFile(readWeightsFile(join(this.o.outDir, c.weights)), c.weights).model;
+      this.models.set(c.id, m);
+    }
+    return m;
+  }
+
+  outOfTime(): boolean {
+    return this.o.timeBudgetMinutes !== undefined && Date.now() - this.started > this.o.timeBudgetMinutes * 60_000;
+  }
+
+  ms(cycles: number, m: Measurement): number {
+    return (cycles / m.coreHz) * 1000;
+  }
+
+  /** Stores weights and the record, then the state: the candidate is finished once this returns. */
+  addCandidate(id: string, kind: CandidateKind, step: number, model: Detector, fields: Partial<CandidateRecord>): CandidateRecord {
+    const weights = `candidates/${id}.weights.json`;
+    writeFileSync(join(this.o.outDir, weights), JSON.stringify(toWeightsFile(model, this.setup.inputTransform, false)));
+    const record: CandidateRecord = {
+      id, kind, step, widths: detectorWidths(model.config), weights,
+      estimatedLatencyMs: fields.estimatedLatencyMs ?? 0,
+      accuracy: heldOutAccuracy(model, this.setup, this.o.settings.evalFrames), ...fields,
+    };
+    this.models.set(id, model);
+    this.state.candidates = this.state.candidates.filter((c) => c.id !== id).concat(record);
+    this.save();
+    return record;
+  }
+
+  /** Build + simulate a recorded candidate (once: the result is kept in its record and the table). */
+  async measure(c: CandidateRecord, reportName?: string): Promise<Measured> {
+    if (c.measured && !reportName) return c.measured;
+    const m = await measureFirmware(
+      join(this.o.outDir, c.weights), this.o.board, this.framesPath, (l) => this.o.progress(`  ${c.id}: ${l}`),
+      reportName ? join(this.o.outDir, reportName) : undefined,
+    );
+    this.measurements.set(c.id, m);
+    this.table.record(this.o.board, m);
+    this.table.save();
+    c.measured = {
+      latencyMs: m.latencyMs, sramBytes: m.sramBytes, flashBytes: m.flashBytes, macs: m.macs,
+      ...(c.estimatedLatencyMs > 0 ? { predictedLatencyMs: c.estimatedLatencyMs } : {}),
+    };
+    this.save();
+    return c.measured;
+  }
+
+  /** The measurement behind a record (re-simulated once after a resume; the build is cached). */
+  async measurementOf(c: CandidateRecord): Promise<Measurement> {
+    if (!this.measurements.has(c.id)) {
+      const m = await measureFirmware(join(this.o.outDir, c.weights), this.o.board, this.framesPath);
+      this.measurements.set(c.id, m);
+    }
+    return this.measurements.get(c.id)!;
+  }
+
+  estimateMs(model: Detector, reference: Measurement): number {
+    const { cycles } = this.table.estimate(this.o.board, firmwareLayers(model, this.setup.inputTransform), reference);
+    return this.ms(cycles, reference);
+  }
+}
+
+/** The smallest cut of `stage` whose estimated latency reaches `targetMs` (binary search), or the largest cut. */
+function cutFor(search: Search, current: Detector, reference: Measurement, stage: (typeof STAGES)[number], targetMs: number): { model: Detector; estimatedMs: number } | null {
+  const widths = detectorWidths(current.config);
+  const maxCut = widths[stage] - MIN_WIDTH;
+  if (maxCut < 1) return null;
+  const at = (cut: number): { model: Detector; estimatedMs: number } => {
+    const model = pruneDetector(current, { ...widths, [stage]: widths[stage] - cut } as StageWidths).model;
+    return { model, estimatedMs: search.estimateMs(model, reference) };
+  };
+  let lo = 1, hi = maxCut, best = at(maxCut);
+  if (best.estimatedMs > targetMs) return best;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const tried = at(mid);
+    if (tried.estimatedMs <= targetMs) {
+      hi = mid;
+      best = tried;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return best;
+}
+
+export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
+  const s = new Search(o);
+  s.load();
+  const { budget } = o.settings;
+
+  // The start model and the floor (every stage at MIN_WIDTH): if the floor does not fit, nothing will.
+  let start = s.find('start');
+  if (!start) start = s.addCandidate('start', 'start', 0, s.base, {});
+  await s.measure(start);
+  if (s.state.accepted.length === 0) {
+    s.state.accepted.push('start');
+    start.accepted = true;
+    s.save();
+  }
+  o.progress(`start: ${describe(start)}`);
+  let floor = s.find('floor');
+  if (!floor) {
+    const widths = Object.fromEntries(STAGES.map((k) => [k, MIN_WIDTH])) as unknown as StageWidths;
+    floor = s.addCandidate('floor', 'floor', 0, pruneDetector(s.base, widths).model, {});
+  }
+  const floorMeasured = await s.measure(floor);
+  if (!fits(floorMeasured, budget)) {
+    s.state.phase = 'infeasible';
+    s.state.message = `budget unreachable on ${o.settings.board}: the smallest model the search can reach (every stage ${MIN_WIDTH} channels) ` +
+      `needs ${floorMeasured.latencyMs.toFixed(2)} ms, ${floorMeasured.sramBytes} B SRAM, ${floorMeasured.flashBytes} B flash`;
+    s.save();
+    return { state: s.state, failure: s.state.message };
+  }
+
+  while (s.state.phase === 'searching') {
+    const current = s.find(s.state.accepted.at(-1)!)!;
+    const currentMeasured = await s.measure(current);
+    if (fits(currentMeasured, budget)) break;
+    if (s.outOfTime()) {
+      s.state.message = `time budget of ${o.timeBudgetMinutes} min reached at step ${s.state.accepted.length} before the model fit`;
+      s.save();
+      return { state: s.state, failure: s.state.message };
+    }
+    const step = s.state.accepted.length;
+    const latency = currentMeasured.latencyMs;
+    const cut = latency * (1 - o.settings.stepFraction);
+    const targetMs = budget.latencyMs !== undefined && latency > budget.latencyMs ? Math.max(budget.latencyMs, cut) : cut;
+    o.progress(`step ${step}: ${latency.toFixed(2)} ms -> target ${targetMs.toFixed(2)} ms`);
+    const reference = await s.measurementOf(current);
+    const proposals: CandidateRecord[] = [];
+    for (const [i, stage] of STAGES.entries()) {
+      const id = `step${step}-${stage}`;
+      let record = s.find(id);
+      if (!record) {
+        const proposal = cutFor(s, s.model(current), reference, stage, targetMs);
+        if (!proposal) continue;
+        const tuned = await fineTune(proposal.model, s.setup, o.settings.fineTuneFrames, o.settings.seed + step * 16 + i);
+        record = s.addCandidate(id, 'proposal', step, tuned, { stage, estimatedLatencyMs: proposal.estimatedMs });
+      }
+      o.progress(`  ${id}: ${describe(record)}`);
+      proposals.push(record);
+    }
+    if (proposals.length === 0) {
+      s.state.phase = 'infeasible';
+      s.state.message = `every stage is at ${MIN_WIDTH} channels and the model still does not fit`;
+      s.save();
+      return { state: s.state, failure: s.state.message };
+    }
+    // Least accuracy lost per millisecond saved (estimated), NetAdapt's pick with overshoot accounted.
+    const score = (c: CandidateRecord): number => (c.accuracy.mAP50 - current.accuracy.mAP50) / Math.max(1e-3, latency - c.estimatedLatencyMs);
+    const chosen = proposals.reduce((a, b) => (score(b) > score(a) ? b : a));
+    const measured = await s.measure(chosen);
+    chosen.accepted = true;
+    s.state.accepted.push(chosen.id);
+    s.save();
+    o.progress(`  accepted ${chosen.id}: measured ${measured.latencyMs.toFixed(2)} ms (table estimate ${chosen.estimatedLatencyMs.toFixed(2)} ms)`);
+  }
+
+  // The long fine-tune of the model that fits, verified again by a build and a simulation.
+  const fitted = s.find(s.state.accepted.at(-1)!)!;
+  const steps = s.state.accepted.length - 1;
+  let final = s.find('final');
+  if (!final) {
+    o.progress(`final fine-tune of ${fitted.id} on ${o.settings.finalFineTuneFrames} frames`);
+    const tuned = await fineTune(s.model(fitted), s.setup, o.settings.finalFineTuneFrames, o.settings.seed + 9_999);
+    final = s.addCandidate('final', 'final', steps, tuned, { estimatedLatencyMs: fitted.measured!.latencyMs });
+  }
+  await s.measure(final, 'chosen.report.json');
+  if (!fits(final.measured!, budget)) o.progress('warning: the fine-tuned model no longer fits (quantisation changed its sizes); the fitted step is reported too');
+  s.state.phase = 'uniform';
+  s.save();
+
+  const uniform = await uniformBaseline(s, steps);
+  s.state.phase = 'done';
+  s.save();
+  copyFileSync(join(o.outDir, final.weights), join(o.outDir, 'chosen.weights.json'));
+  const chosenElf = (await s.measurementOf(final)).elfPath;
+  if (existsSync(chosenElf)) copyFileSync(chosenElf, join(o.outDir, 'chosen.elf'));
+  return { state: s.state, chosen: final, uniform };
+}
+
+/**
+ * Uniform width scaling of the start model (same pruning by importance, same inheritance) with the
+ * largest multiplier whose measured firmware fits, fine-tuned for as many frames as the chosen
+ * model received in all (its steps plus the final fine-tune).
+ */
+async function uniformBaseline(s: Search, steps: number): Promise<CandidateRecord | undefined> {
+  const o = s.o;
+  const start = s.find('start')!;
+  const reference = await s.measurementOf(start);
+  const full = detectorWidths(s.base.config);
+  const frames = steps * o.settings.fineTuneFrames + o.settings.finalFineTuneFrames;
+  for (let m = 0.95; m > 0.04; m -= 0.05) {
+    const widths = Object.fromEntries(STAGES.map((k) => [k, Math.max(MIN_WIDTH, Math.round(full[k] * m))])) as unknown as StageWidths;
+    const pruned = pruneDetector(s.base, widths).model;
+    const estimated = s.estimateMs(pruned, reference);
+    if (o.settings.budget.latencyMs !== undefined && estimated > o.settings.budget.latencyMs) continue;
+    const id = `uniform-${m.toFixed(2)}`;
+    let record = s.find(id);
+    if (!record) {
+      o.progress(`uniform baseline: width multiplier ${m.toFixed(2)} (estimate ${estimated.toFixed(2)} ms), fine-tune on ${frames} frames`);
+      const tuned = await fineTune(pruned, s.setup, frames, o.settings.seed + 5_000);
+      record = s.addCandidate(id, 'uniform', 0, tuned, { estimatedLatencyMs: estimated });
+    }
+    const measured = await s.measure(record);
+    if (fits(measured, o.settings.budget)) return record;
+  }
+  return undefined;
+}
+
+export function describe(c: CandidateRecord): string {
+  const w = c.widths;
+  const lat = c.measured ? `${c.measured.latencyMs.toFixed(2)} ms measured` : `${c.estimatedLatencyMs.toFixed(2)} ms estimated`;
+  return `widths ${w.stage1}/${w.stage2}/${w.stage3}/${w.stage4} fpn ${w.fpn} head ${w.head}, ${lat}, mAP@0.5 ${c.accuracy.mAP50.toFixed(3)}, F1 ${c.accuracy.f1.toFixed(3)}`;
+}
