@@ -68,6 +68,42 @@ function functionTable(rep: Report): string {
   return `<table><thead><tr><th>function</th><th>calls</th><th>self cycles</th><th>self</th><th>total cycles</th><th>total</th><th>total ms</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/**
+ * The call tree as an icicle: one row per depth, each node as wide as its inclusive cycles, children
+ * laid left to right under their parent; nodes under 0.2% of the run are left out. Plain positioned
+ * divs (no script), with the figures in each box's tooltip.
+ */
+function icicle(rep: Report): string {
+  const f = rep.functions;
+  if (!f || f.totalCycles <= 0) return '';
+  const nodes = f.tree.nodes;
+  const inclusive = nodes.map((n) => n.cycles);
+  const children: number[][] = nodes.map(() => []);
+  for (let k = nodes.length - 1; k > 0; k--) {
+    inclusive[nodes[k]!.parent]! += inclusive[k]!;
+    children[nodes[k]!.parent]!.unshift(k);
+  }
+  const ROW = 20;
+  const boxes: string[] = [];
+  let depthMax = 0;
+  const place = (k: number, x: number, depth: number) => {
+    let cx = x;
+    for (const c of children[k]!) {
+      const w = inclusive[c]! / f.totalCycles;
+      if (w >= 0.002 && depth < 24) {
+        const name = f.tree.names[nodes[c]!.fn] ?? '?';
+        const tip = `${name}: ${int(inclusive[c]!)} cycles total, ${int(nodes[c]!.cycles)} self, ${int(nodes[c]!.calls)} calls`;
+        boxes.push(`<div class="ice" style="left:${(100 * cx).toFixed(3)}%;width:${(100 * w).toFixed(3)}%;top:${depth * ROW}px" title="${esc(tip)}">${esc(name)}</div>`);
+        depthMax = Math.max(depthMax, depth + 1);
+        place(c, cx, depth + 1);
+      }
+      cx += w;
+    }
+  };
+  place(0, 0, 0);
+  return `<h3>Call tree (icicle: width = inclusive cycles)</h3><div id="icicle" style="height:${depthMax * ROW}px">${boxes.join('')}</div>`;
+}
+
 function layerTable(rep: Report): string {
   const L = rep.layers;
   if (!L) return '';
@@ -127,6 +163,9 @@ table { border-collapse: collapse; margin: 8px 0 16px; } td, th { padding: 2px 8
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { display: inline-block; height: 10px; margin-right: 6px; vertical-align: middle; max-width: 160px; }
 .bar.self { background: #e15759; } .bar.total { background: #4e79a7; }
+#icicle { position: relative; width: 100%; max-width: 1100px; margin-bottom: 24px; }
+.ice { position: absolute; height: 18px; overflow: hidden; white-space: nowrap; font-size: 11px; line-height: 18px;
+  padding: 0 3px; box-sizing: border-box; background: #f28e2b; border: 1px solid #fff; color: #222; }
 </style></head><body>
 <h1>mcusim report</h1>
 <p><b>${esc(rep.elf)}</b> on <b>${esc(rep.board.name)}</b> at ${(hz / 1e6).toFixed(3)} MHz: ${esc(r.message)}.
@@ -135,6 +174,7 @@ ${layerSection}
 ${frameSection}
 <h2>Memory map</h2><canvas id="memory" width="900" height="220"></canvas>
 <h2>Functions</h2>${functionTable(rep)}
+${icicle(rep)}
 <script type="application/json" id="chart-data">${scriptSafe(JSON.stringify(data))}</script>
 <script>${scriptSafe(chartJs())}</script>
 <script>${PAGE_SCRIPT}</script>

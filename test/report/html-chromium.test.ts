@@ -65,6 +65,10 @@ describe('HTML report in headless Chromium', () => {
     expect(colours).toBeGreaterThan(20);
     expect(await p.textContent('h1')).toBe('mcusim report');
     expect(await p.locator('table').first().textContent()).toContain('stem.conv');
+    // The icicle: main under Reset_Handler, the layers' kernels below it.
+    const boxes = await p.locator('#icicle .ice').allTextContents();
+    expect(boxes).toContain('main');
+    expect(boxes.some((b) => b.startsWith('stem_conv'))).toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await p.close();
