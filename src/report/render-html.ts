@@ -2,7 +2,7 @@
  * One self-contained HTML page that works offline: Chart.js (the npm package's UMD build) is inlined,
  * the report is embedded as JSON, nothing is fetched. Charts: per-layer latency bars, a memory map of
  * flash and SRAM (stacked bars by section, stack, heap, free), the per-frame inference latency
- * histogram; the function profile is a table with self/total bars.
+ * histogram; the function profile is a table with self/total bars and an icicle of the call tree.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
