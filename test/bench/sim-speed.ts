@@ -59,7 +59,7 @@ async function workloads(): Promise<Workload[]> {
   return list;
 }
 
-interface ProcessRun { wallS: number; simWallS: number; instructions: number; cycles: number; peakRssMb: number; out: string }
+interface ProcessRun { wallS: number; cpuS: number; simWallS: number; instructions: number; cycles: number; peakRssMb: number; out: string }
 
 /** One whole `mcusim` process; the summary on stderr gives the counts and the in-process wall time. */
 function mcusim(argv: string[]): ProcessRun {
@@ -70,7 +70,7 @@ function mcusim(argv: string[]): ProcessRun {
   const rss = num(/mcusim-bench peak-rss-kb (\d+)/);
   if (r.status === null || Number.isNaN(rss) || (argv[0] === "run" && !/ instructions/.test(r.stderr))) throw new Error(`mcusim ${argv.join(' ')} failed: ${r.stderr}`);
   return {
-    wallS, out: r.stdout, peakRssMb: rss / 1024,
+    wallS, out: r.stdout, peakRssMb: rss / 1024, cpuS: num(/mcusim-bench cpu-us (\d+)/) / 1e6,
     instructions: num(/([\d,]+) instructions/), cycles: num(/([\d,]+) cycles/), simWallS: num(/wall ([\d.]+) s/),
   };
 }
@@ -84,7 +84,7 @@ type Mode = keyof typeof MODES;
 
 interface Row {
   workload: string; board: string; instructions: number; cycles: number;
-  mips: Record<Mode, number>; simMips: Record<Mode, number>; wallS: Record<Mode, number>; peakRssMb: number;
+  mips: Record<Mode, number>; cpuMips: Record<Mode, number>; simMips: Record<Mode, number>; wallS: Record<Mode, number>; peakRssMb: number;
   qemuWallS: number; wallRatioOverQemu: number;
 }
 
@@ -129,6 +129,7 @@ const rows: Row[] = list.map((w, k) => {
     workload: w.name, board: w.board, instructions, cycles: s.runs.blocks[0]!.cycles,
     wallS, mips: per((runs) => instructions / median(runs.map((r) => r.wallS)) / 1e6),
     simMips: per((runs) => instructions / median(runs.map((r) => r.simWallS)) / 1e6),
+    cpuMips: per((runs) => instructions / median(runs.map((r) => r.cpuS)) / 1e6),
     peakRssMb: Math.max(...Object.values(s.runs).flat().map((r) => r.peakRssMb)),
     qemuWallS: median(s.qemu), wallRatioOverQemu: wallS.blocks / median(s.qemu),
   };
@@ -148,12 +149,14 @@ const f2 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
 console.log(`\nsim speed, whole process, medians of ${reps} interleaved runs; ${result.machine}`);
 console.log(`start-up: mcusim --help ${f2(result.startup.helpS)} s, trivial ELF run ${f2(result.startup.trivialElfS)} s` +
   (baseline ? ` (baseline ${f2(baseline.startup.helpS)} s, ${f2(baseline.startup.trivialElfS)} s)` : ''));
-console.log('| workload | board | M instr | blocks MIPS (sim only) | interp MIPS | --report MIPS | QEMU s | mcusim s | x QEMU | peak RSS MB | baseline blocks MIPS |');
+console.log('MIPS = simulated instructions per second of the whole process, wall time / CPU time (user + system, all threads)');
+console.log('| workload | board | M instr | blocks MIPS | interpreter MIPS | --report (profiled) MIPS | QEMU s | mcusim s | x QEMU | peak RSS MB | baseline blocks MIPS |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.workload} | ${r.board} | ${(r.instructions / 1e6).toFixed(1)} | ${f1(r.mips.blocks)} (${f1(r.simMips.blocks)}) | ` +
-    `${f1(r.mips.interpreter)} | ${f1(r.mips.report)} | ${f2(r.qemuWallS)} | ${f2(r.wallS.blocks)} | ${f1(r.wallRatioOverQemu)} | ` +
-    `${r.peakRssMb.toFixed(0)} | ${f1(before(r)?.mips.blocks)} |`);
+  const both = (m: Mode, x: Row | undefined) => (x ? `${f1(x.mips[m])} / ${f1(x.cpuMips?.[m])}` : '-');
+  console.log(`| ${r.workload} | ${r.board} | ${(r.instructions / 1e6).toFixed(1)} | ${both('blocks', r)} | ` +
+    `${both('interpreter', r)} | ${both('report', r)} | ${f2(r.qemuWallS)} | ${f2(r.wallS.blocks)} | ${f1(r.wallRatioOverQemu)} | ` +
+    `${r.peakRssMb.toFixed(0)} | ${both('blocks', before(r))} |`);
 }
 if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(result, null, 2) + '\n');
 if (process.argv.includes('--update-baseline')) {
