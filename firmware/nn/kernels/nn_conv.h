@@ -119,38 +119,24 @@ NN_INLINE void nn_widen_row_scaled(const int8_t *src, int32_t *dst, int n, int l
 
 /* One K-pair (one word per row) of the 2x4 block at byte offset A: four loads back to back (they
  * pipeline: 5 cycles), four SMLADs, two loads, four SMLADs = 16 cycles for 16 MACs. */
-#define NN_GEMM_STEP(A)                                                                       \
-  "ldr %[x0], [%[a], #" #A "]\n\t"                                                          \
-  "ldr %[x1], [%[a], #" #A "+%c[nb]]\n\t"                                                   \
-  "ldr %[wa], [%[w], #" #A "]\n\t"                                                          \
-  "ldr %[wb], [%[w], #" #A "+%c[nb]]\n\t"                                                   \
+#define NN_GEMM_STEP_OFF(OFF)                                                                 \
+  "ldr %[x0], [%[a], " OFF "]\n\t"                                                          \
+  "ldr %[x1], [%[a], " OFF "+%c[nb]]\n\t"                                                   \
+  "ldr %[wa], [%[w], " OFF "]\n\t"                                                          \
+  "ldr %[wb], [%[w], " OFF "+%c[nb]]\n\t"                                                   \
   "smlad %[s00], %[x0], %[wa], %[s00]\n\t"                                                  \
   "smlad %[s10], %[x1], %[wa], %[s10]\n\t"                                                  \
   "smlad %[s01], %[x0], %[wb], %[s01]\n\t"                                                  \
   "smlad %[s11], %[x1], %[wb], %[s11]\n\t"                                                  \
-  "ldr %[wa], [%[w], #" #A "+2*%c[nb]]\n\t"                                                 \
-  "ldr %[wb], [%[w], #" #A "+3*%c[nb]]\n\t"                                                 \
+  "ldr %[wa], [%[w], " OFF "+2*%c[nb]]\n\t"                                                 \
+  "ldr %[wb], [%[w], " OFF "+3*%c[nb]]\n\t"                                                 \
   "smlad %[s02], %[x0], %[wa], %[s02]\n\t"                                                  \
   "smlad %[s12], %[x1], %[wa], %[s12]\n\t"                                                  \
   "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
   "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
-
+#define NN_GEMM_STEP(A) NN_GEMM_STEP_OFF("#" #A)
 /* The same step at the literal byte offset operand %[o] (straight-line code for short rows). */
-#define NN_GEMM_STEP_AT                                                                       \
-  "ldr %[x0], [%[a], %[o]]\n\t"                                                              \
-  "ldr %[x1], [%[a], %[o]+%c[nb]]\n\t"                                                       \
-  "ldr %[wa], [%[w], %[o]]\n\t"                                                              \
-  "ldr %[wb], [%[w], %[o]+%c[nb]]\n\t"                                                       \
-  "smlad %[s00], %[x0], %[wa], %[s00]\n\t"                                                  \
-  "smlad %[s10], %[x1], %[wa], %[s10]\n\t"                                                  \
-  "smlad %[s01], %[x0], %[wb], %[s01]\n\t"                                                  \
-  "smlad %[s11], %[x1], %[wb], %[s11]\n\t"                                                  \
-  "ldr %[wa], [%[w], %[o]+2*%c[nb]]\n\t"                                                     \
-  "ldr %[wb], [%[w], %[o]+3*%c[nb]]\n\t"                                                     \
-  "smlad %[s02], %[x0], %[wa], %[s02]\n\t"                                                  \
-  "smlad %[s12], %[x1], %[wa], %[s12]\n\t"                                                  \
-  "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
-  "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
+#define NN_GEMM_STEP_AT NN_GEMM_STEP_OFF("%[o]")
 
 #define NN_GEMM_OPERANDS                                                                      \
   [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s03] "+r"(s03), [s10] "+r"(s10),        \

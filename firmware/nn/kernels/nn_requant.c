@@ -1,41 +1,22 @@
 /* The out-of-line requantisation loop of nn_requant.h (nn_requant_column). */
 #include "nn_requant.h"
 
-/* Two outputs per turn: two loads, the four requantisation instructions (nn_rq_t) twice, the
- * clamp twice, two stores. */
-#define NN_RQ_COLUMN_LOOP2(CLAMP0, CLAMP1)                                                              \
+/* Two outputs per turn: two loads, the requantisation (nn_rq_t; CORR is its sign correction, left
+ * out under a ReLU as in nn_rq_out) twice, the clamp twice, two stores. */
+#define NN_RQ_CORRECTION                                                                              \
+  "and %[t0], %[t0], %[s]\n\t"                                                                        \
+  "and %[t1], %[t1], %[s]\n\t"                                                                        \
+  "add %[y0], %[y0], %[t0], asr #31\n\t"                                                              \
+  "add %[y1], %[y1], %[t1], asr #31\n\t"
+#define NN_RQ_COLUMN_LOOP2(CORR, CLAMP0, CLAMP1)                                                        \
   __asm__ volatile("1:\n\t"                                                                           \
                    "ldr %[t0], [%[a]]\n\t"                                                            \
                    "ldr %[t1], [%[a], %[astep]]\n\t"                                                  \
                    "add %[a], %[a], %[astep], lsl #1\n\t"                                             \
                    "smmlar %[y0], %[t0], %[m], %[r]\n\t"                                              \
-                   "smmlar %[y1], %[t1], %[m], %[r]\n\t"                                              \
-                   "and %[t0], %[t0], %[s]\n\t"                                                       \
-                   "and %[t1], %[t1], %[s]\n\t"                                                       \
-                   "add %[y0], %[y0], %[t0], asr #31\n\t"                                             \
-                   "add %[y1], %[y1], %[t1], asr #31\n\t"                                             \
+                   "smmlar %[y1], %[t1], %[m], %[r]\n\t" CORR                                         \
                    "asr %[y0], %[y0], %[s]\n\t"                                                       \
                    "asr %[y1], %[y1], %[s]\n\t" CLAMP0 CLAMP1                                         \
-                   "strb %[y0], [%[d]]\n\t"                                                           \
-                   "strb %[y1], [%[d], %[dstep]]\n\t"                                                 \
-                   "add %[d], %[d], %[dstep], lsl #1\n\t"                                             \
-                   "cmp %[a], %[end]\n\t"                                                             \
-                   "bcc 1b"                                                                           \
-                   : [a] "+r"(acc), [d] "+r"(dst), [t0] "=&r"(t0), [t1] "=&r"(t1), [y0] "=&r"(y0),    \
-                     [y1] "=&r"(y1)                                                                   \
-                   : [astep] "r"(acc_step * 4), [dstep] "r"(dst_stride), [m] "r"(m), [r] "r"(r),       \
-                     [s] "r"(s), [z] "r"(zout), [end] "r"(end2)                                       \
-                   : "cc", "memory")
-/* The ReLU form: no sign correction (see nn_rq_out). */
-#define NN_RQ_COLUMN_LOOP2_RELU()                                                                     \
-  __asm__ volatile("1:\n\t"                                                                           \
-                   "ldr %[t0], [%[a]]\n\t"                                                            \
-                   "ldr %[t1], [%[a], %[astep]]\n\t"                                                  \
-                   "add %[a], %[a], %[astep], lsl #1\n\t"                                             \
-                   "smmlar %[y0], %[t0], %[m], %[r]\n\t"                                              \
-                   "smmlar %[y1], %[t1], %[m], %[r]\n\t"                                              \
-                   "asr %[y0], %[y0], %[s]\n\t"                                                       \
-                   "asr %[y1], %[y1], %[s]\n\t" NN_RELU("y0") NN_RELU("y1")                           \
                    "strb %[y0], [%[d]]\n\t"                                                           \
                    "strb %[y1], [%[d], %[dstep]]\n\t"                                                 \
                    "add %[d], %[d], %[dstep], lsl #1\n\t"                                             \
@@ -61,14 +42,14 @@ NN_COLUMN_LOOP_ATTR static void column_pairs_relu(const int32_t *acc, int acc_st
                                                         const int32_t *end2, int32_t m, int32_t r, uint32_t s,
                                                         int32_t zout) {
   int32_t t0, t1, y0, y1;
-  NN_RQ_COLUMN_LOOP2_RELU();
+  NN_RQ_COLUMN_LOOP2("", NN_RELU("y0"), NN_RELU("y1"));
 }
 
 NN_COLUMN_LOOP_ATTR static void column_pairs_linear(const int32_t *acc, int acc_step, int8_t *dst, int dst_stride,
                                                           const int32_t *end2, int32_t m, int32_t r, uint32_t s,
                                                           int32_t zout) {
   int32_t t0, t1, y0, y1;
-  NN_RQ_COLUMN_LOOP2(NN_LINEAR("y0"), NN_LINEAR("y1"));
+  NN_RQ_COLUMN_LOOP2(NN_RQ_CORRECTION, NN_LINEAR("y0"), NN_LINEAR("y1"));
 }
 #endif
 
