@@ -24,26 +24,13 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { ExecutionObserver } from '../cpu/observer.js';
 import { STALL_CAUSES } from '../cpu/cycle-model.js';
 import type { SymbolIndex } from '../elf/index.js';
+import { instructionKind, KIND_CALL, KIND_FLOW, KIND_PLAIN, KIND_SP, KIND_START, KIND_UNKNOWN, WIDE } from './instruction-kinds.js';
 
 /** The stall causes of the run summary plus sleep (WFI/WFE), in this order in every counter row. */
 export const PROFILE_STALL_CAUSES = [...STALL_CAUSES, 'sleep'] as const;
 export type ProfileStallCause = (typeof PROFILE_STALL_CAUSES)[number];
 const N_CAUSES = PROFILE_STALL_CAUSES.length;
 
-/** What ends a straight-line run, by the instruction at its last address (| WIDE for 32-bit ones). */
-const KIND_UNKNOWN = 0;
-const KIND_PLAIN = 1;
-const KIND_CALL = 2;
-const KIND_FLOW = 3;
-/** Before the first instruction: call onStart, then resolve like a transfer. */
-const KIND_START = 4;
-/** Writes SP without transferring control (PUSH, SUB SP, STR/VPUSH with SP write-back, MSR): watch the stack. */
-const KIND_SP = 5;
-const WIDE = 8;
-
-const BRANCH_MNEMONICS = new Set(['B', 'BX', 'CBZ', 'CBNZ', 'TBB', 'TBH']);
-const DIRECT_BRANCH_MNEMONICS = new Set(['B', 'CBZ', 'CBNZ']);
-const CALL_MNEMONICS = new Set(['BL', 'BLX']);
 
 /** One node of the call tree: a function reached through one path of callers. */
 export interface CallTreeNode {
@@ -240,15 +227,9 @@ export class FunctionProfiler implements ExecutionObserver {
 
   /** Instruction kind at `pc`, decoded once: what the end of a run there means for the stack. */
   private classify(pc: number, off: number): number {
-    let kind = KIND_PLAIN;
+    let kind: number;
     try {
-      const insn = this.cpu.fetch(pc);
-      const m = insn.mnemonic;
-      if (CALL_MNEMONICS.has(m)) kind = KIND_CALL;
-      else if (DIRECT_BRANCH_MNEMONICS.has(m) && this.staysInFunction(pc, (pc + 4 + insn.imm) >>> 0, m === 'B' && insn.cond === 14 ? pc : pc + insn.size)) kind = KIND_PLAIN;
-      else if (BRANCH_MNEMONICS.has(m) || insn.d === 15 || insn.t === 15 || (insn.list & 0x8000) !== 0 || m === 'SVC') kind = KIND_FLOW;
-      else if (insn.d === 13 || (insn.n === 13 && insn.wback !== 0) || m === 'MSR') kind = KIND_SP;
-      if ((kind === KIND_CALL || kind === KIND_FLOW) && insn.size === 4) kind |= WIDE;
+      kind = instructionKind(this.cpu.fetch(pc), pc, (target, next) => this.staysInFunction(pc, target, next));
     } catch {
       kind = KIND_FLOW; // not decodable here any more: treat as a transfer, resolve by address
     }
