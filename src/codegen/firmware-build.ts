@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Board } from '../mcu/boards/types.js';
 import { readElf } from '../elf/index.js';
-import { writeFileAtomic } from '../common/write-atomic.js';
 import { linkerScript } from './linker-script.js';
 import { boardConfigHeader, clockPlan } from './board-config.js';
 import { memoryUse, type MemoryUse } from './memory-usage.js';
@@ -138,20 +137,19 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const key = buildKey(opts, gcc, modelBytes);
   const variant = `${opts.raw ? '-raw' : ''}${opts.inPlaceConcat ? '' : '-copyconcat'}`;
   const buildDir = join(GENERATED_DIR, `${opts.board.name}-${opts.opt}${variant}-${key}`);
-  const summaryPath = join(buildDir, 'build.json');
-  if (existsSync(summaryPath)) {
-    const previous = JSON.parse(readFileSync(summaryPath, 'utf8')) as FirmwareBuild;
-    if (existsSync(previous.elfPath)) return { ...previous, cached: true };
-  }
+  const cachedBuild = readSummary(buildDir);
+  if (cachedBuild) return { ...cachedBuild, cached: true };
 
   progress(`quantising ${relative(process.cwd(), opts.modelPath) || opts.modelPath}`);
   const graph = loadQuantizedModel(opts.modelPath);
   progress(`generating C for ${graph.nodes.length} layers`);
   const generated = generateModelSources(graph, { inPlaceConcat: opts.inPlaceConcat });
-  // Write into a private folder, then rename: a concurrent build never sees half a folder.
+  // Build in a private folder with its summary, then rename it into place: a concurrent build of
+  // the same key never sees half a folder, and the first one to finish wins.
   const tmp = `${buildDir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   const elfName = 'detector.elf';
+  let result: FirmwareBuild;
   try {
     for (const [name, text] of Object.entries(generated.files)) writeFileSync(join(tmp, name), text);
     writeFileSync(join(tmp, 'board_config.h'), boardConfigHeader(opts.board));
@@ -172,25 +170,52 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
       const err = e as { stdout?: string; stderr?: string; message: string };
       throw new CompileError([`${GCC} ${args.join(' ')}`, err.stdout ?? '', err.stderr ?? err.message].join('\n').trim());
     }
-    rmSync(buildDir, { recursive: true, force: true });
-    renameSync(tmp, buildDir);
+    const elf = readElf(new Uint8Array(readFileSync(join(tmp, elfName))), elfName);
+    result = {
+      elfPath: join(buildDir, elfName), buildDir, cached: false, board: opts.board.name, model: opts.modelPath, opt: opts.opt,
+      coreHz: clockPlan(opts.board).coreHz,
+      arena: generated.arena,
+      layers: graph.nodes.length,
+      macs: generated.macs,
+      memory: memoryUse(elf, opts.board),
+    };
+    writeFileSync(join(tmp, SUMMARY), JSON.stringify(result, null, 2) + '\n');
+    if (!placeBuild(tmp, buildDir)) {
+      rmSync(tmp, { recursive: true, force: true });
+      const other = readSummary(buildDir);
+      if (other) return { ...other, cached: true };
+      throw new Error(`${buildDir}: a concurrent build left it incomplete`);
+    }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  const elfPath = join(buildDir, elfName);
-  const elf = readElf(new Uint8Array(readFileSync(elfPath)), elfPath);
-  const result: FirmwareBuild = {
-    elfPath, buildDir, cached: false, board: opts.board.name, model: opts.modelPath, opt: opts.opt,
-    coreHz: clockPlan(opts.board).coreHz,
-    arena: generated.arena,
-    layers: graph.nodes.length,
-    macs: generated.macs,
-    memory: memoryUse(elf, opts.board),
-  };
-  writeFileAtomic(summaryPath, JSON.stringify(result, null, 2) + '\n');
   pruneOldBuilds(buildDir);
   return result;
+}
+
+const SUMMARY = 'build.json';
+
+/** The summary of a complete build folder, or null. */
+function readSummary(buildDir: string): FirmwareBuild | null {
+  const path = join(buildDir, SUMMARY);
+  if (!existsSync(path)) return null;
+  const summary = JSON.parse(readFileSync(path, 'utf8')) as FirmwareBuild;
+  return existsSync(summary.elfPath) ? summary : null;
+}
+
+/** Renames the finished folder into place; false when another build got there first. */
+function placeBuild(tmp: string, buildDir: string): boolean {
+  // A folder without a summary is the remains of a killed build: replace it.
+  if (existsSync(buildDir) && !readSummary(buildDir)) rmSync(buildDir, { recursive: true, force: true });
+  try {
+    renameSync(tmp, buildDir);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
 /** Builds kept per board and options; older ones go once they are an hour old (none can still be running). */
