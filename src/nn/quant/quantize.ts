@@ -67,7 +67,9 @@ const PASS_THROUGH = new Set<FloatNode['op']>(['maxPool', 'globalPool', 'channel
 
 function paramsForRange(r: Range): { scale: number; zeroPoint: number } {
   const span = r.hi - r.lo;
-  const scale = span > 1e-9 ? span / 255 : 1e-9 / 255;
+  // A constant tensor (a pruned model's dead channel: all zeros on every calibration frame) carries
+  // nothing: any scale holds it; a tiny one would overflow the int32 bias of the conv reading it.
+  const scale = span > 1e-9 ? span / 255 : 1 / 255;
   const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - r.lo / scale)));
   return { scale, zeroPoint };
 }
