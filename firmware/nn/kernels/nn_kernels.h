@@ -25,10 +25,13 @@
 /* Dense conv (nn_conv.h):
  *   nn_conv2d_s8(in, in_h, in_w, cin, in_stride, weights, chan, cout, kh, kw, stride, pad_h, pad_w,
  *                out, out_h, out_w, out_stride, zin, zout, act_min, act_max, scratch)
- * scratch: NN_CONV_SCRATCH_BYTES(NN_ROUND4(cout), NN_ROUND4(kh * kw * cin)) bytes, 4-byte aligned.
- * Depthwise conv (nn_dwconv.h), no scratch:
+ * scratch: NN_CONV_SCRATCH_BYTES(NN_ROUND4(cout), NN_CONV_KP(cin, kh, kw)) bytes, 4-byte aligned.
+ * Depthwise conv (nn_dwconv.h):
  *   nn_dwconv_s8(in, in_h, in_w, c, in_stride, weights, chan, kh, kw, stride, pad_h, pad_w,
- *                out, out_h, out_w, out_stride, zin, zout, act_min, act_max) */
+ *                out, out_h, out_w, out_stride, zin, zout, act_min, act_max, scratch)
+ * scratch: NN_DW_SCRATCH_BYTES(in_h, in_w, c, kh, kw, pad_h, pad_w, out_h, out_w) bytes, 4-byte aligned.
+ * src/codegen/kernel-packing.ts returns both sizes as PackedLayer.scratchBytes. A layer's scratch is
+ * needed during its own call only. */
 
 /* Max over the window's positions inside the map (padding never wins), nn_pool.h:
  *   nn_maxpool_s8(in, in_h, in_w, c, in_stride, k, stride, pad, out, out_h, out_w, out_stride) */
