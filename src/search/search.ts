@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Board } from '../mcu/boards/types.js';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../nn/model/serialize.js';
 import type { Detector } from '../nn/model/detector.js';
+import type { DetectorConfig } from '../nn/model/config.js';
 import { detectorWidths, pruneDetector, STAGES, type StageWidths } from './prune.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
 import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
@@ -26,7 +27,21 @@ import {
 } from './state.js';
 
 /** No stage goes below this many channels (the search's floor model has them all). */
-export const MIN_WIDTH = 2;
+export const MIN_WIDTH = 4;
+
+/**
+ * The narrowest widths the search goes to. Stage 1 also keeps at least two CBAM hidden units
+ * (width / channelReduction, rounded): with one left, that unit is often dead on every frame, and
+ * the quantiser cannot give an all-zero tensor a scale (the build fails).
+ */
+export function minWidths(config: DetectorConfig): StageWidths {
+  const floor = Object.fromEntries(STAGES.map((k) => [k, MIN_WIDTH])) as unknown as StageWidths;
+  const start = detectorWidths(config);
+  const r = config.attention.channelReduction;
+  const hiddenNeeded = Math.min(2, Math.max(1, Math.round(start.stage1 / r)));
+  while (floor.stage1 < start.stage1 && Math.max(1, Math.round(floor.stage1 / r)) < hiddenNeeded) floor.stage1++;
+  return floor;
+}
 
 export interface SearchOptions {
   settings: SearchSettings;
@@ -153,7 +168,7 @@ class Search {
 /** The smallest cut of `stage` whose estimated latency reaches `targetMs` (binary search), or the largest cut. */
 function cutFor(search: Search, current: Detector, reference: Measurement, stage: (typeof STAGES)[number], targetMs: number): { model: Detector; estimatedMs: number } | null {
   const widths = detectorWidths(current.config);
-  const maxCut = widths[stage] - MIN_WIDTH;
+  const maxCut = widths[stage] - minWidths(search.base.config)[stage];
   if (maxCut < 1) return null;
   const at = (cut: number): { model: Detector; estimatedMs: number } => {
     const model = pruneDetector(current, { ...widths, [stage]: widths[stage] - cut } as StageWidths).model;
@@ -191,13 +206,12 @@ export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
   o.progress(`start: ${describe(start)}`);
   let floor = s.find('floor');
   if (!floor) {
-    const widths = Object.fromEntries(STAGES.map((k) => [k, MIN_WIDTH])) as unknown as StageWidths;
-    floor = s.addCandidate('floor', 'floor', 0, pruneDetector(s.base, widths).model, {});
+    floor = s.addCandidate('floor', 'floor', 0, pruneDetector(s.base, minWidths(s.base.config)).model, {});
   }
   const floorMeasured = await s.measure(floor);
   if (!fits(floorMeasured, budget)) {
     s.state.phase = 'infeasible';
-    s.state.message = `budget unreachable on ${o.settings.board}: the smallest model the search can reach (every stage ${MIN_WIDTH} channels) ` +
+    s.state.message = `budget unreachable on ${o.settings.board}: the smallest model the search can reach (widths ${Object.values(floor.widths).join('/')}) ` +
       `needs ${floorMeasured.latencyMs.toFixed(2)} ms, ${floorMeasured.sramBytes} B SRAM, ${floorMeasured.flashBytes} B flash`;
     s.save();
     return { state: s.state, failure: s.state.message };
@@ -233,7 +247,7 @@ export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
     }
     if (proposals.length === 0) {
       s.state.phase = 'infeasible';
-      s.state.message = `every stage is at ${MIN_WIDTH} channels and the model still does not fit`;
+      s.state.message = `every stage is at its narrowest and the model still does not fit`;
       s.save();
       return { state: s.state, failure: s.state.message };
     }
@@ -282,7 +296,8 @@ async function uniformBaseline(s: Search, steps: number): Promise<CandidateRecor
   const full = detectorWidths(s.base.config);
   const frames = steps * o.settings.fineTuneFrames + o.settings.finalFineTuneFrames;
   for (let m = 0.95; m > 0.04; m -= 0.05) {
-    const widths = Object.fromEntries(STAGES.map((k) => [k, Math.max(MIN_WIDTH, Math.round(full[k] * m))])) as unknown as StageWidths;
+    const least = minWidths(s.base.config);
+    const widths = Object.fromEntries(STAGES.map((k) => [k, Math.max(least[k], Math.round(full[k] * m))])) as unknown as StageWidths;
     const pruned = pruneDetector(s.base, widths).model;
     const estimated = s.estimateMs(pruned, reference);
     if (o.settings.budget.latencyMs !== undefined && estimated > o.settings.budget.latencyMs) continue;
