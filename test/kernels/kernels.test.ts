@@ -7,14 +7,19 @@ import { DETECTOR_CASES, randomCases } from './kernel-cases.js';
 import { buildKernelProgram, parseResults, runInMcusim } from './run-kernels.js';
 
 describe('int8 kernels on the Cortex-M4', () => {
-  it('compute every detector layer shape exactly as the host reference (stm32f411re, 100 MHz, ART on)', async () => {
+  it('compute every detector layer shape exactly as the host reference (mcusim on stm32f411re at 100 MHz with the ART on, and QEMU)', async () => {
     const elf = await buildKernelProgram('kernels-detector', DETECTOR_CASES, 1, 'stm32f411re');
     const run = runInMcusim(elf, 'stm32f411re');
     expect(run.results.map((r) => r.index)).toEqual(DETECTOR_CASES.map((_, i) => i));
     expect(run.results.filter((r) => !r.ok).map((r) => `${DETECTOR_CASES[r.index]!.name}: ${r.line}`)).toEqual([]);
     expect(run.exitCode).toBe(0);
     for (const r of run.results) expect(r.cycles).toBeGreaterThan(0);
-  }, 120_000);
+    // The same cases built for QEMU's board: the functional oracle agrees on every verdict.
+    const qemuElf = await buildKernelProgram('kernels-detector-mps2', DETECTOR_CASES, 1, 'mps2-an386');
+    const qemu = await runQemu(qemuElf, { args: ['hsi16', 'none'], timeoutMs: 60_000 });
+    expect(parseResults(qemu.stdout.toString()).map((r) => [r.index, r.ok])).toEqual(DETECTOR_CASES.map((_, i) => [i, true]));
+    expect(qemu.exitCode).toBe(0);
+  }, 180_000);
 
   it('compute random odd shapes (channels % 4 != 0, strides, slices) exactly, in mcusim and in QEMU', async () => {
     const cases = randomCases(7, 48);
