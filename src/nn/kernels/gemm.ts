@@ -7,7 +7,13 @@
  * It computes 4x4 tiles of C in 16 local accumulators (doubles in V8), so each loaded element
  * of A and B feeds four multiply-adds. Measured on the project machine (test/bench): 2.8-3.5
  * GFLOP/s on the detector's shapes, against 1.0-1.4 for the row-streaming loops it replaced.
+ * Products large enough to repay copying their operands run the tiles in WebAssembly SIMD
+ * (gemm-wasm.ts), bit-identical to the JS tiles; the edges that do not fill a tile stay here.
  */
+import { gemmTilesWasm } from './gemm-wasm.js';
+
+/** Multiply-adds below which the JS tiles win over copying the operands into WebAssembly memory. */
+const WASM_MIN_MACS = 1 << 14;
 
 /** c[m x n] = a[m x k] * b[k x n] (+ c when accumulate), all row-major. */
 export function gemm(
@@ -43,6 +49,38 @@ export function gemmABt(
 
 /** C[i, j] (+)= sum_p A[aOff + i*asr + p*asc] * B[bOff + p*bsr + j*bsc]; C has row stride ldc. */
 export function gemmStrided(
+  M: number, N: number, K: number,
+  a: Float32Array, aOff: number, asr: number, asc: number,
+  b: Float32Array, bOff: number, bsr: number, bsc: number,
+  c: Float32Array, cOff: number, ldc: number, acc: boolean,
+): void {
+  const M4 = M & ~3, N4 = N & ~3;
+  if (M4 * N4 * K < WASM_MIN_MACS || K === 0) {
+    gemmStridedJs(M, N, K, a, aOff, asr, asc, b, bOff, bsr, bsc, c, cOff, ldc, acc);
+    return;
+  }
+  gemmTilesWasm(M4, N4, K, a, aOff, asr, asc, b, bOff, bsr, bsc, c, cOff, ldc, acc);
+  gemmEdges(M, N, K, a, aOff, asr, asc, b, bOff, bsr, bsc, c, cOff, ldc, acc);
+}
+
+/** The elements outside the M4 x N4 tiles: columns N4.. of the tiled rows, then the rows M4... */
+function gemmEdges(
+  M: number, N: number, K: number,
+  a: Float32Array, aOff: number, asr: number, asc: number,
+  b: Float32Array, bOff: number, bsr: number, bsc: number,
+  c: Float32Array, cOff: number, ldc: number, acc: boolean,
+): void {
+  const M4 = M & ~3, N4 = N & ~3;
+  for (let i = 0; i < M4; i++) {
+    for (let j = N4; j < N; j++) dot(K, a, aOff + i * asr, asc, b, bOff + j * bsc, bsr, c, cOff + i * ldc + j, acc);
+  }
+  for (let i = M4; i < M; i++) {
+    for (let j = 0; j < N; j++) dot(K, a, aOff + i * asr, asc, b, bOff + j * bsc, bsr, c, cOff + i * ldc + j, acc);
+  }
+}
+
+/** The same product entirely in JS (small products, and the reference the WebAssembly tiles are tested against). */
+export function gemmStridedJs(
   M: number, N: number, K: number,
   a: Float32Array, aOff: number, asr: number, asc: number,
   b: Float32Array, bOff: number, bsr: number, bsc: number,

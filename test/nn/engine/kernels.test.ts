@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/nn/layers/rng.js';
 import { convGeometry, type ConvSpec } from '../../../src/nn/kernels/conv-geometry.js';
 import { conv2dForward } from '../../../src/nn/kernels/conv2d.js';
-import { gemm, gemmABt, gemmAtB } from '../../../src/nn/kernels/gemm.js';
+import { gemm, gemmABt, gemmAtB, gemmStrided, gemmStridedJs } from '../../../src/nn/kernels/gemm.js';
 import { avgPoolForward } from '../../../src/nn/kernels/pool.js';
 
 function random(n: number, rng: Rng): Float32Array {
@@ -83,6 +83,35 @@ describe('GEMM forms', () => {
       expect(da[i * k + p]).toBeCloseTo(s, 5);
     }
   });
+});
+
+describe('GEMM in WebAssembly', () => {
+  // The WebAssembly tiles must give the very bits of the JS kernel (float64 sums in the same order),
+  // so switching engines cannot change a trained model; the sizes are big enough to take that path,
+  // with edges, offsets, a transposed B (packed) and a transposed A (strided).
+  const forms: Array<[string, (m: number, n: number, k: number) => number[]]> = [
+    ['A B', (m, n, k) => [3, k, 1, 1, n, 1, 2, n]],
+    ['A^T B', (m, n) => [3, 1, m, 1, n, 1, 2, n]],
+    ['A B^T', (m, n, k) => [3, k, 1, 1, 1, k, 2, n]],
+  ];
+  for (const [name, layout] of forms) for (const [m, n, k] of [[70, 18, 33], [256, 24, 144], [40, 8, 1000]] as const) {
+    for (const acc of [false, true]) {
+      it(`${name} ${m}x${n}x${k}${acc ? ' accumulating' : ''} is bit-identical to the JS kernel`, () => {
+        const rng = new Rng(m + n + k);
+        const a = random(m * k + 3, rng), b = random(k * n + 1, rng);
+        const before = random(m * n + 2, rng), viaWasm = before.slice(), viaJs = before.slice();
+        const [aOff, asr, asc, bOff, bsr, bsc, cOff, ldc] = layout(m, n, k) as [number, number, number, number, number, number, number, number];
+        gemmStrided(m, n, k, a, aOff, asr, asc, b, bOff, bsr, bsc, viaWasm, cOff, ldc, acc);
+        gemmStridedJs(m, n, k, a, aOff, asr, asc, b, bOff, bsr, bsc, viaJs, cOff, ldc, acc);
+        expect(Buffer.from(viaWasm.buffer).equals(Buffer.from(viaJs.buffer))).toBe(true);
+        // and both are the product (not two equal wrong answers): element (1, 1) from the definition
+        let s = acc ? before[cOff + ldc + 1]! : 0;
+        for (let p = 0; p < k; p++) s += a[aOff + asr + p * asc]! * b[bOff + p * bsr + bsc]!;
+        expect(viaWasm[cOff + ldc + 1]).toBeCloseTo(s, 4);
+        expect(viaWasm[0]).toBe(before[0]); // outside C untouched
+      });
+    }
+  }
 });
 
 describe('pooling', () => {

@@ -1,0 +1,189 @@
+/**
+ * The 4x4-tile GEMM of gemm.ts as a WebAssembly SIMD function, for the large products of training.
+ *
+ * Why WebAssembly: the JS tile spends most of its time on bounds checks and float->double
+ * conversions of scalar loads, and its 16 accumulators spill (x64 has 16 vector registers). Here
+ * the tile lives in 8 f64x2 registers and B is read two columns per load. It accumulates in
+ * float64 (f64x2), in the same order as the JS kernel (p = 0..K-1 per element, then one add into C
+ * when accumulating), so results are bit-identical to gemmStridedJs: products of two float32 are
+ * exact in float64 and every sum is rounded the same way. No FMA (relaxed SIMD) for that reason.
+ *
+ * No assembler is involved: the few instructions are emitted as bytes below (the WebAssembly
+ * binary format, core spec section 5 and the SIMD proposal's opcode table), because no npm
+ * package we depend on assembles text format at run time and the function is small.
+ *
+ * Operands are copied into the module's memory (one memcpy each; B is packed to unit column
+ * stride when it is read transposed) and C is copied back; the caller handles the edge rows and
+ * columns that do not fill a 4x4 tile.
+ */
+
+// ---- byte emission ----
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+};
+const sleb = (v: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+const I32 = 0x7f, V128 = 0x7b, F64 = 0x7c, VOID = 0x40;
+const op = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
+  get: 0x20, set: 0x21,
+  f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41,
+  i32GeS: 0x4e, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
+  f64Add: 0xa0, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
+};
+const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
+const v128Const0 = simd(0x0c, ...new Array(16).fill(0));
+const load64Zero = (offset: number): number[] => simd(0x5d, 3, ...uleb(offset));
+const promoteLow = simd(0x5f);
+const f64x2Splat = simd(0x14);
+const f64x2Add = simd(0xf0);
+const f64x2Mul = simd(0xf2);
+const extractLane = (lane: number): number[] => simd(0x21, lane);
+const f32Load = (offset: number): number[] => [op.f32Load, 2, ...uleb(offset)];
+const f32Store = (offset: number): number[] => [op.f32Store, 2, ...uleb(offset)];
+const get = (l: number): number[] => [op.get, ...uleb(l)];
+const set = (l: number): number[] => [op.set, ...uleb(l)];
+const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
+
+// locals: parameters first (byte pointers and byte strides), then the loop state and the tile
+const [M4, N4, K, A, ASR, ASC, B, BSR, C, LDC, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const [I, J, P, A0, BP, AP, CP] = [11, 12, 13, 14, 18, 19, 20]; // A0..A3 are 14..17
+const S0 = 21, B01 = 29, B23 = 30, X = 31; // S0..S7: rows r -> S0 + 2r (columns 0,1) and S0 + 2r + 1 (2,3)
+
+/** while (counter < limit) { body; counter += step } */
+function countedLoop(counter: number, limit: number, step: number[], body: number[]): number[] {
+  return [
+    op.block, VOID, op.loop, VOID,
+    ...get(counter), ...get(limit), op.i32GeS, op.brIf, 1,
+    ...body,
+    ...get(counter), ...step, op.i32Add, ...set(counter),
+    op.br, 0, op.end, op.end,
+  ];
+}
+
+function tileBody(): number[] {
+  const inner: number[] = [
+    ...get(BP), ...load64Zero(0), ...promoteLow, ...set(B01),
+    ...get(BP), ...load64Zero(8), ...promoteLow, ...set(B23),
+  ];
+  for (let r = 0; r < 4; r++) {
+    inner.push(...get(A0 + r), ...get(AP), op.i32Add, ...f32Load(0), op.f64PromoteF32, ...f64x2Splat, ...set(X));
+    for (let half = 0; half < 2; half++) {
+      const s = S0 + 2 * r + half;
+      inner.push(...get(s), ...get(X), ...get(half ? B23 : B01), ...f64x2Mul, ...f64x2Add, ...set(s));
+    }
+    // (the AP step happens once per p, below)
+  }
+  inner.push(...get(AP), ...get(ASC), op.i32Add, ...set(AP), ...get(BP), ...get(BSR), op.i32Add, ...set(BP));
+
+  const body: number[] = [];
+  for (let s = 0; s < 8; s++) body.push(...v128Const0, ...set(S0 + s));
+  body.push(...get(B), ...get(J), ...i32(2), op.i32Shl, op.i32Add, ...set(BP), ...i32(0), ...set(AP), ...i32(0), ...set(P));
+  body.push(...countedLoop(P, K, i32(1), inner));
+  for (let r = 0; r < 4; r++) {
+    // cp = C + (i + r) * ldc + j * 4
+    body.push(...get(C), ...get(I), ...i32(r), op.i32Add, ...get(LDC), op.i32Mul, op.i32Add, ...get(J), ...i32(2), op.i32Shl, op.i32Add, ...set(CP));
+    const lane = (l: number): number[] => [...get(S0 + 2 * r + (l >> 1)), ...extractLane(l & 1)];
+    const accumulate: number[] = [], store: number[] = [];
+    for (let l = 0; l < 4; l++) {
+      accumulate.push(...get(CP), ...get(CP), ...f32Load(4 * l), op.f64PromoteF32, ...lane(l), op.f64Add, op.f32DemoteF64, ...f32Store(4 * l));
+      store.push(...get(CP), ...lane(l), op.f32DemoteF64, ...f32Store(4 * l));
+    }
+    body.push(...get(ACC), op.if, VOID, ...accumulate, op.else, ...store, op.end);
+  }
+  return body;
+}
+
+function functionBody(): number[] {
+  const rowSetup: number[] = [
+    ...get(A), ...get(I), ...get(ASR), op.i32Mul, op.i32Add, ...set(A0),
+    ...get(A0), ...get(ASR), op.i32Add, ...set(A0 + 1),
+    ...get(A0 + 1), ...get(ASR), op.i32Add, ...set(A0 + 2),
+    ...get(A0 + 2), ...get(ASR), op.i32Add, ...set(A0 + 3),
+    ...i32(0), ...set(J),
+  ];
+  const code = [
+    ...i32(0), ...set(I),
+    ...countedLoop(I, M4, i32(4), [...rowSetup, ...countedLoop(J, N4, i32(4), tileBody())]),
+    op.end,
+  ];
+  const locals = vec([[...uleb(10), I32], [...uleb(11), V128]]);
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+function moduleBytes(): Uint8Array {
+  const type = [0x60, ...vec(new Array(11).fill([I32])), 0];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type])),
+    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])), // memory import, min 1 page
+    ...section(3, vec([uleb(0)])),
+    ...section(7, vec([[...name('gemm4'), 0x00, ...uleb(0)]])),
+    ...section(10, vec([functionBody()])),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+// ---- the instance and its memory ----
+type Gemm4 = (m4: number, n4: number, k: number, a: number, asr: number, asc: number,
+  b: number, bsr: number, c: number, ldc: number, acc: number) => void;
+
+const memory = new WebAssembly.Memory({ initial: 16 });
+const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { e: { m: memory } });
+const gemm4 = instance.exports['gemm4'] as Gemm4;
+let heap = new Float32Array(memory.buffer);
+
+/** Float index, 16-byte aligned, past `end`. */
+const align4 = (end: number): number => (end + 3) & ~3;
+
+function reserve(floats: number): void {
+  const needed = floats * 4 - memory.buffer.byteLength;
+  if (needed > 0) memory.grow(Math.ceil(needed / 65536));
+  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+}
+
+/**
+ * The M4 x N4 tiles (M4 = M & ~3, N4 = N & ~3) of C[i, j] (+)= sum_p A[aOff + i*asr + p*asc] *
+ * B[bOff + p*bsr + j*bsc]; C has row stride ldc. Same contract as gemmStrided without the edges.
+ */
+export function gemmTilesWasm(
+  M4: number, N4: number, K: number,
+  a: Float32Array, aOff: number, asr: number, asc: number,
+  b: Float32Array, bOff: number, bsr: number, bsc: number,
+  c: Float32Array, cOff: number, ldc: number, acc: boolean,
+): void {
+  const aLen = (M4 - 1) * asr + (K - 1) * asc + 1;
+  const packB = bsc !== 1;
+  const bLen = packB ? K * N4 : (K - 1) * bsr + N4;
+  const cLen = (M4 - 1) * ldc + N4;
+  const aAt = 0, bAt = align4(aLen), cAt = align4(bAt + bLen);
+  reserve(cAt + cLen);
+  heap.set(a.subarray(aOff, aOff + aLen), aAt);
+  if (packB) {
+    // B read transposed (the weights in the input gradient): pack to [K, N4] so columns are adjacent
+    for (let p = 0, o = bAt; p < K; p++) for (let j = 0; j < N4; j++, o++) heap[o] = b[bOff + p * bsr + j * bsc]!;
+  } else {
+    heap.set(b.subarray(bOff, bOff + bLen), bAt);
+  }
+  if (acc || ldc !== N4) heap.set(c.subarray(cOff, cOff + cLen), cAt); // keeps what lies between the rows
+  gemm4(M4, N4, K, aAt * 4, asr * 4, asc * 4, bAt * 4, (packB ? N4 : bsr) * 4, cAt * 4, ldc * 4, acc ? 1 : 0);
+  c.set(heap.subarray(cAt, cAt + cLen), cOff);
+}
