@@ -129,7 +129,7 @@ function functionBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const type = [0x60, ...vec(new Array(11).fill([I32])), 0];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -139,7 +139,7 @@ function moduleBytes(): Uint8Array {
     ...section(7, vec([[...name('gemm4'), 0x00, ...uleb(0)]])),
     ...section(10, vec([functionBody()])),
   ];
-  return Uint8Array.from(bytes);
+  return new Uint8Array(bytes);
 }
 
 // ---- the instance and its memory ----
