@@ -6,7 +6,7 @@
  * (Kendall's tau between MACs and measured latency, and the pick a MAC budget would make).
  */
 import Table from 'cli-table3';
-import type { Budget, CandidateRecord, SearchState } from './state.js';
+import { fits, type Budget, type CandidateRecord, type SearchState } from './state.js';
 
 export interface ParetoRow {
   id: string;
@@ -44,11 +44,7 @@ const widthsText = (c: CandidateRecord): string => {
 };
 
 function candidateFits(c: CandidateRecord, b: Budget): boolean | null {
-  const m = c.measured;
-  if (!m) return null;
-  return (b.latencyMs === undefined || m.latencyMs <= b.latencyMs)
-    && (b.maxSramBytes === undefined || m.sramBytes <= b.maxSramBytes)
-    && (b.maxFlashBytes === undefined || m.flashBytes <= b.maxFlashBytes);
+  return c.measured ? fits(c.measured, b) : null;
 }
 
 /** Kendall's tau-a of two equally long lists. */
