@@ -2,7 +2,9 @@
  * The arena plan of a QuantizedGraph (memory-plan.ts does the placing). Step i is node i; the input
  * tensor is written at step 0 by the frame normalisation just before node 0 runs; head outputs stay
  * alive one step past the last node (post-processing reads them). A conv's scratch (widened weights
- * and im2col rows, kernel-packing.ts) is a buffer alive during its own step only.
+ * and im2col rows, kernel-packing.ts) is a buffer alive during its own step only. The app's frame buffer
+ * (int16 centi-degrees, read into before normalisation) lives at step 0 and its post-processing
+ * candidates at the step after the last node: both share the arena instead of taking their own SRAM.
  *
  * Concat without copies: NHWC channel concatenation interleaves its inputs per pixel, so an input
  * can live in its slice of the concat output only if its producer writes, and every other reader
@@ -23,7 +25,13 @@ export function tensorBytes(graph: QuantizedGraph, id: number): number {
 export const tensorKey = (id: number): string => `t${id}`;
 const scratchKey = (layer: number): string => `scratch${layer}`;
 
-export function graphLifetimes(graph: QuantizedGraph): PlanTensor[] {
+/** The app's buffers in the arena (main.c): bytes of each. */
+export interface AppBuffers {
+  frame: number;
+  candidates: number;
+}
+
+export function graphLifetimes(graph: QuantizedGraph, app: AppBuffers = { frame: 0, candidates: 0 }): PlanTensor[] {
   const first = new Map<number, number>([[graph.input, 0]]);
   const last = new Map<number, number>([[graph.input, 0]]);
   graph.nodes.forEach((node, step) => {
@@ -40,6 +48,9 @@ export function graphLifetimes(graph: QuantizedGraph): PlanTensor[] {
     const bytes = scratchBytes(graph, node);
     if (bytes > 0) tensors.push({ name: scratchKey(step), bytes, firstStep: step, lastStep: step });
   });
+  const after = graph.nodes.length;
+  if (app.frame > 0) tensors.push({ name: 'frame', bytes: app.frame, firstStep: 0, lastStep: 0 });
+  if (app.candidates > 0) tensors.push({ name: 'candidates', bytes: app.candidates, firstStep: after, lastStep: after });
   return tensors;
 }
 
@@ -77,10 +88,11 @@ export interface GraphArena {
   strideOf: (tensor: number) => number;
   inPlace: (tensor: number) => boolean;
   scratchOffsetOf: (layer: number) => number;
+  appOffsetOf: (buffer: keyof AppBuffers) => number;
 }
 
-export function planGraphArena(graph: QuantizedGraph, inPlaceConcat = true): GraphArena {
-  const tensors = graphLifetimes(graph);
+export function planGraphArena(graph: QuantizedGraph, inPlaceConcat = true, app?: AppBuffers): GraphArena {
+  const tensors = graphLifetimes(graph, app);
   const views = inPlaceConcat ? concatViews(graph) : [];
   const plan = planArena(tensors, views);
   const container = new Map(views.map((v) => [v.name, v.container]));
@@ -101,5 +113,6 @@ export function planGraphArena(graph: QuantizedGraph, inPlaceConcat = true): Gra
     strideOf: rootChannels,
     inPlace: (t) => container.has(tensorKey(t)),
     scratchOffsetOf: (layer) => offset(scratchKey(layer)),
+    appOffsetOf: (buffer) => offset(buffer),
   };
 }

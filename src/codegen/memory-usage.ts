@@ -21,11 +21,14 @@ export interface MemoryUse {
 export function memoryUse(elf: ElfImage, board: Board): MemoryUse {
   const m = staticMemory(elf, board, null);
   const r = linkerRegions(board);
+  // On mps2 the linker's FLASH is SSRAM1, RAM to the board: count it as the code memory it stands for.
+  const inFlash = (s: SectionUse) => s.address >= r.flash.base && s.address < r.flash.base + r.flash.size;
+  const sections = m.sections.map((s) => (inFlash(s) && s.flashBytes === 0 ? { ...s, flashBytes: s.bytes, sramBytes: 0 } : s));
   return {
-    sections: m.sections,
-    flashBytes: m.flashBytes,
+    sections,
+    flashBytes: sections.reduce((t, s) => t + s.flashBytes, 0),
     flashCapacity: r.flash.size,
-    sramBytes: m.sramStaticBytes + r.stackReserve,
+    sramBytes: sections.reduce((t, s) => t + s.sramBytes, 0) + r.stackReserve,
     sramCapacity: r.ram.size,
     stackReserve: r.stackReserve,
   };

@@ -12,7 +12,7 @@ import { nodeMacs, type QuantizedGraph } from '../../src/nn/quant/graph.js';
 import { buildFirmware, DEFAULT_MODEL, type FirmwareBuild } from '../../src/codegen/firmware-build.js';
 import { concatViews, graphLifetimes, planGraphArena } from '../../src/codegen/graph-plan.js';
 import { layerType, tableName } from '../../src/codegen/layer-table.js';
-import { layerSymbol } from '../../src/codegen/model-source.js';
+import { appBuffers, layerSymbol } from '../../src/codegen/model-source.js';
 import { BUILD_EXIT } from '../../src/cli/build.js';
 import { loadBoard } from '../../src/mcu/boards/load.js';
 import { readElf } from '../../src/elf/index.js';
@@ -28,8 +28,10 @@ beforeAll(async () => {
 
 describe('arena plan of the shipped detector', () => {
   it('no two tensors alive at one step share a byte; peak within 10 % of the lower bound', () => {
-    const arena = planGraphArena(graph);
-    const lifetimes = graphLifetimes(graph);
+    // The plan the build uses: layers, kernel scratch and the app's frame and candidate buffers.
+    const arena = planGraphArena(graph, true, appBuffers(graph));
+    const lifetimes = graphLifetimes(graph, appBuffers(graph));
+    expect(lifetimes.map((t) => t.name)).toEqual(expect.arrayContaining(['frame', 'candidates']));
     const viewList = concatViews(graph);
     const views = new Set(viewList.map((v) => v.name));
     const containerOf = new Map(viewList.map((v) => [v.name, v.container]));
@@ -108,7 +110,7 @@ describe('layer table in the stm32f411re ELF', () => {
     expect(t.arenaBytes).toBe(arena.size);
     expect([t.arenaBytes, t.lowerBound]).toEqual([f411.arena.peakBytes, f411.arena.lowerBoundBytes]);
     expect(t.records.length).toBe(graph.nodes.length);
-    const plan = planGraphArena(graph);
+    const plan = planGraphArena(graph, true, appBuffers(graph));
     graph.nodes.forEach((node, i) => {
       const r = t.records[i]!;
       const inT = graph.tensors[node.inputs[0]!]!, outT = graph.tensors[node.outputs[0]]!;

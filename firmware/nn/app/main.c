@@ -26,8 +26,7 @@
 
 void board_clock_init(void);
 
-static int16_t pixels[MODEL_INPUT_H * MODEL_INPUT_W];
-static detection_t candidates[MODEL_MAX_CANDIDATES];
+/* The frame buffer and the candidates live in the arena (model.h), at steps no layer uses them. */
 static detection_t detections[MAX_DETECTIONS];
 
 static const postprocess_config_t postprocess_config = {
@@ -89,17 +88,17 @@ int main(int argc, char **argv) {
   if (!frame_reader_open(&reader, path, MODEL_INPUT_W, MODEL_INPUT_H, stderr)) return 1;
   for (uint32_t frame = 0;; frame++) {
     int failed;
-    if (!frame_reader_next(&reader, pixels, &failed, stderr)) {
+    if (!frame_reader_next(&reader, MODEL_FRAME_BUFFER, &failed, stderr)) {
       if (failed) return 1;
       break;
     }
-    normalise_frame(pixels, MODEL_INPUT_H * MODEL_INPUT_W, MODEL_INPUT_SUBTRACT_MEAN, MODEL_INPUT_CENTI_PER_STEP,
+    normalise_frame(MODEL_FRAME_BUFFER, MODEL_INPUT_H * MODEL_INPUT_W, MODEL_INPUT_SUBTRACT_MEAN, MODEL_INPUT_CENTI_PER_STEP,
                     MODEL_INPUT_ZERO_POINT, MODEL_INPUT);
     marker(MARKER_FRAME_START | frame);
     model_run();
     marker(MARKER_FRAME_END | frame);
     if (raw) print_raw(frame);
-    int n = postprocess(model_heads, MODEL_HEAD_COUNT, &postprocess_config, candidates, MODEL_MAX_CANDIDATES, detections);
+    int n = postprocess(model_heads, MODEL_HEAD_COUNT, &postprocess_config, MODEL_CANDIDATES, MODEL_MAX_CANDIDATES, detections);
     print_detections(frame, detections, n);
   }
   frame_reader_close(&reader);
