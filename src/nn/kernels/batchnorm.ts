@@ -12,10 +12,14 @@ export interface BatchStats {
   varUnbiased: Float32Array;
 }
 
-/** out = gamma * (x - mean_batch) * invStd + beta; xhat (normalised input) is kept for backward. */
+/**
+ * out = gamma * (x - mean_batch) * invStd + beta; xhat (normalised input) is kept for backward.
+ * With `relu` the ReLU is applied in the same pass (out = max(0, that), rounded to float32 first as
+ * a separate activation would see it), which saves the activation its own map and pass.
+ */
 export function batchNormTrainForward(
   x: Float32Array, rows: number, c: number, gamma: Float32Array, beta: Float32Array, eps: number,
-  out: Float32Array, xhat: Float32Array,
+  out: Float32Array, xhat: Float32Array, relu = false,
 ): BatchStats {
   const mean = new Float64Array(c), sq = new Float64Array(c);
   for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) mean[ch] += x[o]!;
@@ -32,8 +36,18 @@ export function batchNormTrainForward(
     stats.invStd[ch] = 1 / Math.sqrt(sq[ch]! / rows + eps);
     stats.varUnbiased[ch] = rows > 1 ? sq[ch]! / (rows - 1) : 0;
   }
+  const { mean: m32, invStd } = stats;
+  if (relu) {
+    for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
+      const xh = (x[o]! - m32[ch]!) * invStd[ch]!;
+      xhat[o] = xh;
+      const y = Math.fround(gamma[ch]! * xh + beta[ch]!);
+      out[o] = y > 0 ? y : 0;
+    }
+    return stats;
+  }
   for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
-    const xh = (x[o]! - stats.mean[ch]!) * stats.invStd[ch]!;
+    const xh = (x[o]! - m32[ch]!) * invStd[ch]!;
     xhat[o] = xh;
     out[o] = gamma[ch]! * xh + beta[ch]!;
   }
@@ -43,11 +57,18 @@ export function batchNormTrainForward(
 /**
  * dx += gamma * invStd / rows * (rows * dy - sum(dy) - xhat * sum(dy * xhat));
  * dgamma += sum(dy * xhat); dbeta += sum(dy).
+ * With `reluOut` (the output of a fused BatchNorm + ReLU) dy is first masked where the ReLU was off:
+ * the upstream gradient is then exactly what the separate activation's backward would have passed.
  */
 export function batchNormTrainBackward(
   dy: Float32Array, xhat: Float32Array, rows: number, c: number, gamma: Float32Array, invStd: Float32Array,
-  dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+  dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, reluOut: Float32Array | null = null,
 ): void {
+  if (reluOut) {
+    const masked = new Float32Array(dy.length);
+    for (let o = 0; o < dy.length; o++) if (reluOut[o]! > 0) masked[o] = dy[o]!;
+    dy = masked;
+  }
   const sumDy = new Float64Array(c), sumDyXhat = new Float64Array(c);
   for (let r = 0, o = 0; r < rows; r++) for (let ch = 0; ch < c; ch++, o++) {
     sumDy[ch] += dy[o]!;
