@@ -7,6 +7,7 @@ import { Tensor, type Tape } from '../../../src/nn/tensor.js';
 import { BatchNorm, ConvBlock } from '../../../src/nn/layers/basic.js';
 import { Cbam, ChannelAttention, DepthwiseSeparable, SpatialAttention, Sppf } from '../../../src/nn/layers/blocks.js';
 import type { Layer } from '../../../src/nn/layers/layer.js';
+import { activation } from '../../../src/nn/layers/ops.js';
 import { gradCheck, randomTensor, spacedTensor } from './gradcheck.js';
 
 function checkLayer(layer: Layer, x: Tensor, rng: Rng, options = {}): ReturnType<typeof gradCheck> {
@@ -39,6 +40,17 @@ describe('layer gradients', () => {
     const block = new ConvBlock(3, { cout: 4, kh: 3, kw: 3, pad: 'same' }, 'leaky', rng);
     const r = checkLayer(block, randomTensor([2, 5, 4, 3], rng), rng, { eps: 1e-3 });
     expect(r.failures).toEqual([]);
+  });
+
+  it('conv -> BatchNorm -> ReLU block (BatchNorm and ReLU fused in training mode)', () => {
+    const rng = new Rng(31);
+    const block = new ConvBlock(3, { cout: 4, kh: 3, kw: 3, pad: 'same' }, 'relu', rng);
+    const x = randomTensor([2, 5, 4, 3], rng);
+    const r = checkLayer(block, x, rng, { eps: 1e-3 });
+    expect(r.failures).toEqual([]);
+    // and the fused pass gives the very bits of BatchNorm followed by a separate ReLU
+    const separate = activation(null, block.bn!.forward(null, block.conv.forward(null, x)), 'relu');
+    expect(Array.from(block.forward(null, x).data)).toEqual(Array.from(separate.data));
   });
 
   it('CBAM channel attention (shared MLP over avg and max pools)', () => {
