@@ -15,14 +15,14 @@ import type { Cpu, CycleModel, ExceptionEvent } from './cpu.js';
 import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
 import { divideCycles } from './timing/divide.js';
+import { FpuTiming, NO_REGISTER } from './timing/fpu.js';
 import { ACCESS_HALF, ACCESS_SHALF, ACCESS_WORD } from './handlers/load-store/single.js';
 
 const {
   alu: ALU, mul: MUL, mull: MULL, sdiv: SDIV, udiv: UDIV, sat: SAT, dsp: DSP, ld: LD, st: ST, ldrd: LDRD, strd: STRD,
   ldm: LDM, stm: STM, excl: EXCL, branch: BRANCH, condBranch: COND_BRANCH, tbb: TBB, it: IT, sys: SYS,
   msrControl: MSR_CONTROL, barrier: BARRIER, isb: ISB, nop: NOP, hint: HINT, wait: WAIT, trap: TRAP,
-  fpAlu: FP_ALU, fpMac: FP_MAC, fpDiv: FP_DIV, fpSqrt: FP_SQRT, fpCvt: FP_CVT, fpCmp: FP_CMP, fpMov: FP_MOV,
-  fpMovCore: FP_MOV_CORE, fpLd: FP_LD, fpSt: FP_ST, fpLdm: FP_LDM, fpStm: FP_STM,
+  fpAlu: FP_ALU, fpMac: FP_MAC, fpCvt: FP_CVT, fpLd: FP_LD, fpSt: FP_ST, fpLdm: FP_LDM, fpStm: FP_STM,
 } = T;
 
 /** Wait states of the memory instructions and data come from (src/mcu/flash-accelerator.ts). */
@@ -51,15 +51,12 @@ export const EXCEPTION_CYCLES: Record<ExceptionEvent, number> = {
   lazyFpSave: 17,
 };
 
-/** "No register" in the hazard slots (Insn slots use -1 for absent operands, so never -1 here). */
-const NONE = 99;
+/** "No register" in the hazard slots. */
+const NONE = NO_REGISTER;
 /** The previous instruction leaves a cycle the next one may overlap (TIMING.md §4). */
 const OVERLAP_NONE = 0;
 const OVERLAP_LOAD = 1;
 const OVERLAP_STORE_REG = 2;
-/** FP registers hidden behind a VDIV/VSQRT in flight: latency 15, FPU busy 14 (TIMING.md §7.3). */
-const FP_LONG_BUSY = 14;
-const FP_LONG_LATENCY = 15;
 /** A PC loaded from memory cannot be speculated: a full refill of 3 (TIMING.md §4.9). */
 const LOADED_PC_REFILL = 3;
 
@@ -84,9 +81,7 @@ export class M4CycleModel implements CycleModel {
   /** 16-bit instructions since the last refill, up to 2: how far fetch ran ahead (TIMING.md §5.3). */
   private fetchLead = 0;
   private exceptionReturned = false;
-  private fpBusyUntil = 0;
-  private fpLongDest = NONE;
-  private fpLongReady = 0;
+  private readonly fpu = new FpuTiming();
   private line = -1;
   private unalignedRun = 0;
   private readonly lineShift: number;
@@ -390,7 +385,15 @@ export class M4CycleModel implements CycleModel {
         // §3: 1 (WFI/WFE sleep counted by the run loop; SVC/BKPT's exception entry by exceptionEvent).
         break;
       default:
-        cycles = this.fpCost(cpu, insn, cls, fpDest, now);
+        cycles = this.fpu.cost(insn, cls, fpDest, now);
+        if (cls === FP_ALU || cls === FP_MAC || cls === FP_CVT) this.fpDest = insn.d;
+        else if (cls === FP_LD && insn.double === 0) {
+          // §4.10: VLDR.32 is a single load: it overlaps a following load/store like LDR (assumed).
+          this.overlap = OVERLAP_LOAD;
+          this.loadDest = NONE;
+          this.loadBlock = cpu.dataAddress >>> 24;
+          this.wbackBase = NONE;
+        }
         cause = C_FPU;
         if (cls === FP_LD || cls === FP_ST || cls === FP_LDM || cls === FP_STM) {
           cause = C_LSU;
@@ -399,70 +402,6 @@ export class M4CycleModel implements CycleModel {
         }
     }
     return this.account(cpu, cycles, cause, fetch, data);
-  }
-
-  /** FPU instructions (TIMING.md §3, §7). */
-  private fpCost(cpu: Cpu, insn: Insn, cls: number, fpDest: number, now: number): number {
-    let cycles = 1;
-    let reads1 = NONE, reads2 = NONE;
-    switch (cls) {
-      case FP_ALU: case FP_DIV: case FP_SQRT:
-        reads1 = insn.n; reads2 = insn.m;
-        break;
-      case FP_MAC:
-        // §7.2: the addend is read one cycle late, so d is not an early read.
-        cycles = 3;
-        reads1 = insn.n; reads2 = insn.m;
-        break;
-      case FP_CVT: case FP_MOV:
-        reads1 = insn.m;
-        break;
-      case FP_CMP:
-        reads1 = insn.d; reads2 = insn.m;
-        break;
-      case FP_MOV_CORE:
-        // §7.4: one core register <-> one S register = 1; two registers = 2.
-        if (insn.n >= 0) { if (insn.toCore === 1) reads1 = insn.n; } else {
-          cycles = 2;
-          if (insn.toCore === 1) { reads1 = insn.m; reads2 = insn.m + 1; }
-        }
-        break;
-      case FP_LD:
-        cycles = insn.double === 1 ? 3 : 2;
-        break;
-      case FP_ST:
-        cycles = insn.double === 1 ? 3 : 2;
-        reads1 = insn.d;
-        break;
-      case FP_LDM: case FP_STM:
-        // §3: 1+N, N in words (imm8 counts words).
-        cycles = 1 + (insn.imm >>> 0);
-        if (cls === FP_STM && fpDest !== NONE && fpDest >= insn.d && fpDest < insn.d + insn.imm) reads1 = fpDest;
-        break;
-    }
-    let stall = 0;
-    // §7.1: arithmetic and conversions take one cycle longer when the next instruction consumes the result.
-    if (fpDest !== NONE && (reads1 === fpDest || reads2 === fpDest)) stall = 1;
-    // §7.3: VDIV/VSQRT complete out of order; the next FP instruction waits for the FPU, a reader for the result.
-    if (now < this.fpLongReady) {
-      const ready = reads1 === this.fpLongDest || reads2 === this.fpLongDest ? this.fpLongReady : this.fpBusyUntil;
-      if (ready - now > stall) stall = ready - now;
-    }
-    if (cls === FP_DIV || cls === FP_SQRT) {
-      const start = now + stall;
-      this.fpBusyUntil = start + FP_LONG_BUSY;
-      this.fpLongReady = start + FP_LONG_LATENCY;
-      this.fpLongDest = insn.d;
-    } else if (cls === FP_ALU || cls === FP_MAC || cls === FP_CVT) {
-      this.fpDest = insn.d;
-    } else if (cls === FP_LD && insn.double === 0) {
-      // §4.10: VLDR.32 is a single load: it overlaps a following load/store like LDR (assumed).
-      this.overlap = OVERLAP_LOAD;
-      this.loadDest = NONE;
-      this.loadBlock = cpu.dataAddress >>> 24;
-      this.wbackBase = NONE;
-    }
-    return cycles + stall;
   }
 
   /** P for a branch to a register or immediate target (TIMING.md §5.1): 2 for a 32-bit target on an odd halfword. */
