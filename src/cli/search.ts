@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../common/write-atomic.js';
 import { DEFAULT_BOARD, loadBoard } from '../mcu/boards/load.js';
 import { parseBytes } from '../report/format.js';
 import { positiveInteger, positiveNumber } from './flags.js';
-import { DEFAULT_MODEL } from '../codegen/firmware-build.js';
+import { CompileError, DEFAULT_MODEL, ToolchainMissingError } from '../codegen/firmware-build.js';
 import { SAMPLE_FRAMES } from './build.js';
 
 export const SEARCH_EXIT = { fits: 0, unreachable: EXIT.overBudget, usage: EXIT.usage } as const;
@@ -65,7 +65,8 @@ export const searchCommand: Command<SearchArgs> = {
       .epilogue(
         'Every candidate is written to <out>/search-state.json as it finishes; --resume continues from it. ' +
           `Exit codes: ${SEARCH_EXIT.fits} a model fits; ${SEARCH_EXIT.unreachable} the budget cannot be reached ` +
-          `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ${SEARCH_EXIT.usage} usage or input error.`,
+          `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ${SEARCH_EXIT.usage} usage or input error; ` +
+          `${EXIT.toolchainMissing} arm-none-eabi-gcc missing; ${EXIT.compileFailed} the start or narrowest model's firmware did not compile.`,
       ) as never,
   handler: async (args) => {
     const board = loadBoard(args.board);
@@ -101,6 +102,12 @@ export const searchCommand: Command<SearchArgs> = {
       });
     } catch (e) {
       if (e instanceof StateFileError || e instanceof ConfigError) throw new UserError(e.message, SEARCH_EXIT.usage);
+      if (e instanceof ToolchainMissingError) throw new UserError(e.message, EXIT.toolchainMissing);
+      if (e instanceof CompileError) {
+        const log = resolve(outDir, 'compile-error.log');
+        writeFileAtomic(log, e.log + '\n');
+        throw new UserError(`a candidate's firmware did not compile (log: ${log})`, EXIT.compileFailed);
+      }
       throw e;
     }
     const results = searchResults(outcome.state, outcome.chosen, outcome.uniform);

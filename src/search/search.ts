@@ -19,6 +19,7 @@ import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../nn/model/ser
 import type { Detector } from '../nn/model/detector.js';
 import type { DetectorConfig } from '../nn/model/config.js';
 import { detectorWidths, pruneDetector, STAGES, type Stage, type StageWidths } from './prune.js';
+import { CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
 import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
 import {
@@ -35,12 +36,15 @@ import {
 export const WIDTH_STEP: StageWidths = { stage1: 4, stage2: 8, stage3: 8, stage4: 4, fpn: 4, head: 4 };
 
 /**
- * The narrowest widths the search goes to: one step of each stage. Stage 1 also keeps at least
- * two CBAM hidden units (width / channelReduction, rounded): with one left, that unit is often dead
- * on every frame.
+ * The narrowest widths the search goes to: 8 channels (stage 4 at 4 channels does not compile:
+ * gcc finds the GEMM kernel's inline asm constraints impossible, nn_conv.h:159). Stage 1 also keeps
+ * at least two CBAM hidden units (width / channelReduction, rounded): with one left, that unit is
+ * often dead on every frame.
  */
+export const MIN_WIDTH = 8;
+
 export function minWidths(config: DetectorConfig): StageWidths {
-  const floor = { ...WIDTH_STEP };
+  const floor = Object.fromEntries(STAGES.map((k) => [k, Math.max(MIN_WIDTH, WIDTH_STEP[k])])) as unknown as StageWidths;
   const start = detectorWidths(config);
   const r = config.attention.channelReduction;
   const hiddenNeeded = Math.min(2, Math.max(1, Math.round(start.stage1 / r)));
@@ -267,8 +271,27 @@ export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
     }
     // Least accuracy lost per millisecond saved (estimated), NetAdapt's pick with overshoot accounted.
     const score = (c: CandidateRecord): number => (c.accuracy.mAP50 - current.accuracy.mAP50) / Math.max(1e-3, latency - c.estimatedLatencyMs);
-    const chosen = proposals.reduce((a, b) => (score(b) > score(a) ? b : a));
-    const measured = await s.measure(chosen);
+    const buildable = proposals.filter((c) => !c.buildError).sort((a, b) => score(b) - score(a));
+    let chosen: CandidateRecord | undefined, measured: Measured | undefined;
+    for (const c of buildable) {
+      try {
+        measured = await s.measure(c);
+        chosen = c;
+        break;
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        // A kernel that does not compile for this shape: the candidate is dropped, the next one tried.
+        c.buildError = e.log.split('\n').find((l) => l.includes('error:')) ?? 'compile error';
+        s.save();
+        o.progress(`  ${c.id}: firmware does not compile (${c.buildError}); next proposal`);
+      }
+    }
+    if (!chosen || !measured) {
+      s.state.phase = 'infeasible';
+      s.state.message = `no proposal of step ${step} builds`;
+      s.save();
+      return { state: s.state, failure: s.state.message };
+    }
     chosen.accepted = true;
     s.state.accepted.push(chosen.id);
     s.save();

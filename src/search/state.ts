@@ -59,6 +59,8 @@ export interface CandidateRecord {
   accuracy: Accuracy;
   measured?: Measured;
   accepted?: boolean;
+  /** The compiler's first error line when the candidate's firmware did not build. */
+  buildError?: string;
 }
 
 export interface SearchState {

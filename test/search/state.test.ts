@@ -54,10 +54,10 @@ describe('search state', () => {
 describe('width grid', () => {
   it('steps stages by their kernel-friendly multiple down to the narrowest widths', () => {
     const least = minWidths(loadDetectorConfig('models/detector-default.json'));
-    // stage 1 keeps two CBAM hidden units (8 / reduction 4): 4 channels would leave one.
-    expect(least).toEqual({ stage1: 8, stage2: 8, stage3: 8, stage4: 4, fpn: 4, head: 4 });
+    expect(least).toEqual({ stage1: 8, stage2: 8, stage3: 8, stage4: 8, fpn: 8, head: 8 });
     expect(narrowerWidths('stage3', 24, least.stage3)).toEqual([16, 8]);
-    expect(narrowerWidths('stage4', 30, least.stage4)).toEqual([28, 24, 20, 16, 12, 8, 4]);
+    expect(narrowerWidths('stage4', 30, least.stage4)).toEqual([28, 24, 20, 16, 12, 8]);
+    expect(narrowerWidths('stage4', 30, 4)).toEqual([28, 24, 20, 16, 12, 8, 4]);
     expect(narrowerWidths('stage1', 8, least.stage1)).toEqual([]);
   });
 });
