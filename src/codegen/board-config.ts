@@ -1,34 +1,55 @@
 /**
  * board_config.h for the detector app (firmware/nn/app/clock.c), derived from the board profile:
- * on an STM32F4 with an HSE fitted, the PLL settings that reach the chip's maximum clock (capped at
- * 168 MHz, the fastest F4 clock without over-drive) and the flash wait states the board's RM table
- * gives at its supply voltage. Other boards run at their reset clock.
+ * the PLL settings that reach the chip's maximum clock and the flash wait states the board's RM
+ * table gives there: an STM32F4 from its HSE (capped at 168 MHz, the fastest F4 clock without
+ * over-drive), an STM32L4 from MSI (capped at 80 MHz, VCORE range 1 without boost). Other boards
+ * (mps2) run at their reset clock.
  */
 import type { Board } from '../mcu/boards/types.js';
 
 export interface ClockPlan {
   /** Core clock the app runs inference at (Hz). */
   coreHz: number;
-  pll?: { m: number; n: number; p: number; flashLatency: number };
+  /** f4: HSE / M * N / P; l4: MSI / M * N / R. */
+  pll?: { kind: 'f4' | 'l4'; m: number; n: number; divider: number; flashLatency: number };
 }
 
 const MHZ = 1_000_000;
 const F4_NO_OVERDRIVE_MAX_HZ = 168 * MHZ;
+/** L4 VCORE range 1 without boost (RM0351 §5.1.8): 80 MHz. */
+const L4_RANGE1_MAX_HZ = 80 * MHZ;
+
+/** Wait states the board's RM table gives for `hz` at its supply (VDD row on F4, VCORE range on L4). */
+function flashLatency(board: Board, hz: number): number {
+  const rows = board.flash?.waitStates.rows ?? [];
+  const row = rows.find((r) => r.vcoreRange !== undefined
+    ? r.vcoreRange === (board.supply.vcoreRangeAtReset ?? 1)
+    : (r.vddMinV ?? -Infinity) <= board.supply.vddV && board.supply.vddV <= (r.vddMaxV ?? Infinity));
+  return row ? row.maxHclkHz.findIndex((max) => hz <= max) : -1;
+}
 
 export function clockPlan(board: Board): ClockPlan {
   const c = board.clocks;
-  if (board.family !== 'stm32f4' || c.pll !== 'f4' || c.hseHz <= 0 || c.hseHz % MHZ !== 0 || !board.flash) {
-    return { coreHz: c.resetHz };
+  const reset = { coreHz: c.resetHz };
+  if (!board.flash) return reset;
+  if (board.family === 'stm32f4' && c.pll === 'f4' && c.hseHz > 0 && c.hseHz % MHZ === 0) {
+    const target = Math.min(c.maxHz, F4_NO_OVERDRIVE_MAX_HZ);
+    // VCO input 1 MHz (M = HSE in MHz); VCO output must be 100-432 MHz (RM0383 §6.3.2): P = 4 up to 108 MHz.
+    const p = target * 4 <= 432 * MHZ ? 4 : 2;
+    const n = (target * p) / MHZ;
+    const latency = flashLatency(board, target);
+    if (!Number.isInteger(n) || latency < 0) return reset;
+    return { coreHz: target, pll: { kind: 'f4', m: c.hseHz / MHZ, n, divider: p, flashLatency: latency } };
   }
-  const target = Math.min(c.maxHz, F4_NO_OVERDRIVE_MAX_HZ);
-  // VCO input 1 MHz (M = HSE in MHz); VCO output must be 100-432 MHz (RM0383 §6.3.2): P = 4 up to 108 MHz.
-  const p = target * 4 <= 432 * MHZ ? 4 : 2;
-  const n = (target * p) / MHZ;
-  if (!Number.isInteger(n)) return { coreHz: c.resetHz };
-  const row = board.flash.waitStates.rows.find((r) => (r.vddMinV ?? -Infinity) <= board.supply.vddV && board.supply.vddV <= (r.vddMaxV ?? Infinity));
-  const flashLatency = row ? row.maxHclkHz.findIndex((hz) => target <= hz) : -1;
-  if (flashLatency < 0) return { coreHz: c.resetHz };
-  return { coreHz: target, pll: { m: c.hseHz / MHZ, n, p, flashLatency } };
+  if (board.family === 'stm32l4' && c.pll === 'l4' && c.resetSource === 'MSI' && c.resetHz > 0) {
+    // MSI (4 MHz at reset) / M=1 * N / R=2; VCO 64-344 MHz (RM0351 §6.4.4).
+    const target = Math.min(c.maxHz, L4_RANGE1_MAX_HZ);
+    const n = (target * 2) / c.resetHz;
+    const latency = flashLatency(board, target);
+    if (!Number.isInteger(n) || n < 8 || n > 86 || latency < 0) return reset;
+    return { coreHz: target, pll: { kind: 'l4', m: 1, n, divider: 2, flashLatency: latency } };
+  }
+  return reset;
 }
 
 export function boardConfigHeader(board: Board): string {
@@ -39,13 +60,14 @@ export function boardConfigHeader(board: Board): string {
     '#define DETECTOR_BOARD_CONFIG_H',
     `#define BOARD_NAME "${board.name}"`,
     `#define BOARD_CORE_HZ ${plan.coreHz}u`,
-    `#define BOARD_CLOCK_F4_PLL ${plan.pll ? 1 : 0}`,
+    `#define BOARD_CLOCK_F4_PLL ${plan.pll?.kind === 'f4' ? 1 : 0}`,
+    `#define BOARD_CLOCK_L4_PLL ${plan.pll?.kind === 'l4' ? 1 : 0}`,
   ];
   if (plan.pll) {
     lines.push(
       `#define BOARD_PLL_M ${plan.pll.m}u`,
       `#define BOARD_PLL_N ${plan.pll.n}u`,
-      `#define BOARD_PLL_P ${plan.pll.p}u`,
+      `#define BOARD_PLL_${plan.pll.kind === 'f4' ? 'P' : 'R'} ${plan.pll.divider}u`,
       `#define BOARD_FLASH_LATENCY ${plan.pll.flashLatency}u`,
     );
   }

@@ -24,8 +24,10 @@ describe('linker scripts from board profiles', () => {
     }
   });
 
-  it('F411 runs inference at 100 MHz with 3 wait states (RM0383 Table 5, 2.7-3.6 V); mps2 stays at 25 MHz', () => {
-    expect(clockPlan(loadBoard('stm32f411re'))).toEqual({ coreHz: 100e6, pll: { m: 8, n: 400, p: 4, flashLatency: 3 } });
+  it('F411 runs inference at 100 MHz with 3 wait states (RM0383 Table 5, 2.7-3.6 V), L432 at 80 MHz with 4; mps2 stays at 25 MHz', () => {
+    expect(clockPlan(loadBoard('stm32f411re'))).toEqual({ coreHz: 100e6, pll: { kind: 'f4', m: 8, n: 400, divider: 4, flashLatency: 3 } });
+    // MSI 4 MHz / 1 * 40 / 2; RM0351 Table 9: range 1, 64 < HCLK <= 80 MHz needs 4 wait states.
+    expect(clockPlan(loadBoard('stm32l432kc'))).toEqual({ coreHz: 80e6, pll: { kind: 'l4', m: 1, n: 40, divider: 2, flashLatency: 4 } });
     expect(clockPlan(loadBoard('mps2-an386'))).toEqual({ coreHz: 25e6 });
   });
 

@@ -68,4 +68,12 @@ describe('detector on stm32f411re', () => {
     expect(r.stdout).toBe(traced.stdout);
     expect(r.stderr).toMatch(/demo: the shipped detector for stm32f411re \((cached build|built) .*stm32f411re-O2-[0-9a-f]{16}\/detector\.elf\)/);
   }, 600_000);
+
+  it('the STM32L432KC build (64 KB SRAM) runs at 80 MHz from MSI through the PLL and prints the same detections', async () => {
+    const l432 = await buildDetector('stm32l432kc');
+    const run = await runInMcusim(l432.elfPath, 'stm32l432kc', [SAMPLE]);
+    expect(run.exitCode).toBe(0);
+    expect(run.result.coreClockHz).toBe(80e6);
+    expect(run.stdout).toBe(traced.stdout);
+  }, 300_000);
 });

@@ -3,7 +3,8 @@
  * §3.4 FLASH_ACR): HSE in bypass (the ST-LINK's 8 MHz MCO on a Nucleo), PLL to the chip's maximum
  * clock, FLASH_ACR.LATENCY from the board's wait-state table raised before the switch, then the ART
  * (prefetch, instruction and data caches) on: the configuration the README's cycle figures use.
- * Other boards keep their reset clock (mps2: fixed 25 MHz; STM32L4: MSI 4 MHz with ICEN|DCEN). */
+ * On an STM32L4: MSI through the PLL to 80 MHz, 4 wait states (VCORE range 1), prefetch and caches on.
+ * Other boards (mps2: fixed 25 MHz) keep their reset clock. */
 #include <stdint.h>
 #include "board_config.h"
 
@@ -27,5 +28,20 @@ void board_clock_init(void) {
   while (((REG(rcc + 0x08) >> 2) & 3u) != 2u) {
   }
   REG(acr) |= 7u << 8;                       /* PRFTEN | ICEN | DCEN: the ART accelerator */
+#elif BOARD_CLOCK_L4_PLL
+  /* STM32L4 (RM0351 §6.4 RCC, §3.7.1 FLASH_ACR): MSI 4 MHz / M * N / R, wait states raised first. */
+  const uint32_t rcc = 0x40021000u, acr = 0x40022000u;
+  REG(acr) = (REG(acr) & ~7u) | BOARD_FLASH_LATENCY;
+  while ((REG(acr) & 7u) != BOARD_FLASH_LATENCY) {
+  }
+  /* RCC_PLLCFGR: PLLSRC = MSI (1), PLLM = M - 1 [6:4], PLLN [14:8], PLLREN (24), PLLR = R/2 - 1 [26:25] */
+  REG(rcc + 0x0C) = 1u | ((BOARD_PLL_M - 1u) << 4) | (BOARD_PLL_N << 8) | (1u << 24) | ((BOARD_PLL_R / 2u - 1u) << 25);
+  REG(rcc + 0x00) |= 1u << 24;               /* PLLON */
+  while (!(REG(rcc + 0x00) & (1u << 25))) {  /* PLLRDY */
+  }
+  REG(rcc + 0x08) = (REG(rcc + 0x08) & ~3u) | 3u; /* RCC_CFGR.SW = PLL */
+  while (((REG(rcc + 0x08) >> 2) & 3u) != 3u) {
+  }
+  REG(acr) |= 7u << 8;                       /* PRFTEN | ICEN | DCEN */
 #endif
 }
