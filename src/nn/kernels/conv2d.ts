@@ -84,9 +84,16 @@ export function conv2dBackwardInput(dy: Float32Array, weight: Float32Array, g: C
     gemmABt(m, g.cout, k, dy, 0, weight, 0, dx, 0, true);
     return;
   }
-  const dcols = new Float32Array(m * k);
+  const dcols = scratch(m * k); // fully overwritten by the product, used only until col2imAdd returns
   gemmABt(m, g.cout, k, dy, 0, weight, 0, dcols, 0);
   col2imAdd(dcols, g, dx);
+}
+
+/** One reused buffer for the column-matrix gradient (allocating and zeroing it per layer showed up as GC time). */
+let scratchBuffer = new Float32Array(0);
+function scratch(size: number): Float32Array {
+  if (scratchBuffer.length < size) scratchBuffer = new Float32Array(size);
+  return scratchBuffer.subarray(0, size);
 }
 
 /** dweight += x-windows^T dy; dbias += sum of dy over positions. `cols` is what forward returned. */
