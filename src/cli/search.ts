@@ -58,7 +58,7 @@ export const searchCommand: Command<SearchArgs> = {
       .option('workers', { type: 'number', describe: 'parallel candidate workers (only 1 is implemented yet)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the search whose state is in --out' })
       .option('step-fraction', { type: 'number', default: 0.12, describe: 'latency cut each step aims for (share of the current latency)' })
-      .option('fine-tune-frames', { type: 'number', default: 128, describe: 'training frames of the short fine-tune of each proposal' })
+      .option('fine-tune-frames', { type: 'number', default: 256, describe: 'training frames of the short fine-tune of each proposal' })
       .option('final-fine-tune-frames', { type: 'number', default: 1024, describe: 'training frames of the final fine-tune' })
       .option('eval-frames', { type: 'number', default: 128, describe: 'held-out frames each candidate is scored on' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the fine-tune frames' })
