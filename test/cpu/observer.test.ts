@@ -70,7 +70,14 @@ describe('execution observer', () => {
       elf: await buildElf({ name: 'coremark-lite', sources, variant: { opt: 'O2', float: 'hard' }, board: 'stm32f411re' }),
     });
     for (const c of cases) {
-      const [reference, ...others] = Object.entries(MODES).map(([mode, options]) => ({ mode, ...profile(c.elf, c.board, options, c.args) }));
+      const runs = [];
+      for (const [mode, options] of Object.entries(MODES)) {
+        runs.push({ mode, ...profile(c.elf, c.board, options, c.args) });
+        // each run is synchronous: let the test worker answer vitest's RPC between runs, or a long
+        // run on a loaded machine ends in "Timeout calling onTaskUpdate"
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const [reference, ...others] = runs;
       const ref = reference!;
       expect(ref.r.stop, c.name).toBe('exit');
       // the observer accounts for every instruction and every cycle of the run
