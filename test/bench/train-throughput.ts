@@ -11,7 +11,7 @@
  *   npx tsx test/bench/train-throughput.ts [--batch 16] [--reps 3] [--json out.json]
  */
 import * as tf from '@tensorflow/tfjs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { Tape, Tensor } from '../../src/nn/tensor.js';
 import { Detector } from '../../src/nn/model/detector.js';
@@ -158,7 +158,9 @@ const result = {
   ratioOfMedians: median(ours) / median(theirs),
   fullStepSamplesPerSecond: full,
   pytorchSamplesPerSecond: PYTORCH_SAMPLES_PER_SECOND[batch] ?? null,
+  loadAverage: loadavg(),
 };
+console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min) on ${availableParallelism()} cores`);
 console.log(`ours ${result.oursSamplesPerSecond.toFixed(1)} samples/s (1 thread), tfjs-cpu ${result.tfjsSamplesPerSecond.toFixed(2)} samples/s (medians of ${reps}, batch ${batch})`);
 const torch = PYTORCH_SAMPLES_PER_SECOND[batch];
 console.log(torch
