@@ -164,7 +164,7 @@ console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5,
 console.log(`ours ${result.oursSamplesPerSecond.toFixed(1)} samples/s (1 thread), tfjs-cpu ${result.tfjsSamplesPerSecond.toFixed(2)} samples/s (medians of ${reps}, batch ${batch})`);
 const torch = PYTORCH_SAMPLES_PER_SECOND[batch];
 console.log(torch
-  ? `pytorch-cpu (1 thread, constant from README) ${torch[0]}-${torch[1]} samples/s: ours is ${(100 * result.oursSamplesPerSecond / torch[0]).toFixed(0)}-${(100 * result.oursSamplesPerSecond / torch[1]).toFixed(0)} % of it`
+  ? `pytorch-cpu (1 thread, constant from README) ${torch[0]}-${torch[1]} samples/s: ours is ${(100 * result.oursSamplesPerSecond / torch[1]).toFixed(1)}-${(100 * result.oursSamplesPerSecond / torch[0]).toFixed(1)} % of it`
   : `pytorch-cpu: no figure recorded for batch ${batch} (known: ${Object.keys(PYTORCH_SAMPLES_PER_SECOND).join(', ')})`);
 console.log(`ratio ${result.ratio.toFixed(1)}x (median of paired reps; ratio of medians ${result.ratioOfMedians.toFixed(1)}x)`);
 console.log(`full training step (detection loss + CutMix): ${Object.entries(full).map(([k, v]) => `${k} ${v.toFixed(1)} samples/s`).join(', ')}`);
