@@ -1,7 +1,8 @@
 /* The ARMv7-M MPU (ARM DDI 0403E B3.5) as QEMU's mps2-an386 enforces it: regions with AP, XN,
  * sub-region disable, PRIVDEFENA, the RBAR VALID/REGION shortcut and the alias registers; data and
  * instruction violations taken as MemManage (DACCVIOL + MMARVALID + MMFAR, IACCVIOL), escalated to
- * HardFault when MemManage is disabled, and checked again after dropping to unprivileged Thread mode.
+ * HardFault when MemManage is disabled, and checked again after dropping to unprivileged Thread mode;
+ * LDRT/STRT and their byte/halfword forms checked as unprivileged from privileged code.
  * The handler records what it saw and resumes after the faulting instruction (or at the caller for a
  * fetch fault); Thread mode prints the records. Expected lines: test/oracle/core-gaps.test.ts. */
 #include <stdint.h>
@@ -101,6 +102,27 @@ void SVC_Handler(void) {
 }
 
 static uint32_t read32(volatile void *p) { return *(volatile uint32_t *)p; }
+
+/* The unprivileged loads and stores (ARMv7-M ARM A7.7 LDRT...): the MPU checks them as unprivileged
+ * accesses even in privileged code. A faulting one leaves its destination as it was (0 here). */
+#define LOAD_T(name, insn, type)                                                                       \
+  static uint32_t name(volatile void *p) {                                                             \
+    uint32_t v = 0;                                                                                    \
+    __asm volatile(insn " %0, [%1, #2]" : "+r"(v) : "r"((uintptr_t)p - 2) : "memory");               \
+    return (type)v;                                                                                    \
+  }
+LOAD_T(ldrt, "ldrt", uint32_t)
+LOAD_T(ldrbt, "ldrbt", uint32_t)
+LOAD_T(ldrht, "ldrht", uint32_t)
+LOAD_T(ldrsbt, "ldrsbt", int32_t)
+LOAD_T(ldrsht, "ldrsht", int32_t)
+#define STORE_T(name, insn)                                                                            \
+  static void name(volatile void *p, uint32_t v) {                                                     \
+    __asm volatile(insn " %0, [%1, #2]" ::"r"(v), "r"((uintptr_t)p - 2) : "memory");                \
+  }
+STORE_T(strt, "strt")
+STORE_T(strbt, "strbt")
+STORE_T(strht, "strht")
 static void write8(volatile void *p, uint8_t v) { *(volatile uint8_t *)p = v; }
 
 int main(void) {
@@ -144,6 +166,29 @@ int main(void) {
   report("call into execute-never RAM");
   (void)read32((void *)0x40000000u);
   report("privileged read with no region (background map)");
+
+  /* The T forms from privileged code: privileged-only memory and the background map refuse them. */
+  printf("ldrt of privileged-only: %08lx\n", (unsigned long)ldrt(&priv_only[12]));
+  report("  ldrt");
+  strbt(&priv_only[16], 0x5a);
+  report("strbt to privileged-only");
+  printf("privileged byte there: %02x\n", priv_only[16]);
+  (void)ldrht(&priv_only[20]);
+  report("ldrht of privileged-only");
+  strt((void *)0x20300810u, 1); /* read_only: unprivileged read-only too */
+  report("strt to read-only");
+  (void)ldrt((void *)0x40000000u);
+  report("ldrt with no region (no background map unprivileged)");
+  /* Allowed: region 1 (full access) through a disabled sub-region of region 3; sign and zero extension. */
+  halves[200] = 0x80;
+  halves[201] = 0xff;
+  strht(&halves[202], 0x8001);
+  strbt(&halves[204], 0x1fe);
+  strt(&halves[208], 0x12345678);
+  printf("ldrsbt %08lx ldrbt %08lx ldrsht %08lx ldrht %08lx ldrt %08lx\n", (unsigned long)ldrsbt(&halves[200]),
+         (unsigned long)ldrbt(&halves[204]), (unsigned long)ldrsht(&halves[202]), (unsigned long)ldrht(&halves[200]),
+         (unsigned long)ldrt(&halves[208]));
+  report("unprivileged forms where allowed");
 
   __asm volatile("msr control, %0\n\tisb" ::"r"(1u)); /* unprivileged Thread mode */
   uint32_t v = read32(&priv_only[8]);

@@ -289,6 +289,19 @@ export class Cpu {
     this.writeBus(address, width, value);
   }
 
+  /**
+   * The unprivileged accesses of LDRT/STRT and their byte/halfword forms (ARM ARM A7.7: MemU_unpriv):
+   * checked as if unprivileged even when the core is privileged. Without an MPU the privilege changes
+   * nothing, so these are MemU; the MPU installs checking versions on the Cpu object while enabled.
+   */
+  readUnprivileged(address: number, width: 1 | 2 | 4): number {
+    return this.readU(address, width);
+  }
+
+  writeUnprivileged(address: number, width: 1 | 2 | 4, value: number): void {
+    this.writeU(address, width, value);
+  }
+
   /** MemA: must be aligned (LDM/STM, LDRD/STRD, LDREX/STREX, VLDR/VSTR, stacking) or UsageFault. */
   readA(address: number, width: 1 | 2 | 4): number {
     this.dataAddress = address;

@@ -56,6 +56,19 @@ const PROGRAMS: readonly GapProgram[] = [
       // A fetch from an XN region: IACCVIOL (bit 0), MMFAR not valid.
       'call into execute-never RAM: faults 1 exc 4 cfsr 00000001 mmfar -00000000 hfsr 00000000',
       'privileged read with no region (background map): faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
+      // LDRT/STRT and their byte/halfword forms in privileged code are checked as unprivileged (A7.7
+      // MemU_unpriv): AP=001 refuses them (the destination keeps its 0), and PRIVDEFENA's background map
+      // is not theirs; the privileged store before them left the byte alone.
+      'ldrt of privileged-only: 00000000',
+      '  ldrt: faults 1 exc 4 cfsr 00000082 mmfar 2030000c hfsr 00000000',
+      'strbt to privileged-only: faults 1 exc 4 cfsr 00000082 mmfar 20300010 hfsr 00000000',
+      'privileged byte there: 00',
+      'ldrht of privileged-only: faults 1 exc 4 cfsr 00000082 mmfar 20300014 hfsr 00000000',
+      'strt to read-only: faults 1 exc 4 cfsr 00000082 mmfar 20300810 hfsr 00000000',
+      'ldrt with no region (no background map unprivileged): faults 1 exc 4 cfsr 00000082 mmfar 40000000 hfsr 00000000',
+      // Where region 1 allows them: 0x80 sign-extended, STRBT keeps the low byte of 0x1fe, STRHT 0x8001.
+      'ldrsbt ffffff80 ldrbt 000000fe ldrsht ffff8001 ldrht 0000ff80 ldrt 12345678',
+      'unprivileged forms where allowed: faults 0 exc 0 cfsr 00000000 mmfar -00000000 hfsr 00000000',
       'unprivileged read of privileged-only: faults 1 exc 4 cfsr 00000082 mmfar-ok 1',
       'unprivileged read of read-only: faults 0; write: faults 1 cfsr 00000082 mmfar-ok 1',
       // PRIVDEFENA gives the background map to privileged code only.

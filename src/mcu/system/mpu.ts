@@ -12,7 +12,10 @@
  * with MMFAR, a fetch violation IACCVIOL (src/cpu/exceptions.ts takes them; MSTKERR/MUNSTKERR come
  * from the exception unit's own stacking).
  *
- * Cost: nothing while the MPU is off. Turning it on installs checking versions of the core's four
+ * LDRT/STRT and their byte/halfword forms (A7.7, MemU_unpriv) are checked as unprivileged accesses
+ * even in privileged code, through the core's readUnprivileged/writeUnprivileged.
+ *
+ * Cost: nothing while the MPU is off. Turning it on installs checking versions of the core's six
  * data access methods and of its fetch on the Cpu object (its prototype's stay untouched), and
  * forgets the decode cache, whose entries were fetched without a check; the cache is forgotten again
  * whenever the regions change while it is on, or the core drops to a state with fewer permissions (privileged to
@@ -119,11 +122,13 @@ export class Mpu {
     return cpu.ipsr !== 0 || (cpu.control & 1) === 0 ? 1 : 0;
   }
 
-  /** Whether `access` at `address` is allowed now. */
-  allows(address: number, access: Access): boolean {
+  /**
+   * Whether `access` at `address` is allowed at `level` (now, by default). LDRT/STRT pass
+   * unprivileged(): checked as unprivileged in privileged code, still bypassed where the MPU is.
+   */
+  allows(address: number, access: Access, level = this.level()): boolean {
     address >>>= 0;
     if ((address >>> 20) === 0xe00) return true; // PPB: default map always
-    const level = this.level();
     if (level === 2) return true;
     const privileged = level === 1;
     for (let n = REGIONS - 1; n >= 0; n--) {
@@ -144,8 +149,13 @@ export class Mpu {
     return privileged && (this.ctrl & CTRL_PRIVDEFENA) !== 0;
   }
 
-  private check(address: number, width: number, access: 0 | 1): void {
-    if (!this.allows(address, access) || (width > 1 && !this.allows(address + width - 1, access))) {
+  /** The level of an LDRT/STRT access (ARM ARM A7.7 MemU_unpriv; QEMU's MUser index keeps NEGPRI). */
+  private unprivileged(): number {
+    return this.level() === 2 ? 2 : 0;
+  }
+
+  private check(address: number, width: number, access: 0 | 1, level = this.level()): void {
+    if (!this.allows(address, access, level) || (width > 1 && !this.allows(address + width - 1, access, level))) {
       throw new FaultSignal(Fault.DACCVIOL, address >>> 0);
     }
   }
@@ -171,6 +181,8 @@ export class Mpu {
     cpu['readA'] = function (this: Cpu, a: number, w: 1 | 2 | 4) { self.check(a, w, 0); return proto.readA.call(this, a, w); };
     cpu['writeU'] = function (this: Cpu, a: number, w: 1 | 2 | 4, v: number) { self.check(a, w, 1); proto.writeU.call(this, a, w, v); };
     cpu['writeA'] = function (this: Cpu, a: number, w: 1 | 2 | 4, v: number) { self.check(a, w, 1); proto.writeA.call(this, a, w, v); };
+    cpu['readUnprivileged'] = function (this: Cpu, a: number, w: 1 | 2 | 4) { self.check(a, w, 0, self.unprivileged()); return proto.readU.call(this, a, w); };
+    cpu['writeUnprivileged'] = function (this: Cpu, a: number, w: 1 | 2 | 4, v: number) { self.check(a, w, 1, self.unprivileged()); proto.writeU.call(this, a, w, v); };
     cpu['fetch'] = function (this: Cpu, pc: number) {
       if (!self.allows(pc, 2)) throw new FaultSignal(Fault.IACCVIOL);
       return proto.fetch.call(this, pc);
@@ -180,7 +192,7 @@ export class Mpu {
 
   private uninstall(): void {
     const cpu = this.cpu as unknown as Record<string, unknown>;
-    for (const k of ['readU', 'readA', 'writeU', 'writeA', 'fetch']) delete cpu[k];
+    for (const k of ['readU', 'readA', 'writeU', 'writeA', 'readUnprivileged', 'writeUnprivileged', 'fetch']) delete cpu[k];
     this.installed = false;
   }
 

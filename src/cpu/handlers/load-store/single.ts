@@ -26,6 +26,9 @@ function readAccess(cpu: Cpu, op: number, address: number): number {
   }
 }
 
+/** Access width by `op`, for the unprivileged forms (kept out of the ordinary loads' switch). */
+const ACCESS_WIDTH = [4, 1, 2, 1, 2] as const;
+
 /**
  * Loads R[t] from `address`; writes `offsetAddress` back first when wback (so a load into the base
  * register keeps the loaded value, QEMU's choice for this UNPREDICTABLE case).
@@ -62,8 +65,17 @@ const loadImm: Handler = (cpu, i) => {
   return completeLoad(cpu, i, i.index ? offsetAddress : base, offsetAddress);
 };
 
-/** LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT: no MPU here, so an ordinary load; Rt = 15 is UNDEFINED (as QEMU). */
-const loadUnprivileged: Handler = (cpu, i) => (i.t === 15 ? false : loadImm(cpu, i));
+/**
+ * LDRT/LDRBT/LDRHT/LDRSBT/LDRSHT (A7.7.46 and siblings): an offset load checked as unprivileged by the
+ * MPU even in privileged code (MemU_unpriv); Rt = 15 is UNDEFINED (as QEMU). No P/U/W: offset form only.
+ */
+const loadUnprivileged: Handler = (cpu, i) => {
+  if (i.t === 15) return false;
+  const value = cpu.readUnprivileged((cpu.r[i.n]! + i.imm) >>> 0, ACCESS_WIDTH[i.access]!);
+  const signBits = i.access === ACCESS_SBYTE ? 24 : i.access === ACCESS_SHALF ? 16 : 0;
+  cpu.setReg(i.t, ((value << signBits) >> signBits) >>> 0);
+  return true;
+};
 
 const loadReg: Handler = (cpu, i) => {
   if (isHint(i)) return true;
@@ -87,6 +99,14 @@ const storeImm: Handler = (cpu, i) => {
   return true;
 };
 
+/** STRT/STRBT/STRHT (A7.7.163 and siblings): an offset store checked as unprivileged (MemU_unpriv). */
+const storeUnprivileged: Handler = (cpu, i) => {
+  if (i.n === 15) return false;
+  const width = ACCESS_WIDTH[i.access]!;
+  cpu.writeUnprivileged((cpu.r[i.n]! + i.imm) >>> 0, width, width === 4 ? cpu.r[i.t]! : cpu.r[i.t]! & ((1 << (8 * width)) - 1));
+  return true;
+};
+
 const storeReg: Handler = (cpu, i) => {
   if (i.n === 15) return false;
   const address = (cpu.r[i.n]! + (cpu.r[i.m]! << i.shiftN)) >>> 0;
@@ -94,4 +114,4 @@ const storeReg: Handler = (cpu, i) => {
   return true;
 };
 
-export const singleLoadStoreHandlers: Record<string, Handler> = { loadImm, loadUnprivileged, loadReg, storeImm, storeReg };
+export const singleLoadStoreHandlers: Record<string, Handler> = { loadImm, loadUnprivileged, loadReg, storeImm, storeUnprivileged, storeReg };
