@@ -24,7 +24,9 @@ import { TIMING_CLASSES } from '../cpu/timing-classes.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HANDLERS_DIR = 'src/cpu/handlers';
 const TIMING_CLASSES_FILE = 'src/cpu/timing-classes.ts';
+/** Where classes are costed: the cycle model, and the timing modules it hands classes to (FP in timing/fpu.ts). */
 const CYCLE_MODEL_FILE = 'src/cpu/cycle-model.ts';
+const TIMING_DIR = 'src/cpu/timing';
 const TIMING_DOC = 'isa/TIMING.md';
 
 export interface SourceLocation {
@@ -154,7 +156,7 @@ function describeEntry(entry: IsaEntry, locator: SourceLocator): IsaMatch {
       baseCycles: cls?.base ?? null,
       rule: cls?.rule ?? null,
       classDefinition: locator.find(TIMING_CLASSES_FILE, new RegExp(`name:\\s*'${entry.timing}'`))[0] ?? null,
-      costCode: locator.find(CYCLE_MODEL_FILE, new RegExp(`\\bcase\\s+${constantName(entry.timing)}\\s*:`)),
+      costCode: locator.costCode(constantName(entry.timing)),
       references: locator.timingReferences(entry.timing, cls?.rule ?? ''),
     },
   };
@@ -214,6 +216,16 @@ class SourceLocator {
     const out: SourceLocation[] = [];
     this.lines(file).forEach((text, k) => { if (pattern.test(text)) out.push({ file, line: k + 1 }); });
     return out;
+  }
+
+  /**
+   * Where a class's constant picks code in the cycle model or a timing module: `case FP_DIV:` and
+   * `cls === FP_DIV`, in the cycle model first, then the modules of src/cpu/timing/ by name.
+   */
+  costCode(constant: string): SourceLocation[] {
+    const files = [CYCLE_MODEL_FILE, ...typeScriptFiles(join(REPO, TIMING_DIR)).map((f) => relative(REPO, f).split('\\').join('/')).sort()];
+    const pattern = new RegExp(`\\bcase\\s+${constant}\\s*:|\\bcls\\s*===\\s*${constant}\\b`);
+    return files.flatMap((file) => this.find(file, pattern));
   }
 
   /**

@@ -66,6 +66,31 @@ describe('mcusim isa', () => {
     expect(seen.size).toBeGreaterThan(300);
   });
 
+  it('cost code is found wherever the class is costed: VDIV in src/cpu/timing/fpu.ts', async () => {
+    const [m, ...rest] = findMatches(['VDIV']);
+    expect(rest).toEqual([]);
+    expect(m!.timing.class).toBe('fpDiv');
+    const files = new Set(m!.timing.costCode.map((l) => l.file));
+    expect([...files]).toEqual(['src/cpu/timing/fpu.ts']);
+    for (const l of m!.timing.costCode) expect(lineOf(l.file, l.line)).toMatch(/\bFP_DIV\b/);
+    // Every class but fpMrs (base cost only: the FPU module's switch has no case for it) has cost code,
+    // each line naming the class's constant; the FP classes' in the FPU module.
+    const seen = new Set<string>();
+    for (const e of loadIsaEntries()) {
+      if (seen.has(e.timing)) continue;
+      seen.add(e.timing);
+      const code = findMatches([e.name])[0]!.timing.costCode;
+      const constant = e.timing.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+      if (e.timing === 'fpMrs') { expect(code).toEqual([]); continue; }
+      expect(code.length, `cost code of ${e.timing}`).toBeGreaterThan(0);
+      for (const l of code) expect(lineOf(l.file, l.line), `${e.timing} at ${l.file}:${l.line}`).toMatch(new RegExp(`\\b${constant}\\b`));
+      if (e.timing.startsWith('fp')) expect(code.map((l) => l.file), e.timing).toContain('src/cpu/timing/fpu.ts');
+    }
+    const run = await spawnCaptured('mcusim', process.execPath, [MCUSIM_BIN, 'isa', 'VDIV'], { timeoutMs: 60_000 });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.toString()).toMatch(/cycle model: src\/cpu\/timing\/fpu\.ts:\d+/);
+  });
+
   it('a mnemonic no line has, or half of a 32-bit opcode, is a usage error', () => {
     expect(() => findMatches(['FROB'])).toThrow(UserError);
     expect(() => findMatches(['0xf8d1'])).toThrow(/second halfword/);
