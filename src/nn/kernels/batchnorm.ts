@@ -24,18 +24,9 @@ export function batchNormTrainForward(
   // Loops index rows as r * c + ch: V8 runs the (r, o) pair with o stepped in the inner loop 3-4x
   // slower (measured). Every sum still runs over rows in order, so the results are unchanged.
   const mean = new Float64Array(c), sq = new Float64Array(c);
-  for (let r = 0; r < rows; r++) {
-    const o = r * c;
-    for (let ch = 0; ch < c; ch++) mean[ch] += x[o + ch]!;
-  }
+  channelSums(x, rows, c, null, mean);
   for (let ch = 0; ch < c; ch++) mean[ch] /= rows;
-  for (let r = 0; r < rows; r++) {
-    const o = r * c;
-    for (let ch = 0; ch < c; ch++) {
-      const d = x[o + ch]! - mean[ch]!;
-      sq[ch] += d * d;
-    }
-  }
+  channelSums(x, rows, c, mean, sq);
   const stats: BatchStats = {
     mean: new Float32Array(c), invStd: new Float32Array(c), varUnbiased: new Float32Array(c),
   };
@@ -74,12 +65,42 @@ export function batchNormTrainBackward(
   // 0 or positive, and (-bits) >>> 31 is the 0/1 mask (dy * 0 may be -0: the sums do not change)
   const on = reluOut ? new Int32Array(reluOut.buffer, reluOut.byteOffset, reluOut.length) : null;
   const sumDy = new Float64Array(c), sumDyXhat = new Float64Array(c);
-  for (let r = 0; r < rows; r++) {
-    const o = r * c;
-    for (let ch = 0; ch < c; ch++) {
-      const d = on === null ? dy[o + ch]! : dy[o + ch]! * (-on[o + ch]! >>> 31);
-      sumDy[ch] += d;
-      sumDyXhat[ch] += d * xhat[o + ch]!;
+  if (c % 4 !== 0) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * c;
+      for (let ch = 0; ch < c; ch++) {
+        const d = on === null ? dy[o + ch]! : dy[o + ch]! * (-on[o + ch]! >>> 31);
+        sumDy[ch] += d;
+        sumDyXhat[ch] += d * xhat[o + ch]!;
+      }
+    }
+  } else {
+    // four channels at a time in local sums (see channelSums), each still summed over rows in order
+    const n = rows * c;
+    for (let ch = 0; ch < c; ch += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+      for (let o = ch; o < n; o += c) {
+        const d0 = on === null ? dy[o]! : dy[o]! * (-on[o]! >>> 31);
+        const d1 = on === null ? dy[o + 1]! : dy[o + 1]! * (-on[o + 1]! >>> 31);
+        const d2 = on === null ? dy[o + 2]! : dy[o + 2]! * (-on[o + 2]! >>> 31);
+        const d3 = on === null ? dy[o + 3]! : dy[o + 3]! * (-on[o + 3]! >>> 31);
+        s0 += d0;
+        s1 += d1;
+        s2 += d2;
+        s3 += d3;
+        p0 += d0 * xhat[o]!;
+        p1 += d1 * xhat[o + 1]!;
+        p2 += d2 * xhat[o + 2]!;
+        p3 += d3 * xhat[o + 3]!;
+      }
+      sumDy[ch] = s0;
+      sumDy[ch + 1] = s1;
+      sumDy[ch + 2] = s2;
+      sumDy[ch + 3] = s3;
+      sumDyXhat[ch] = p0;
+      sumDyXhat[ch + 1] = p1;
+      sumDyXhat[ch + 2] = p2;
+      sumDyXhat[ch + 3] = p3;
     }
   }
   const scale = new Float32Array(c), meanDy = new Float32Array(c), meanDyXhat = new Float32Array(c);
@@ -96,6 +117,52 @@ export function batchNormTrainBackward(
       const d = on === null ? dy[o + ch]! : dy[o + ch]! * (-on[o + ch]! >>> 31);
       dx[o + ch] += scale[ch]! * (d - meanDy[ch]! - xhat[o + ch]! * meanDyXhat[ch]!);
     }
+  }
+}
+
+/**
+ * acc[ch] = sum over rows of x[r, ch] (centre null) or of (x[r, ch] - centre[ch])^2, in row order.
+ * With a channel count divisible by 4 the sums run four channels at a time in local variables: a
+ * Float64Array accumulator stored and reloaded per element ran 3x slower in V8 (measured).
+ */
+function channelSums(x: Float32Array, rows: number, c: number, centre: Float64Array | null, acc: Float64Array): void {
+  if (c % 4 !== 0) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * c;
+      for (let ch = 0; ch < c; ch++) {
+        if (centre === null) acc[ch] += x[o + ch]!;
+        else {
+          const d = x[o + ch]! - centre[ch]!;
+          acc[ch] += d * d;
+        }
+      }
+    }
+    return;
+  }
+  const n = rows * c;
+  for (let ch = 0; ch < c; ch += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    if (centre === null) {
+      for (let o = ch; o < n; o += c) {
+        s0 += x[o]!;
+        s1 += x[o + 1]!;
+        s2 += x[o + 2]!;
+        s3 += x[o + 3]!;
+      }
+    } else {
+      const m0 = centre[ch]!, m1 = centre[ch + 1]!, m2 = centre[ch + 2]!, m3 = centre[ch + 3]!;
+      for (let o = ch; o < n; o += c) {
+        const d0 = x[o]! - m0, d1 = x[o + 1]! - m1, d2 = x[o + 2]! - m2, d3 = x[o + 3]! - m3;
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+    }
+    acc[ch] = s0;
+    acc[ch + 1] = s1;
+    acc[ch + 2] = s2;
+    acc[ch + 3] = s3;
   }
 }
 
