@@ -1,21 +1,25 @@
 /**
  * `mcusim search --board B [--latency-ms MS] [--max-sram B] [--max-flash B] [--model M] [--out DIR]
- * [--time-budget MIN] [--resume]`: prunes the trained detector until its firmware fits the budget
+ * [--time-budget MIN] [--workers N] [--resume]`: prunes the trained detector until its firmware fits the budget
  * on the board, measured by building and simulating it (src/search/search.ts). Progress on stderr;
  * stdout gets the Pareto table; <out>/search-results.json the same as JSON, <out>/chosen.* the model,
  * its ELF and its report. Exit 0 fits; 1 the budget cannot be met (one line naming the smallest
  * reachable latency/SRAM/flash) or the time budget ran out; 2 usage or input error.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
-import { EXIT } from '../common/exit-codes.js';
+import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { writeFileAtomic } from '../common/write-atomic.js';
 import { DEFAULT_BOARD, loadBoard } from '../mcu/boards/load.js';
 import { parseBytes } from '../report/format.js';
 import { positiveInteger, positiveNumber } from './flags.js';
 import { CompileError, DEFAULT_MODEL, ToolchainMissingError } from '../codegen/firmware-build.js';
 import { SAMPLE_FRAMES } from './build.js';
+
+/** Proposals per step (one per prunable stage): more workers would idle. */
+const STAGE_COUNT = 6;
 
 export const SEARCH_EXIT = { fits: 0, unreachable: EXIT.overBudget, usage: EXIT.usage } as const;
 
@@ -55,7 +59,7 @@ export const searchCommand: Command<SearchArgs> = {
       .option('model', { type: 'string', describe: 'trained weights to start from (default the shipped model)' })
       .option('out', { type: 'string', describe: 'output folder (default reports/generated/search-<board>)' })
       .option('time-budget', { type: 'number', describe: 'stop searching after this many minutes' })
-      .option('workers', { type: 'number', describe: 'parallel candidate workers (only 1 is implemented yet)' })
+      .option('workers', { type: 'number', describe: 'threads fine-tuning and scoring a step\'s proposals (default: the cores, at most 6)' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the search whose state is in --out' })
       .option('step-fraction', { type: 'number', default: 0.12, describe: 'latency cut each step aims for (share of the current latency)' })
       .option('fine-tune-frames', { type: 'number', default: 256, describe: 'training frames of the short fine-tune of each proposal' })
@@ -64,9 +68,9 @@ export const searchCommand: Command<SearchArgs> = {
       .option('seed', { type: 'number', default: 1, describe: 'seed of the fine-tune frames' })
       .epilogue(
         'Every candidate is written to <out>/search-state.json as it finishes; --resume continues from it. ' +
-          `Exit codes: ${SEARCH_EXIT.fits} a model fits; ${SEARCH_EXIT.unreachable} the budget cannot be reached ` +
-          `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ${SEARCH_EXIT.usage} usage or input error; ` +
-          `${EXIT.toolchainMissing} arm-none-eabi-gcc missing; ${EXIT.compileFailed} the start or narrowest model's firmware did not compile.`,
+          `${exitCodesEpilogue('search', `${SEARCH_EXIT.fits} a model fits`)} ${SEARCH_EXIT.unreachable}: the budget cannot be reached ` +
+          `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ` +
+          `${EXIT.compileFailed}: the start or narrowest model's firmware did not compile.`,
       ) as never,
   handler: async (args) => {
     const board = loadBoard(args.board);
@@ -76,9 +80,7 @@ export const searchCommand: Command<SearchArgs> = {
       ...(args.maxFlash !== undefined ? { maxFlashBytes: bytesFlag(args.maxFlash, 'max-flash') } : {}),
     };
     if (Object.keys(budget).length === 0) throw new UserError('name a budget: --latency-ms, --max-sram or --max-flash');
-    if (args.workers !== undefined && positiveInteger(args.workers, 'workers') !== 1) {
-      throw new UserError('--workers: only 1 worker is implemented yet (candidates run one after another)');
-    }
+    const workers = args.workers === undefined ? Math.min(STAGE_COUNT, availableParallelism()) : positiveInteger(args.workers, 'workers');
     const stepFraction = positiveNumber(args.stepFraction, 'step-fraction');
     if (stepFraction >= 1) throw new UserError(`--step-fraction: must be below 1, got ${stepFraction}`);
     if (args.timeBudget !== undefined) positiveNumber(args.timeBudget, 'time-budget');
@@ -97,7 +99,7 @@ export const searchCommand: Command<SearchArgs> = {
     let outcome;
     try {
       outcome = await runSearch({
-        settings, board, outDir, sampleFrames: SAMPLE_FRAMES, resume: args.resume, timeBudgetMinutes: args.timeBudget,
+        settings, board, outDir, sampleFrames: SAMPLE_FRAMES, resume: args.resume, timeBudgetMinutes: args.timeBudget, workers,
         progress: (line) => process.stderr.write(`mcusim search: ${line}\n`),
       });
     } catch (e) {

@@ -9,8 +9,8 @@
  * frames as the chosen model's lineage. Every candidate is written to the state file as it
  * finishes (src/search/state.ts), so `--resume` repeats no finished work.
  *
- * Candidates are evaluated one after another in this process (worker threads and the BullMQ queue
- * of issue 17 are not built yet).
+ * A step's proposals are fine-tuned and scored in parallel worker threads (src/search/worker-pool.ts);
+ * builds and simulations run in the main thread. The BullMQ queue of issue 17 is not built yet.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ import { detectorWidths, pruneDetector, STAGES, type Stage, type StageWidths } f
 import { CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
 import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
+import { ProposalPool } from './worker-pool.js';
+import type { ProposalJob } from './proposal-job.js';
 import {
   fits, newState, readState, sameSettings, StateFileError, writeState,
   type CandidateKind, type CandidateRecord, type Measured, type SearchSettings, type SearchState,
@@ -69,6 +71,8 @@ export interface SearchOptions {
   sampleFrames: string;
   resume: boolean;
   timeBudgetMinutes?: number;
+  /** Threads evaluating a step's proposals (the main thread is one of them); default 1. */
+  workers?: number;
   progress: (line: string) => void;
 }
 
@@ -86,6 +90,7 @@ class Search {
   readonly framesPath: string;
   readonly setup: FineTuneSetup;
   readonly base: Detector;
+  readonly pool: ProposalPool;
   state!: SearchState;
   private readonly models = new Map<string, Detector>();
   private readonly measurements = new Map<string, Measurement>();
@@ -99,6 +104,7 @@ class Search {
     const file = readWeightsFile(o.settings.model);
     this.setup = setupFromWeightsFile(file);
     this.base = fromWeightsFile(file, o.settings.model).model;
+    this.pool = new ProposalPool(o.workers ?? 1);
   }
 
   load(): void {
@@ -142,7 +148,8 @@ class Search {
     const record: CandidateRecord = {
       id, kind, step, widths: detectorWidths(model.config), weights,
       estimatedLatencyMs: fields.estimatedLatencyMs ?? 0,
-      accuracy: heldOutAccuracy(model, this.setup, this.o.settings.evalFrames), ...fields,
+      ...fields,
+      accuracy: fields.accuracy ?? heldOutAccuracy(model, this.setup, this.o.settings.evalFrames),
     };
     this.models.set(id, model);
     this.state.candidates = this.state.candidates.filter((c) => c.id !== id).concat(record);
@@ -209,6 +216,15 @@ function cutFor(search: Search, current: Detector, reference: Measurement, stage
 
 export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
   const s = new Search(o);
+  try {
+    return await search(s);
+  } finally {
+    await s.pool.close();
+  }
+}
+
+async function search(s: Search): Promise<SearchOutcome> {
+  const o = s.o;
   s.load();
   const { budget } = o.settings;
 
@@ -252,18 +268,32 @@ export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
     o.progress(`step ${step}: ${latency.toFixed(2)} ms -> target ${targetMs.toFixed(2)} ms`);
     const reference = await s.measurementOf(current);
     const proposals: CandidateRecord[] = [];
+    const pending: Array<{ id: string; stage: Stage; estimatedMs: number; job: ProposalJob }> = [];
     for (const [i, stage] of STAGES.entries()) {
       const id = `step${step}-${stage}`;
-      let record = s.find(id);
-      if (!record) {
-        const proposal = cutFor(s, s.model(current), reference, stage, targetMs);
-        if (!proposal) continue;
-        const tuned = await fineTune(proposal.model, s.setup, o.settings.fineTuneFrames, o.settings.seed + step * 16 + i);
-        record = s.addCandidate(id, 'proposal', step, tuned, { stage, estimatedLatencyMs: proposal.estimatedMs });
+      const record = s.find(id);
+      if (record) {
+        o.progress(`  ${id}: ${describe(record)} (done before)`);
+        proposals.push(record);
+        continue;
       }
-      o.progress(`  ${id}: ${describe(record)}`);
-      proposals.push(record);
+      const proposal = cutFor(s, s.model(current), reference, stage, targetMs);
+      if (!proposal) continue;
+      pending.push({
+        id, stage, estimatedMs: proposal.estimatedMs,
+        job: {
+          weights: toWeightsFile(proposal.model, s.setup.inputTransform, false), setup: s.setup,
+          fineTuneFrames: o.settings.fineTuneFrames, seed: o.settings.seed + step * 16 + i, evalFrames: o.settings.evalFrames,
+        },
+      });
     }
+    await s.pool.runAll(pending.map((p) => p.job), (index, result) => {
+      const p = pending[index]!;
+      const tuned = fromWeightsFile(result.weights, p.id).model;
+      const record = s.addCandidate(p.id, 'proposal', step, tuned, { stage: p.stage, estimatedLatencyMs: p.estimatedMs, accuracy: result.accuracy });
+      o.progress(`  ${p.id}: ${describe(record)}`);
+      proposals.push(record);
+    });
     if (proposals.length === 0) {
       s.state.phase = 'infeasible';
       s.state.message = `every stage is at its narrowest and the model still does not fit`;

@@ -21,7 +21,7 @@ describe('mcusim search usage', () => {
     [['search'], /name a budget/],
     [['search', '--max-sram', 'lots'], /--max-sram: must be a size in bytes/],
     [['search', '--latency-ms', '-3'], /--latency-ms: must be a positive number/],
-    [['search', '--latency-ms', '5', '--workers', '2'], /--workers: only 1 worker/],
+    [['search', '--latency-ms', '5', '--workers', '0'], /--workers: must be a positive integer/],
     [['search', '--latency-ms', '5', '--board', 'nope'], /nope/],
   ])('%j exits 2 with one line', async (argv, message) => {
     const r = await runCli(argv);
