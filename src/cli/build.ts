@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
-import { EXIT } from '../common/exit-codes.js';
+import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { DEFAULT_BOARD, loadBoard } from '../mcu/boards/load.js';
 import {
   buildFirmware, CompileError, DEFAULT_MODEL, ModelFileError, ToolchainMissingError, type FirmwareBuild, type OptLevel,
@@ -86,9 +86,8 @@ export const buildCommand: Command<BuildArgs> = {
       .epilogue(
         'The build folder firmware/generated/<board>-<opt>-<hash>/ holds the generated C, linker script and ELF; ' +
           'an unchanged model, board, options and sources reuse it. ' +
-          `Exit codes: 0 built; ${BUILD_EXIT.usage} usage, unknown board or unreadable/malformed model; ` +
-          `${BUILD_EXIT.toolchainMissing} arm-none-eabi-gcc missing; ${BUILD_EXIT.compileFailed} compile or link failure ` +
-          '(e.g. the model does not fit the board: the log names the region).',
+          `${exitCodesEpilogue('build', '0 built')} An unknown board or an unreadable/malformed model is a usage error; ` +
+          'a compile or link failure is, for example, a model that does not fit the board (the log names the region).',
       ) as never,
   handler: async (args) => {
     const board = loadBoard(args.board);

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { Options } from 'yargs';
 import { UserError } from '../common/errors.js';
+import { integerInRange, positiveInteger } from './flags.js';
 
 export interface DatasetExtraArgs {
   input?: string[];
@@ -37,10 +38,9 @@ export async function runImport(args: ImportArgs, sensorName: string): Promise<n
   const inputs = [...(args.dir ? [args.dir] : []), ...(args.input ?? [])];
   if (inputs.length === 0) throw new UserError('dataset import: name the recording file(s): mcusim dataset import rec.csv [--input more.csv] -o DIR');
   if (!args.out) throw new UserError('dataset import: -o DIR (the dataset folder to write) is required');
-  for (const [name, v] of [['--width', args.width], ['--height', args.height]] as const) {
-    if (!Number.isSafeInteger(v) || v < 1 || v > 4096) throw new UserError(`${name}: must be an integer in [1, 4096], got ${v}`);
-  }
-  if (args.firstIndex !== 0 && args.firstIndex !== 1) throw new UserError(`--first-index: must be 0 or 1, got ${args.firstIndex}`);
+  integerInRange(args.width, 'width', 1, 4096);
+  integerInRange(args.height, 'height', 1, 4096);
+  integerInRange(args.firstIndex, 'first-index', 0, 1);
   const s = importRecordings({
     inputs, labels: args.labels, out: args.out, sensor: sensorName, width: args.width, height: args.height,
     split: args.split ?? 'test', firstIndex: args.firstIndex, tags: args.tag ?? [],
@@ -62,7 +62,7 @@ export async function runImport(args: ImportArgs, sensorName: string): Promise<n
 export async function writeInspectSheet(args: { dir: string; sheet: string; sheetCount: number }): Promise<void> {
   const { loadDataset } = await import('../nn/data/dataset-load.js');
   const { writeContactSheet } = await import('../nn/viz/contact-sheet.js');
-  if (!Number.isSafeInteger(args.sheetCount) || args.sheetCount < 1) throw new UserError(`--sheet-count: must be a positive integer, got ${args.sheetCount}`);
+  positiveInteger(args.sheetCount, 'sheet-count');
   const data = loadDataset(args.dir);
   const tiles = data.frames.slice(0, args.sheetCount).map((frame, k) => ({
     frame,

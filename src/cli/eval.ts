@@ -14,6 +14,7 @@ import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
+import { nonNegativeInteger, numberBetween, positiveInteger } from './flags.js';
 import { writeFileAtomic } from '../common/write-atomic.js';
 import type { ThermalFrame } from '../nn/data/types.js';
 import type { Detection } from '../nn/detect/types.js';
@@ -76,8 +77,8 @@ interface Source { frames: ThermalFrame[]; imageIds: number[]; description: Reco
 async function loadSource(args: EvalArgs): Promise<Source> {
   if (args.synthetic) {
     if (args.data) throw new UserError('eval: give either --data DIR or --synthetic, not both');
-    if (!Number.isSafeInteger(args.count) || args.count < 1) throw new UserError(`--count: must be a positive integer, got ${args.count}`);
-    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed: must be a non-negative integer, got ${args.seed}`);
+    positiveInteger(args.count, 'count');
+    nonNegativeInteger(args.seed, 'seed');
     const { generateFrame, resolveGeneratorConfig } = await import('../nn/data/generate.js');
     const config = resolveGeneratorConfig({ sensor: args.sensor, scene: { mount: args.mount as 'side' | 'overhead' | 'mixed' } });
     const bar = progressBar(args, args.count, 'generating');
@@ -115,8 +116,8 @@ function progressBar(args: EvalArgs, total: number, what: string): cliProgress.S
 }
 
 export async function runEval(args: EvalArgs): Promise<number> {
-  if (!(args.threshold > 0 && args.threshold < 1)) throw new UserError(`--threshold: must be in (0, 1), got ${args.threshold}`);
-  if (!Number.isSafeInteger(args.sheetCount) || args.sheetCount < 1) throw new UserError(`--sheet-count: must be a positive integer, got ${args.sheetCount}`);
+  numberBetween(args.threshold, 'threshold', 0, 1);
+  positiveInteger(args.sheetCount, 'sheet-count');
   const { loadEvalModel, checkFrameSize, evaluateDetections } = await import('../nn/eval/model-eval.js');
   const modelPath = args.model ?? DEFAULT_EVAL_MODEL;
   if (args.int8 && process.stderr.isTTY) process.stderr.write('quantising the model (calibration on 256 synthetic frames, ~10 s)...\n');

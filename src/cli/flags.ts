@@ -24,3 +24,19 @@ export function positiveNumber(value: unknown, flag: string, allowZero = false):
   }
   return value;
 }
+
+/** An integer in [min, max] (an image side, a 0-or-1 base). */
+export function integerInRange(value: unknown, flag: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UserError(`--${flag}: must be an integer in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A number strictly between low and high (a score threshold in (0, 1)). */
+export function numberBetween(value: unknown, flag: string, low: number, high: number): number {
+  if (typeof value !== 'number' || !(value > low && value < high)) {
+    throw new UserError(`--${flag}: must be in (${low}, ${high}), got ${String(value)}`);
+  }
+  return value;
+}

@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
+import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { readReportFile } from '../report/read-report.js';
 import { REPORT_FORMATS, formatForPath, renderReport, writeReport, type ReportFormat } from '../report/write-report.js';
 import { diffReports, diffText } from '../report/diff.js';
@@ -26,7 +27,7 @@ export const reportCommand: Command<ReportArgs> = {
       .option('format', { choices: REPORT_FORMATS, describe: 'output format (default: from -o, else table)' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout' })
       .option('diff', { type: 'string', array: true, describe: 'compare two reports: --diff a.json b.json' })
-      .epilogue('Exit codes: 0 done; 2 usage or input error (unreadable, not a report, unknown version).') as never,
+      .epilogue(`${exitCodesEpilogue('report', '0 done')} An unreadable file, not a report or an unknown version is an input error.`) as never,
   handler: async (args) => {
     if (args.diff !== undefined) {
       if (args.diff.length !== 2 || args.input !== undefined) throw new UserError('--diff takes exactly two reports: mcusim report --diff a.json b.json');

@@ -25,7 +25,10 @@ const READS_ELF = ['run', 'disasm'] as const; // check reports a bad ELF as an i
 const RUN = ['run'] as const;
 
 export const EXIT_CODE_TABLE = {
-  overBudget: { code: 1, commands: ['check'], brief: 'over budget or regressed', meaning: 'over a budget, or regressed against the baseline' },
+  overBudget: {
+    code: 1, commands: ['check', 'search'], brief: 'over budget or regressed',
+    meaning: 'over a budget, or regressed against the baseline (`check`); the budget cannot be reached (`search`)',
+  },
   usage: { code: 2, commands: ALL, brief: 'usage or input error', meaning: 'usage error or unreadable file' },
   notElf: { code: 10, commands: READS_ELF, brief: 'not ELF/truncated', meaning: 'not an ELF, truncated, not an executable' },
   elf64: { code: 11, commands: READS_ELF, brief: '64-bit', meaning: '64-bit ELF' },
@@ -49,10 +52,10 @@ export const EXIT_CODE_TABLE = {
     meaning: 'the firmware stopped without exiting (WFI with no interrupt source, BKPT with no debugger)',
   },
   toolchainMissing: {
-    code: 30, commands: ['build'], brief: 'toolchain missing',
+    code: 30, commands: ['build', 'search'], brief: 'toolchain missing',
     meaning: 'the ARM toolchain (arm-none-eabi-gcc, newlib) is not installed',
   },
-  compileFailed: { code: 31, commands: ['build'], brief: 'compile failed', meaning: 'the generated C sources did not compile or link' },
+  compileFailed: { code: 31, commands: ['build', 'search'], brief: 'compile failed', meaning: 'the generated C sources did not compile or link' },
   internal: { code: 70, commands: ALL, brief: 'internal error', meaning: 'internal simulator error (a bug: please report it with the ELF)' },
 } as const satisfies Record<string, ExitCodeInfo>;
 
