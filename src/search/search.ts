@@ -17,51 +17,17 @@ import { join } from 'node:path';
 import type { Board } from '../mcu/boards/types.js';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../nn/model/serialize.js';
 import type { Detector } from '../nn/model/detector.js';
-import type { DetectorConfig } from '../nn/model/config.js';
 import { detectorWidths, pruneDetector, STAGES, type Stage, type StageWidths } from './prune.js';
-import { CompileError } from '../codegen/firmware-build.js';
+import { buildFirmware, CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
 import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
 import { ProposalPool } from './worker-pool.js';
+import { minWidths, narrowerWidths, WIDTH_STEP } from './width-grid.js';
 import type { ProposalJob } from './proposal-job.js';
 import {
   fits, newState, readState, sameSettings, StateFileError, writeState,
   type CandidateKind, type CandidateRecord, type Measured, type SearchSettings, type SearchState,
 } from './state.js';
-
-/**
- * Widths move in steps that keep the int8 kernels on their word-wide paths (channels % 4 == 0,
- * firmware/nn/kernels/nn_kernels.h): measured, stage 3 at 18 channels instead of 24 was slower
- * (34.4 ms against 33.6 ms). Stages 2 and 3 step by 8 so their SPPF hidden widths (half the SPPF
- * input) stay multiples of 4 too.
- */
-export const WIDTH_STEP: StageWidths = { stage1: 4, stage2: 8, stage3: 8, stage4: 4, fpn: 4, head: 4 };
-
-/**
- * The narrowest widths the search goes to: 8 channels (stage 4 at 4 channels does not compile:
- * gcc finds the GEMM kernel's inline asm constraints impossible, nn_conv.h:159). Stage 1 also keeps
- * at least two CBAM hidden units (width / channelReduction, rounded): with one left, that unit is
- * often dead on every frame.
- */
-export const MIN_WIDTH = 8;
-
-export function minWidths(config: DetectorConfig): StageWidths {
-  const floor = Object.fromEntries(STAGES.map((k) => [k, Math.max(MIN_WIDTH, WIDTH_STEP[k])])) as unknown as StageWidths;
-  const start = detectorWidths(config);
-  const r = config.attention.channelReduction;
-  const hiddenNeeded = Math.min(2, Math.max(1, Math.round(start.stage1 / r)));
-  while (floor.stage1 < start.stage1 && Math.max(1, Math.round(floor.stage1 / r)) < hiddenNeeded) floor.stage1 += WIDTH_STEP.stage1;
-  for (const k of STAGES) floor[k] = Math.min(floor[k], start[k]);
-  return floor;
-}
-
-/** Widths a stage may take below `width`, widest first: multiples of its step, down to its minimum. */
-export function narrowerWidths(stage: Stage, width: number, least: number): number[] {
-  const step = WIDTH_STEP[stage];
-  const out: number[] = [];
-  for (let w = Math.ceil(width / step) * step - step; w >= least; w -= step) out.push(w);
-  return out;
-}
 
 export interface SearchOptions {
   settings: SearchSettings;
@@ -228,7 +194,7 @@ async function search(s: Search): Promise<SearchOutcome> {
   s.load();
   const { budget } = o.settings;
 
-  // The start model and the floor (every stage at MIN_WIDTH): if the floor does not fit, nothing will.
+  // The start model and the floor (every stage at its narrowest): if the floor does not fit, nothing will.
   let start = s.find('start');
   if (!start) start = s.addCandidate('start', 'start', 0, s.base, {});
   await s.measure(start);
@@ -382,6 +348,18 @@ async function uniformBaseline(s: Search, steps: number): Promise<CandidateRecor
     const id = `uniform-${m.toFixed(2)}`;
     let record = s.find(id);
     if (!record) {
+      // Whether the kernels compile for these shapes is known from the untuned weights: build them
+      // first, and spend the long fine-tune only on a model that builds.
+      record = s.addCandidate(id, 'uniform', 0, pruned, { estimatedLatencyMs: estimated });
+      try {
+        await buildFirmware({ board: o.board, modelPath: join(o.outDir, record.weights) });
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        record.buildError = e.log.split('\n').find((l) => l.includes('error:')) ?? 'compile error';
+        s.save();
+        o.progress(`  ${id}: firmware does not compile (${record.buildError}); next multiplier`);
+        continue;
+      }
       o.progress(`uniform baseline: width multiplier ${m.toFixed(2)} (estimate ${estimated.toFixed(2)} ms), fine-tune on ${frames} frames`);
       const tuned = await fineTune(pruned, s.setup, frames, o.settings.seed + 5_000);
       record = s.addCandidate(id, 'uniform', 0, tuned, { estimatedLatencyMs: estimated });

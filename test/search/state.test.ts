@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDetectorConfig } from '../../src/nn/model/config.js';
 import { fits, newState, readState, sameSettings, writeState, type CandidateRecord, type SearchSettings } from '../../src/search/state.js';
-import { minWidths, narrowerWidths } from '../../src/search/search.js';
+import { minWidths, narrowerWidths } from '../../src/search/width-grid.js';
 import { kendallTau, searchResults } from '../../src/search/results.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcusim-state-'));
