@@ -2,7 +2,8 @@
  * `mcusim search --board B [--latency-ms MS] [--max-sram B] [--max-flash B] [--model M] [--out DIR]
  * [--time-budget MIN] [--workers N] [--resume]`: prunes the trained detector until its firmware fits the budget
  * on the board, measured by building and simulating it (src/search/search.ts). Progress on stderr;
- * stdout gets the Pareto table; <out>/search-results.json the same as JSON, <out>/chosen.* the model,
+ * stdout gets the Pareto table; <out>/search-results.{json,html} the same as JSON and as a page with
+ * the accuracy-latency scatter; <out>/chosen.* the model,
  * its ELF and its report. Exit 0 fits; 1 the budget cannot be met (one line naming the smallest
  * reachable latency/SRAM/flash) or the time budget ran out; 2 usage or input error.
  */
@@ -114,6 +115,7 @@ export const searchCommand: Command<SearchArgs> = {
     }
     const results = searchResults(outcome.state, outcome.chosen, outcome.uniform);
     writeFileAtomic(resolve(outDir, 'search-results.json'), JSON.stringify(results, null, 1) + '\n');
+    writeFileAtomic(resolve(outDir, 'search-results.html'), (await import('../search/results-html.js')).renderResultsHtml(results));
     process.stdout.write(renderResults(results) + '\n');
     if (outcome.failure) {
       process.stderr.write(`mcusim: ${outcome.failure}\n`);

@@ -10,6 +10,7 @@ import { loadDetectorConfig } from '../../src/nn/model/config.js';
 import { fits, newState, readState, sameSettings, writeState, type CandidateRecord, type SearchSettings } from '../../src/search/state.js';
 import { minWidths, narrowerWidths } from '../../src/search/width-grid.js';
 import { kendallTau, searchResults } from '../../src/search/results.js';
+import { renderResultsHtml } from '../../src/search/results-html.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcusim-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,6 +72,19 @@ describe('search results', () => {
     expect(r.rows.map((row) => row.fits)).toEqual([true, false, false]);
     expect(r.predictionError!.meanAbsPct).toBeCloseTo(10, 6);
     expect(r.macProxy!.kendallTau).toBe(1);
+  });
+
+  it('draws every candidate and the budget line on the HTML page', () => {
+    const state = newState(settings);
+    state.candidates.push(candidate('fast', 0.3, 8, 50), candidate('good', 0.6, 12, 120));
+    const html = renderResultsHtml(searchResults(state, state.candidates[0]));
+    expect(html.match(/<circle cx=[^>]*><title>/g)).toHaveLength(2);
+    // The budget (10 ms) sits between the two candidates (8 and 12 ms) on the x axis.
+    const at = (re: RegExp): number => Number(re.exec(html)![1]);
+    const budgetX = at(/class="budget" x1="([\d.]+)"/);
+    expect(budgetX).toBeGreaterThan(at(/cx="([\d.]+)"[^>]*><title>fast/));
+    expect(budgetX).toBeLessThan(at(/cx="([\d.]+)"[^>]*><title>good/));
+    expect(html).toContain('budget 10 ms');
   });
 
   it("Kendall's tau counts concordant minus discordant pairs", () => {
