@@ -32,8 +32,32 @@ export type BlockFunction = (cpu: Cpu) => void;
 
 /** Longest block, in instructions (bounds how far a block may run past an instruction limit check). */
 export const MAX_BLOCK_LENGTH = 64;
-/** Executions of an instruction, as the start of a run, before its block is translated (Cpu.blockThreshold). */
-export const HOT_THRESHOLD = 32;
+/**
+ * Executions of an instruction, as the start of a run, before its block is translated
+ * (Cpu.blockThreshold, `mcusim run --translate N`). Translating a block (building its source, V8
+ * parsing it, then optimising it with every handler and cost method inlined: tens of ms of compiler
+ * time per block on the detector) pays back only for code that then runs long. At 2000 loops still
+ * get translated after a negligible share of their run; at the former 32 the int8 detector translated
+ * 1,254 blocks (6.7 MB of generated source) that each run only thousands of times. Measured A/B
+ * (one process per run, CPU-time MIPS): coremark-lite mps2 34.3 -> 35.7, crc_matmul 77.4 -> 80.8
+ * (within noise), detector 2.9 -> 5.5; cycles identical.
+ */
+export const HOT_THRESHOLD = 2000;
+/** Blocks translated at the plain threshold before it starts to rise (heatScaleAfter). */
+export const FREE_BLOCKS = 128;
+/** Each further BLOCKS_PER_DOUBLING translated blocks double the threshold. */
+export const BLOCKS_PER_DOUBLING = 16;
+
+/**
+ * The multiplier of the translation threshold once `translated` blocks exist. Loop-heavy programs
+ * have few hot blocks (at 2000: crc_matmul 31, coremark-lite 114) and keep the plain threshold; code
+ * with many warm blocks (the detector) gets a threshold that doubles every BLOCKS_PER_DOUBLING blocks
+ * past FREE_BLOCKS, so only its hottest blocks are translated. A count, not a clock, so the same run
+ * always translates the same blocks (results never depend on it: blocks and interpreter agree exactly).
+ */
+export function heatScaleAfter(translated: number): number {
+  return translated <= FREE_BLOCKS ? 1 : 2 ** Math.min(20, Math.floor((translated - FREE_BLOCKS) / BLOCKS_PER_DOUBLING));
+}
 
 const ENDS_BLOCK = new Set<number>([T.branch, T.condBranch, T.tbb, T.it, T.sys, T.msrControl, T.wait, T.trap]);
 /**

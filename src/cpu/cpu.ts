@@ -10,7 +10,7 @@ import { type ExceptionModel, stopOnException } from './exception-model.js';
 import { Fault, FaultSignal, StopSignal } from './faults.js';
 import { Insn } from './insn.js';
 import { M4CycleModel } from './cycle-model.js';
-import { HOT_THRESHOLD, translateBlock } from './block-compiler.js';
+import { HOT_THRESHOLD, heatScaleAfter, translateBlock } from './block-compiler.js';
 import type { ExecutionObserver } from './observer.js';
 import { conditionPassed, itAdvance } from './instruction-protocol.js';
 
@@ -96,6 +96,8 @@ export class Cpu {
   translateBlocks = true;
   /** Runs of an instruction (as a dispatch target) before its block is translated; tests use 1. */
   blockThreshold = HOT_THRESHOLD;
+  /** blockThreshold's multiplier, raised as the translated blocks add up (heatScaleAfter). */
+  private heatScale = 1;
   /** Set by devices/NVIC when an exception may have become pending or unmasked. */
   exceptionCheck = false;
   halted = false;
@@ -121,6 +123,7 @@ export class Cpu {
     this.observer = observer;
     for (const head of this.translatedHeads) head.block = null;
     this.translatedHeads.clear();
+    this.heatScale = 1;
   }
 
   /** The instructions that got a translated block, so setObserver() can drop them all. */
@@ -515,6 +518,7 @@ export class Cpu {
     }
     insn.block = block.fn;
     this.translatedHeads.add(insn);
+    this.heatScale = heatScaleAfter(this.translatedHeads.size);
     insn.blockLength = block.length;
     insn.blockEpoch = epoch;
     insn.blockPC = pc;
@@ -575,7 +579,7 @@ export class Cpu {
             prev = this.startLink;
             continue;
           }
-        } else if (insn.heat >= 0 && ++insn.heat >= this.blockThreshold) {
+        } else if (insn.heat >= 0 && ++insn.heat >= this.blockThreshold * this.heatScale) {
           this.translate(insn, pc, epoch);
           continue;
         }
