@@ -10,8 +10,8 @@
  * rows likewise, clipped to the frame. Boxes that intersect after pasting are flagged `overlapping`.
  *
  * Option `matchBackground` (off by default, which is PAPER.md's exact copy): donors come from rooms
- * whose ambient differs by up to ~15 K (THERMAL.md §4.2), so an exact copy leaves a rectangle with a
- * step at its border that no real scene has and the detector could learn as "person". With the
+ * whose ambient differs by up to ~15 K (src/nn/data/THERMAL.md §2.2), so an exact copy leaves a rectangle
+ * with a step at its border that no real scene has and the detector could learn as "person". With the
  * option, the patch is shifted by median(target) - median(donor) so its background level matches.
  *
  * Option `maxCover` (default 1 = off, PAPER.md's rule): the IoU test alone lets a large pasted box

@@ -8,7 +8,7 @@
  *
  * Image-plane ("normalised") coordinates (a, b):
  * - rectilinear (pinhole): a = x/z, b = y/z; pixel u = cx + fx*a with fx = (W/2)/tan(hfov/2).
- *   This reproduces THERMAL.md §4.3 (e.g. 0.45 m at 1 m on the MLX90640-BAB = 13.8 px).
+ *   This reproduces src/nn/data/THERMAL.md §3 (e.g. 0.45 m at 1 m on the MLX90640-BAB = 13.8 px).
  * - equidistant (f-theta): a = theta*cos(phi), b = theta*sin(phi) with theta the angle off-axis;
  *   fx = (W/2)/(hfov/2 in rad), so every pixel spans the same angle (the BAA's 3.44°x3.12° IFOV).
  * Pixel coordinates are continuous: pixel column i covers u in [i, i+1).

@@ -45,7 +45,7 @@
  *   `chess-motion` (walking people seen through MLX chess sub-pages), `distractor` and
  *   `distractor:<kind>` for visible hot objects, `stripes`, `dead-pixels`, and `unlabelled-person`
  *   (a person with under 1 px² or under 0.5 px per side visible, left without a box),
- *   `ambiguous-count` (overhead view with two head centres < 2 px apart, THERMAL.md §4.6).
+ *   `ambiguous-count` (overhead view with two head centres < 2 px apart, src/nn/data/THERMAL.md §6).
  * - `bbox` is COCO [x, y, width, height] in pixels of that image, (x, y) = top-left corner,
  *   continuous coordinates (pixel column i spans x in [i, i+1)); w, h > 0 and the box lies inside
  *   the image. Boxes are the *visible* (unoccluded, in-frame) extent of each person.

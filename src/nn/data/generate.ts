@@ -16,7 +16,7 @@ import type { ThermalFrame } from './types.js';
 export interface GeneratorConfig {
   sensor: SensorConfig;
   scene: SceneConfig;
-  /** Render supersampling per axis before pixel integration (THERMAL.md §4.4: 8-10x). */
+  /** Render supersampling per axis before pixel integration (src/nn/data/THERMAL.md §4: 8-10x). */
   oversample: number;
   /** Number of simulated physical sensors; frame i is taken with unit i mod sensorUnits. */
   sensorUnits: number;

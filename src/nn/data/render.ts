@@ -1,10 +1,10 @@
 /**
  * Renders a Scene to the ideal (noise-free, blur-free) pixel temperatures of a sensor, plus the
- * visible person boxes. THERMAL.md §4.4 steps 1-2: render at `oversample`x per axis, then
- * area-average each pixel's subpixels, which mixes partial coverage in temperature space (§4.1:
+ * visible person boxes. src/nn/data/THERMAL.md §4 steps 1-2: render at `oversample`x per axis, then
+ * area-average each pixel's subpixels, which mixes partial coverage in temperature space (§2.1:
  * indoors T_pix ≈ f*T_obj + (1-f)*T_bg).
  *
- * Visibility is a z-buffer on camera-z depth (§4.6: nearer person wins, never max() over people):
+ * Visibility is a z-buffer on camera-z depth (§6: nearer person wins, never max() over people):
  * room surfaces are ray-cast on a 2x-per-pixel grid, boxes (furniture, distractors) exactly per
  * subpixel, and body capsules drawn in image-plane coordinates with their projected radius and an
  * interpolated depth (raster.ts). Boxes are the visible (unoccluded, in-frame) extent of each
@@ -38,7 +38,7 @@ const FAR_M = 1e9;
 const MIN_VISIBLE_PX2 = 1;
 /**
  * ... and at least half a pixel on each side: a far person on the 110° lens is legitimately
- * 0.6 px wide (THERMAL.md §4.3), but a quarter-pixel sliver at the frame edge is not detectable.
+ * 0.6 px wide (src/nn/data/THERMAL.md §3), but a quarter-pixel sliver at the frame edge is not detectable.
  */
 const MIN_VISIBLE_SIDE_PX = 0.5;
 
@@ -78,7 +78,7 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
 }
 
 /**
- * THERMAL.md §4.6: seen from above, adjacent people merge into one blob and only their heads stay
+ * src/nn/data/THERMAL.md §6: seen from above, adjacent people merge into one blob and only their heads stay
  * separate local maxima, when the head centres are >= ~2 px apart. Closer than that the count is
  * ambiguous even to a human, so such frames are tagged for evaluation to treat leniently.
  */
@@ -233,7 +233,7 @@ function collectBoxes(t: Target, scene: Scene, amodal: Int32Array, objectBounds:
   }
   if (markOverlaps(boxes)) tags.add('overlapping');
   scene.objects.forEach((obj, k) => {
-    // A quarter pixel is enough for a hot mug or bulb to dominate a pixel (§4.5).
+    // A quarter pixel is enough for a hot mug or bulb to dominate a pixel (§5).
     if (obj.kind !== 'furniture' && objectCount[k] >= (os * os) / 4) {
       tags.add('distractor');
       tags.add(`distractor:${obj.kind}`);

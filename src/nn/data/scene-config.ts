@@ -1,5 +1,5 @@
 /**
- * Scene sampling envelope (THERMAL.md §4.2, §4.5, §6 "Generator sampling envelope"): ambient
+ * Scene sampling envelope (src/nn/data/THERMAL.md §2.2, §5, §8 "Generator sampling envelope"): ambient
  * 15-30 °C, clothing 0.3-1.5 clo, skin 32-35 °C, 0-6 people, 0-3 distractors, side and overhead
  * mounts. Walking people (share and speed [assumption]) make the MLX chess sub-page artefact appear
  * (subpages.ts). Every range is [lo, hi] and validated with a message naming the field.

@@ -1,9 +1,9 @@
 /**
  * Draws one random scene (room, camera mount, people, distractors) from a SceneConfig.
- * Temperatures and sizes follow THERMAL.md §4.2 (skin, clothing model), §4.5 (distractor ranges:
+ * Temperatures and sizes follow src/nn/data/THERMAL.md §2.2 (skin, clothing model), §5 (distractor ranges:
  * radiators 35-70 °C, monitors/laptops 30-45 °C, mugs up to 70 °C, LED lamps 40-60 °C and halogen
  * >100 °C, residual seat heat +1-4 K, sun patches +5-15 K, windows cold or sunlit with glass
- * emissivity 0.85 reflecting the room) and §4.6 (overlapping people: adjacent groups, depth order).
+ * emissivity 0.85 reflecting the room) and §6 (overlapping people: adjacent groups, depth order).
  * Ranges marked [M]/[assumption] there are sampled, not fixed.
  */
 import { intrinsicsOf, poseCamera, toCamera, toImagePlane, type Camera } from './camera.js';
@@ -34,7 +34,7 @@ export function sampleScene(rng: Rng, config: SceneConfig, sensor: SensorConfig)
   const ambientC = rng.uniform(...config.ambientC);
   let cameraPose: { heightM: number; pitchDeg: number };
   let room: Room;
-  const gradient = rng.uniform(0.2, 1.0); // warmer towards the ceiling (§4.5) [assumption]
+  const gradient = rng.uniform(0.2, 1.0); // warmer towards the ceiling (§5) [assumption]
   const wallOffsets: [number, number, number, number] = [0, 0, 0, 0].map(() => rng.uniform(-0.7, 0.7)) as
     [number, number, number, number];
   if (mount === 'side') {
@@ -57,7 +57,7 @@ export function sampleScene(rng: Rng, config: SceneConfig, sensor: SensorConfig)
       ceilingM, ambientC, floorC: 0, ceilingC: 0, wallOffsetC: wallOffsets, wallGradientKPerM: gradient,
     };
   }
-  room.floorC = ambientC - rng.uniform(0.5, 2); // floor 0.5-2 K cooler (§4.5)
+  room.floorC = ambientC - rng.uniform(0.5, 2); // floor 0.5-2 K cooler (§5)
   room.ceilingC = ambientC + gradient * (room.ceilingM - 1.2) + rng.uniform(0, 0.5);
   const cam = poseCamera(intrinsicsOf(sensor), cameraPose);
   const ctx: Ctx = { rng, config, mount, cam, room, occupied: [] };
@@ -161,7 +161,7 @@ function addPerson(ctx: Ctx, people: Person[], objects: SceneObject[], near: [nu
   const lowerClo = Math.min(Math.max(upperClo + rng.uniform(-0.2, 0.4), config.clothingClo[0]), 4);
   // Seen from the side the face is visible; from above the crown is hair, cooler than skin [M].
   const bald = rng.chance(0.1);
-  // Hair insulates like thin clothing (§4.2 series model, 0.2-0.8 clo [assumption]).
+  // Hair insulates like thin clothing (§2.2 series model, 0.2-0.8 clo [assumption]).
   const headC = mount === 'overhead' && !bald ? clothingSurfaceC(skinC, room.ambientC, rng.uniform(0.2, 0.8))
     : skinC - rng.uniform(0, 1);
   const spec: PersonSpec = {

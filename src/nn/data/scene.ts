@@ -2,10 +2,10 @@
  * World-space scene description for the thermal renderer (metres, degrees C) and the human body
  * model. Sampling lives in scene-sampler.ts; rasterisation in render.ts.
  *
- * Body model (THERMAL.md §4.2, §4.3, §4.6): depth-ordered primitives — head sphere (skin, or hair
- * seen from above), torso, arm and leg capsules (clothing), hand spheres (skin). A standing adult is
- * 0.45 m wide (arm to arm) and `heightM` tall (floor to crown), the figures behind the §4.3 table.
- * Clothing surface temperature follows the series thermal-resistance model of §4.2:
+ * Body model (src/nn/data/THERMAL.md §2.2, §3, §6): depth-ordered primitives — head sphere
+ * (skin, or hair seen from above), torso, arm and leg capsules (clothing), hand spheres (skin). A
+ * standing adult is 0.45 m wide (arm to arm) and `heightM` tall (floor to crown), the figures behind the §3 table.
+ * Clothing surface temperature follows the series thermal-resistance model of §2.2:
  *   T_cl = T_sk - (T_sk - T_a) * I_cl / (I_cl + I_a),  1 clo = 0.155 m²K/W,  I_a = 0.11 m²K/W.
  */
 
@@ -35,7 +35,7 @@ export interface SceneObject {
   parts: Cuboid[];
   /**
    * Reflections (reflective windows): capsules painted only where this object's first part is the
-   * visible surface, as a specular mirror image would be (glass is opaque in LWIR, §4.1).
+   * visible surface, as a specular mirror image would be (glass is opaque in LWIR, §2.1).
    */
   reflections?: Capsule[];
 }
@@ -97,7 +97,7 @@ export interface PersonSpec {
   lowerC: number;
 }
 
-/** Clothing surface temperature from skin, ambient and insulation (THERMAL.md §4.2). */
+/** Clothing surface temperature from skin, ambient and insulation (src/nn/data/THERMAL.md §2.2). */
 export function clothingSurfaceC(skinC: number, ambientC: number, clo: number): number {
   const iCl = clo * 0.155;
   const iA = 0.11;

@@ -1,5 +1,5 @@
 /**
- * Turns ideal pixel temperatures into sensor readings, THERMAL.md §4.4 steps 3-7:
+ * Turns ideal pixel temperatures into sensor readings, src/nn/data/THERMAL.md §4 steps 3-7:
  * optical PSF (Gaussian blur), fixed-pattern offsets (per pixel, plus column/row stripes on some
  * units), a per-frame global offset (absolute accuracy / drift, step 8), temporal noise with sigma
  * from NETD and refresh rate (§1.2) growing towards the corners, dead/outlier pixels, clamping to
@@ -64,7 +64,7 @@ export function makeSensorUnit(sensor: SensorConfig, seed: number, unitIndex: nu
   const noiseK = new Float32Array(W * H);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      // r2 = 0 at the centre, 1 at the corners; noise gain grows with r2 (§4.4 step 4) [assumption].
+      // r2 = 0 at the centre, 1 at the corners; noise gain grows with r2 (§4 step 4) [assumption].
       const dx = (x + 0.5 - W / 2) / (W / 2);
       const dy = (y + 0.5 - H / 2) / (H / 2);
       const r2 = (dx * dx + dy * dy) / 2;

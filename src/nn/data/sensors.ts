@@ -1,6 +1,6 @@
 /**
  * Thermopile / microbolometer sensor profiles for the synthetic generator, with the figures of
- * shared/reference/THERMAL.md §1 (sensor table) and §4.4 (sensor model). Every field says its unit.
+ * src/nn/data/THERMAL.md §1 (sensor table) and §4 (sensor model). Every field says its unit.
  *
  * Figures and where they come from:
  * - MLX90640-BAB: 32x24, 55°x35° FoV, NETD 0.1 K RMS at 1 Hz (datasheet p.1) [V]; noise grows with
@@ -8,12 +8,12 @@
  *   default refresh 2 Hz [M]; object range -40..300 °C [V]; up to 4 deviating pixels [V];
  *   vertical stripes on some units (melexis issue #56) and fixed-pattern noise (#114, #119) [V].
  * - MLX90640-BAA: same die, 110°x75° lens; IFOV 3.44°x3.12° is uniform in angle, so we project
- *   with an equidistant (f-theta) model instead of a rectilinear crop (§4.3 last paragraph);
+ *   with an equidistant (f-theta) model instead of a rectilinear crop (§3);
  *   corner pixels are noisier, worst on this part (§1.2) [M].
  * - Lepton 2.5: 80x60, 50° HFOV [V3], VFOV 38.5° derived for a 4:3 pinhole [D]; NETD < 50 mK [V]
  *   at its fixed < 9 Hz export rate (8.7 Hz) [V3]; radiometric TLinear output at 0.01 K [V];
  *   internal NUC/FFC, so no stripes but small global offset jumps [M].
- * Ranges marked [assumption] in §4.4 (PSF sigma, fixed-pattern sigma, stripe amplitude, corner gain)
+ * Ranges marked [assumption] in §4 (PSF sigma, fixed-pattern sigma, stripe amplitude, corner gain)
  * are sampled per sensor unit so training sees their spread.
  */
 import { UserError } from '../../common/errors.js';
@@ -54,7 +54,7 @@ export interface SensorConfig {
   frameOffsetSigmaK: number;
   /**
    * MLX chess readout: a full frame merges two sub-pages taken 1/refreshHz apart, each measuring
-   * the pixels of one chessboard colour, so moving people show comb artefacts (§1.2, §4.4 step 6).
+   * the pixels of one chessboard colour, so moving people show comb artefacts (§1.2, §4 step 6).
    */
   chessSubPages: boolean;
   /** Output resolution in kelvin (0 = no quantisation). */

@@ -1,6 +1,6 @@
 /**
- * MLX90640 chess-mode readout (THERMAL.md §1.2, §4.4 step 6): the sensor measures the pixels of one
- * chessboard colour per sub-page, and the Melexis API updates only the newest sub-page's pixels, so
+ * MLX90640 chess-mode readout (src/nn/data/THERMAL.md §1.2, §4 step 6): the sensor measures the pixels
+ * of one chessboard colour per sub-page, and the Melexis API updates only the newest sub-page's pixels, so
  * a full frame mixes two instants 1/refreshHz apart. Walking people then show comb / chessboard
  * artefacts (melexis/mlx90640-library issues #51, #58). Static scenes are unaffected.
  */

@@ -17,8 +17,8 @@ export interface MatchConfig {
 
 /**
  * 0.4 / 0.3 rather than SSD's 0.5 / 0.4: at 32x24 a 1 px offset costs a small box 0.2-0.5 of IoU
- * (THERMAL.md §5), and the anchor grid is 4 px apart, so with 0.5 only about 0.6 of the generator's
- * boxes have any anchor over the threshold (0.83 with 0.4; see anchors.ts).
+ * (src/nn/data/THERMAL.md §7), and the anchor grid is 4 px apart, so with 0.5 only about 0.6 of the
+ * generator's boxes have any anchor over the threshold (0.83 with 0.4; see anchors.ts).
  */
 export const DEFAULT_MATCH: MatchConfig = { positiveIou: 0.4, negativeIou: 0.3 };
 

@@ -3,7 +3,8 @@
  * and TIDE, Bolya et al. 2020), at the operating point with IoU >= 0.5 matching, every box counted:
  *  - a missed box is `lowScore` when a detection below the threshold would have matched it (IoU >= 0.5:
  *    the score threshold / calibration is at fault), else `mislocalised` when a kept detection overlaps
- *    it only with 0.1 <= IoU < 0.5 (box regression, the sub-pixel IoU fragility of THERMAL.md §5),
+ *    it only with 0.1 <= IoU < 0.5 (box regression, the sub-pixel IoU fragility of
+ *    src/nn/data/THERMAL.md §7),
  *    else `notFound` (nothing there: recognition);
  *  - a false positive is `duplicate` when it has IoU >= 0.5 with a box another detection already took
  *    (NMS), `localisation` when its best IoU with any box is in [0.1, 0.5), else `background` (a warm

@@ -1,9 +1,9 @@
 /**
- * Detector evaluation with the reporting set of THERMAL.md §5:
+ * Detector evaluation with the reporting set of src/nn/data/THERMAL.md §7:
  *  - mAP@0.5 and AP@[.5:.95] (mean over IoU 0.50, 0.55, ..., 0.95), all-point interpolated, over all
  *    detections given (threshold them only as post-processing already did);
  *  - precision/recall/F1 at the operating score threshold with IoU >= 0.5 matching, and again with
- *    centre-distance matching (default <= 1.5 px, THERMAL.md's suggested value);
+ *    centre-distance matching (default <= 1.5 px, src/nn/data/THERMAL.md's suggested value);
  *  - counting: per frame |#detections >= threshold - #boxes|, mean (MAE), exact-count accuracy, and
  *    MAE by true count 0 / 1 / 2 / 3+;
  *  - recall on frames with overlapping people (a box flagged `overlapping`, or a tag 'overlap'/

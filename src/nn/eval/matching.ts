@@ -3,8 +3,8 @@
  * descending score (ties: input order); each takes the best still-unmatched box of its class that
  * passes the criterion, else it is a false positive. Two criteria:
  *  - IoU >= threshold (best = highest IoU);
- *  - centre distance <= threshold in pixels (best = nearest). THERMAL.md §5 recommends it next to
- *    IoU because at 32x24 a 1 px shift drops the IoU of a 3x8 box to 0.5 and of a 2x2 box to 0.33.
+ *  - centre distance <= threshold in pixels (best = nearest). src/nn/data/THERMAL.md §7 recommends it
+ *    next to IoU because at 32x24 a 1 px shift drops the IoU of a 3x8 box to 0.5 and of a 2x2 box to 0.33.
  * Ignored boxes (PASCAL VOC `difficult`, or boxes outside a size range being evaluated) follow COCO's
  * rule: a detection first looks for a counted box; only if none passes does it take an ignored box,
  * and then it is ignored too (neither true nor false positive); an unmatched ignored box is no miss.

@@ -33,7 +33,7 @@ describe('determinism', () => {
   });
 });
 
-describe('scene sampling envelope (THERMAL.md §4.2, §6)', () => {
+describe('scene sampling envelope (src/nn/data/THERMAL.md §2.2, §8)', () => {
   const scenes = Array.from({ length: 400 }, (_, i) => generateScene(config, 5, i));
 
   it('ambient 15-30 °C, at most 6 people, both mounts, every scenario', () => {
@@ -77,7 +77,7 @@ describe('scene sampling envelope (THERMAL.md §4.2, §6)', () => {
   });
 });
 
-describe('clothing surface model (THERMAL.md §4.2 table, T_sk = 34 °C)', () => {
+describe('clothing surface model (src/nn/data/THERMAL.md §2.2 table, T_sk = 34 °C)', () => {
   it.each([[18, 0.5, 27.4], [18, 1.0, 24.6], [22, 0.5, 29.0], [22, 1.0, 27.0], [26, 0.5, 30.7], [26, 1.0, 29.3]])(
     'T_a %d °C, %d clo -> %d °C', (ta, clo, expected) => {
       expect(Math.abs(clothingSurfaceC(34, ta, clo) - expected)).toBeLessThan(0.06);

@@ -1,8 +1,8 @@
 /**
- * Physics sanity of the generator against shared/reference/THERMAL.md:
- * §4.3 body size vs distance and FoV (pinhole table; f-theta for the 110° lens, by hand),
- * §4.2 skin temperature at close range and background mixing with distance,
- * §4.6 depth-ordered occlusion (the nearer person wins, not max()).
+ * Physics sanity of the generator against src/nn/data/THERMAL.md:
+ * §3 body size vs distance and FoV (pinhole table; f-theta for the 110° lens, by hand),
+ * §2.2 skin temperature at close range and background mixing with distance,
+ * §6 depth-ordered occlusion (the nearer person wins, not max()).
  */
 import { describe, expect, it } from 'vitest';
 import { renderFrame } from '../../../src/nn/data/generate.js';
@@ -14,7 +14,7 @@ const DEG = Math.PI / 180;
 /** Boxes come from an 8x subpixel grid: each edge is within 1/8 px, plus table rounding. */
 const BOX_TOL_PX = 0.3;
 
-describe('apparent size follows distance and field of view (THERMAL.md §4.3)', () => {
+describe('apparent size follows distance and field of view (src/nn/data/THERMAL.md §3)', () => {
   it('MLX90640-BAB 55x35: 0.45 x 1.70 m person is 4.6 x 21.6 px at 3 m and 2.8 x 12.9 px at 5 m', () => {
     const sensor = idealSensor('mlx90640');
     for (const [d, w, h] of [[3, 4.6, 21.6], [5, 2.8, 12.9]]) {
@@ -60,7 +60,7 @@ describe('apparent size follows distance and field of view (THERMAL.md §4.3)', 
   });
 });
 
-describe('apparent temperatures (THERMAL.md §4.1-4.2)', () => {
+describe('apparent temperatures (src/nn/data/THERMAL.md §2.1-2.2)', () => {
   it('at 1 m the face fills whole pixels, so the hottest pixel reads skin temperature (32-35 °C)', () => {
     const config = configWith(idealSensor('mlx90640', true)); // keep the optical PSF
     for (const skin of [32, 35]) {
@@ -84,7 +84,7 @@ describe('apparent temperatures (THERMAL.md §4.1-4.2)', () => {
     expect(far).toBeGreaterThan(22 + 1);
   });
 
-  it('an area-averaged pixel is the coverage-weighted mean of the two temperatures (§4.1)', () => {
+  it('an area-averaged pixel is the coverage-weighted mean of the two temperatures (§2.1)', () => {
     // A 1 m wide hot slab seen on axis whose left edge sits mid-pixel: that pixel reads the average.
     const sensor = idealSensor('mlx90640');
     const fx = 16 / Math.tan(27.5 * DEG);
@@ -100,7 +100,7 @@ describe('apparent temperatures (THERMAL.md §4.1-4.2)', () => {
   });
 });
 
-describe('overlapping people: depth-ordered occlusion (THERMAL.md §4.6)', () => {
+describe('overlapping people: depth-ordered occlusion (src/nn/data/THERMAL.md §6)', () => {
   // Near person cooler than the far one, so max() over people would give the wrong answer.
   const near = person({ z: 3, upperC: 27, lowerC: 27 });
   const far = person({ x: 0.5, z: 5, upperC: 31, lowerC: 31 });
@@ -118,7 +118,7 @@ describe('overlapping people: depth-ordered occlusion (THERMAL.md §4.6)', () =>
     const { boxes, tags } = renderScene(sideScene([near, far]), sensor, 8);
     expect(boxes).toHaveLength(2);
     const [b0, b1] = boxes;
-    // Near person unoccluded: full 4.6 x 21.6 px (§4.3 table).
+    // Near person unoccluded: full 4.6 x 21.6 px (§3 table).
     expect(Math.abs(b0.w - 4.6)).toBeLessThan(BOX_TOL_PX);
     expect(Math.abs(b0.h - 21.6)).toBeLessThan(BOX_TOL_PX);
     // Far person: amodal width 0.45 / 5 * 30.73 = 2.77 px, right edge at 16 + 0.725 / 5 * 30.73.
@@ -158,7 +158,7 @@ describe('overlapping people: depth-ordered occlusion (THERMAL.md §4.6)', () =>
   });
 });
 
-describe('MLX chess sub-pages with a walking person (THERMAL.md §1.2, §4.4 step 6)', () => {
+describe('MLX chess sub-pages with a walking person (src/nn/data/THERMAL.md §1.2, §4 step 6)', () => {
   // 1 m/s along +x at a 2 Hz sub-page rate: the older sub-page saw the person 0.5 m to the left.
   const walker = { ...person({ z: 3 }), velocity: [1, 0] as [number, number] };
   const fx = 16 / Math.tan(27.5 * DEG);
@@ -190,7 +190,7 @@ describe('MLX chess sub-pages with a walking person (THERMAL.md §1.2, §4.4 ste
   });
 });
 
-describe('overhead head separability (THERMAL.md §4.6)', () => {
+describe('overhead head separability (src/nn/data/THERMAL.md §6)', () => {
   const overhead = (gapM: number): Scene => ({
     mount: 'overhead', camera: { heightM: 2.7, pitchDeg: 90 }, room: flatRoom(), objects: [], tags: [],
     people: [person({ x: -gapM / 2, z: 0 }), person({ x: gapM / 2, z: 0 })],

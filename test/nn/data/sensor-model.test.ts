@@ -1,5 +1,5 @@
 /**
- * Sensor model against THERMAL.md §1.2/§4.4: temporal noise sigma(f) = 0.1 K * sqrt(f / 1 Hz) for
+ * Sensor model against src/nn/data/THERMAL.md §1.2/§4: temporal noise sigma(f) = 0.1 K * sqrt(f / 1 Hz) for
  * the MLX90640 (0.2 K at 4 Hz, 0.4 K at 16 Hz), Lepton < 50 mK independent of rate, noisier corners
  * (x1.5-3), fixed-pattern offsets that stay put between frames, 0.01 K output steps.
  */

@@ -34,7 +34,7 @@ describe('anchors', () => {
 });
 
 describe('IoU', () => {
-  it('matches hand-computed values (THERMAL.md §5 shift examples)', () => {
+  it('matches hand-computed values (src/nn/data/THERMAL.md §7 shift examples)', () => {
     expect(iou({ x: 0, y: 0, w: 4, h: 4 }, { x: 2, y: 2, w: 4, h: 4 })).toBeCloseTo(4 / 28, 12);
     expect(iou({ x: 0, y: 0, w: 3, h: 8 }, { x: 1, y: 0, w: 3, h: 8 })).toBeCloseTo(0.5, 12);
     expect(iou({ x: 0, y: 0, w: 3, h: 8 }, { x: 1, y: 1, w: 3, h: 8 })).toBeCloseTo(14 / 34, 12);
