@@ -2,7 +2,7 @@
  * Power control. The regulator is always ready in this model: F4 PWR_CSR.VOSRDY reads 1 and the F446
  * over-drive flags (ODRDY, ODSWRDY) follow ODEN/ODSWEN (RM0383 §5.4, RM0390 §5.4); L4 PWR_SR2.VOSF
  * reads 0 (voltage scaling done) and REGLPF follows LPR (RM0351 §5.4). The L4 VCORE range from
- * PWR_CR1.VOS picks the flash wait-state row (STM32-FLASH-AND-QEMU.md §1.4).
+ * PWR_CR1.VOS picks the flash wait-state row (isa/TIMING.md §9.1).
  */
 import type { Board } from '../boards/types.js';
 import { registerMap, withResetValues, type RegisterInfo, type RegisterSpec } from '../register-map.js';
