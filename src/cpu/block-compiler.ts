@@ -36,13 +36,14 @@ export const MAX_BLOCK_LENGTH = 64;
  * Executions of an instruction, as the start of a run, before its block is translated
  * (Cpu.blockThreshold, `mcusim run --translate N`). Translating a block (building its source, V8
  * parsing it, then optimising it with every handler and cost method inlined: tens of ms of compiler
- * time per block on the detector) pays back only for code that then runs long. At 2000 loops still
+ * time per block on the detector) pays back only for code that then runs long. At 10000 loops still
  * get translated after a negligible share of their run; at the former 32 the int8 detector translated
- * 1,254 blocks (6.7 MB of generated source) that each run only thousands of times. Measured A/B
- * (one process per run, CPU-time MIPS): coremark-lite mps2 34.3 -> 35.7, crc_matmul 77.4 -> 80.8
- * (within noise), detector 2.9 -> 5.5; cycles identical.
+ * 1,254 blocks (6.7 MB of generated source) that each run only thousands of times. Measured (one
+ * process per run, CPU-time MIPS, load 3-7): detector 2.9 (32) / 5.3 (2000) / 9.4 (10000), where
+ * the interpreter does ~15; coremark-lite mps2 34.3 / 34.1 / 36.1; crc_matmul unchanged within noise
+ * (~73-81). Cycles identical in every case.
  */
-export const HOT_THRESHOLD = 2000;
+export const HOT_THRESHOLD = 10000;
 /** Blocks translated at the plain threshold before it starts to rise (heatScaleAfter). */
 export const FREE_BLOCKS = 128;
 /** Each further BLOCKS_PER_DOUBLING translated blocks double the threshold. */
@@ -50,7 +51,7 @@ export const BLOCKS_PER_DOUBLING = 16;
 
 /**
  * The multiplier of the translation threshold once `translated` blocks exist. Loop-heavy programs
- * have few hot blocks (at 2000: crc_matmul 31, coremark-lite 114) and keep the plain threshold; code
+ * have few hot blocks (crc_matmul 25-46, coremark-lite ~100-150) and keep the plain threshold; code
  * with many warm blocks (the detector) gets a threshold that doubles every BLOCKS_PER_DOUBLING blocks
  * past FREE_BLOCKS, so only its hottest blocks are translated. A count, not a clock, so the same run
  * always translates the same blocks (results never depend on it: blocks and interpreter agree exactly).
