@@ -22,7 +22,7 @@ export function renderLayerTable(rep: Report, opts: TableOptions): string | null
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const table = new Table({
     head: LAYER_COLUMNS.map((h) => c.bold(h)),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const r of t.rows) table.push(r);
@@ -40,7 +40,7 @@ export function renderTable(rep: Report, opts: TableOptions): string {
   if (layers) out.push('', layers);
   const m = rep.memory;
   if (m) {
-    const mem = new Table({ head: ['memory', 'bytes', 'of board'].map((h) => c.bold(h)), style: { head: [], border: [] }, colAligns: ['left', 'right', 'right'] });
+    const mem = new Table({ head: ['memory', 'bytes', 'of board'].map((h) => c.bold(h)), style: { head: [], border: [], compact: true }, colAligns: ['left', 'right', 'right'] });
     mem.push(['flash (image)', int(m.flashBytes), `${pct(m.flashBytes, rep.board.flashBytes)}% of ${kib(rep.board.flashBytes)}`]);
     mem.push(['SRAM .data + .bss', int(m.sramStaticBytes), `${pct(m.sramStaticBytes, rep.board.sramBytes)}%`]);
     if (m.stack) mem.push(['stack high-water', int(m.stack.highWaterBytes), '']);
@@ -52,7 +52,7 @@ export function renderTable(rep: Report, opts: TableOptions): string {
   if (f) {
     const ft = new Table({
       head: ['function', 'calls', 'self cycles', 'self %', 'total cycles', 'total %', 'top stall (cycles)'].map((h) => c.bold(h)),
-      style: { head: [], border: [] }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+      style: { head: [], border: [], compact: true }, colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
     });
     for (const r of f.rows.slice(0, opts.topFunctions ?? 15)) {
       ft.push([r.name, int(r.calls), int(r.selfCycles), pct(r.selfCycles, f.totalCycles), int(r.totalCycles), pct(r.totalCycles, f.totalCycles), topStall(r.stallCycles)]);
