@@ -15,6 +15,7 @@ import { Bus } from '../../src/mcu/bus.js';
 import { createRegion } from '../../src/cpu/memory.js';
 import { assemble } from '../support/step.js';
 import { loadBoard } from '../../src/mcu/boards/load.js';
+import { BLOCKS_PER_DOUBLING, FREE_BLOCKS } from '../../src/cpu/block-compiler.js';
 
 type Mode = { translateBlocks: boolean; blockThreshold?: number };
 const MODES: Record<string, Mode> = {
@@ -112,5 +113,34 @@ describe('block translation', () => {
       expect(cpu.r[0]).toBe(100);
       expect(cpu.r[1]! - base, `loop run at 0x${base.toString(16)}`).toBe(12);
     }
+  });
+
+  it('translates the first FREE_BLOCKS blocks at the threshold, then fewer and fewer (same results)', () => {
+    // 300 two-instruction blocks (ADDS; B next), each entered 8 times: at threshold 1 the first
+    // FREE_BLOCKS are translated, then the threshold doubles every BLOCKS_PER_DOUBLING blocks, so
+    // once it passes 8 no further block is translated (code with many warm blocks stays interpreted).
+    const CHUNKS = 300, ROUNDS = 8;
+    const chunks = Array.from({ length: CHUNKS }, (_, k) => `c${k}: adds r0, #1\n b c${k + 1}`).join('\n');
+    const code = assemble(`movs r2, #${ROUNDS}\nc0pre: b c0\n${chunks}\nc${CHUNKS}: subs r2, #1\n bne c0\nstop: b stop`);
+    const run = (translate: boolean) => {
+      const bus = new Bus();
+      bus.mapRegion(createRegion('flash', 0, 0x4000, 'flash'));
+      bus.writeBytes(0, code);
+      const cpu = new Cpu(bus);
+      cpu.translateBlocks = translate;
+      cpu.blockThreshold = 1;
+      cpu.pc = 0;
+      cpu.run(2 + ROUNDS * (2 * CHUNKS + 2));
+      let translated = 0;
+      for (let k = 0; k < CHUNKS; k++) if (cpu.fetch(4 + 4 * k).block !== null) translated++;
+      return { r0: cpu.r[0], pc: cpu.pc, cycles: cpu.cycles, instructions: cpu.instructions, translated };
+    };
+    const blocks = run(true), interpreted = run(false);
+    expect(blocks.r0).toBe(CHUNKS * ROUNDS);
+    expect({ ...blocks, translated: 0 }).toEqual(interpreted);
+    // thresholds 1, 2, 4, 8 are reached within 8 entries, 16 is not: translation stops after
+    // FREE_BLOCKS + 4 doublings' worth of heads (two of which are the entry and round-end blocks)
+    expect(blocks.translated).toBeGreaterThanOrEqual(FREE_BLOCKS + 4 * BLOCKS_PER_DOUBLING - 2);
+    expect(blocks.translated).toBeLessThanOrEqual(FREE_BLOCKS + 4 * BLOCKS_PER_DOUBLING);
   });
 });
