@@ -1,5 +1,5 @@
 /**
- * Basic-block translation (issue 2's "speed by design", reference/SIM-SPEED.md): a hot run of
+ * Basic-block translation (README "Simulator speed": where an interpreter spends its time): a hot run of
  * straight-line instructions becomes one generated JavaScript function that calls each
  * instruction's handler and the cycle model in order, with the instruction's address, PC value and
  * successor as constants.
