@@ -25,6 +25,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   [() => import('./report.js'), 'reportCommand'],
   [() => import('./eval.js'), 'evalCommand'],
   [() => import('./search.js'), 'searchCommand'],
+  [() => import('./worker.js'), 'workerCommand'],
 ];
 
 export async function main(argv: string[]): Promise<number> {

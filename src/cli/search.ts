@@ -1,6 +1,6 @@
 /**
  * `mcusim search --board B [--latency-ms MS] [--max-sram B] [--max-flash B] [--model M] [--out DIR]
- * [--time-budget MIN] [--workers N] [--resume]`: prunes the trained detector until its firmware fits the budget
+ * [--time-budget MIN] [--workers N] [--queue redis://HOST:PORT] [--resume]`: prunes the trained detector until its firmware fits the budget
  * on the board, measured by building and simulating it (src/search/search.ts). Progress on stderr;
  * stdout gets the Pareto table; <out>/search-results.{json,html} the same as JSON and as a page with
  * the accuracy-latency scatter; <out>/chosen.* the model,
@@ -33,6 +33,7 @@ interface SearchArgs {
   out?: string;
   timeBudget?: number;
   workers?: number;
+  queue?: string;
   resume: boolean;
   stepFraction: number;
   fineTuneFrames: number;
@@ -61,6 +62,7 @@ export const searchCommand: Command<SearchArgs> = {
       .option('out', { type: 'string', describe: 'output folder (default reports/generated/search-<board>)' })
       .option('time-budget', { type: 'number', describe: 'stop searching after this many minutes' })
       .option('workers', { type: 'number', describe: 'threads fine-tuning and scoring a step\'s proposals (default: the cores, at most 6)' })
+      .option('queue', { type: 'string', describe: 'evaluate proposals on `mcusim worker`s fed from this Redis (redis://HOST:PORT) instead of local threads' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the search whose state is in --out' })
       .option('step-fraction', { type: 'number', default: 0.12, describe: 'latency cut each step aims for (share of the current latency)' })
       .option('fine-tune-frames', { type: 'number', default: 256, describe: 'training frames of the short fine-tune of each proposal' })
@@ -71,7 +73,7 @@ export const searchCommand: Command<SearchArgs> = {
         'Every candidate is written to <out>/search-state.json as it finishes; --resume continues from it. ' +
           `${exitCodesEpilogue('search', `${SEARCH_EXIT.fits} a model fits`)} ${SEARCH_EXIT.unreachable}: the budget cannot be reached ` +
           `(the line names the smallest reachable latency, SRAM and flash) or --time-budget ran out; ` +
-          `${EXIT.compileFailed}: the start or narrowest model's firmware did not compile.`,
+          `${EXIT.compileFailed}: the start or narrowest model's firmware did not compile; ${EXIT.queueUnreachable}: the --queue Redis cannot be reached.`,
       ) as never,
   handler: async (args) => {
     const board = loadBoard(args.board);
@@ -92,6 +94,7 @@ export const searchCommand: Command<SearchArgs> = {
       evalFrames: positiveInteger(args.evalFrames, 'eval-frames'),
       seed: positiveInteger(args.seed, 'seed'),
     };
+    if (args.queue !== undefined) (await import('../search/queue.js')).parseQueueUrl(args.queue);
     const outDir = resolve(args.out ?? `reports/generated/search-${board.name}`);
     const { runSearch } = await import('../search/search.js');
     const { searchResults, renderResults } = await import('../search/results.js');
@@ -101,6 +104,7 @@ export const searchCommand: Command<SearchArgs> = {
     try {
       outcome = await runSearch({
         settings, board, outDir, sampleFrames: SAMPLE_FRAMES, resume: args.resume, timeBudgetMinutes: args.timeBudget, workers,
+        ...(args.queue !== undefined ? { queue: args.queue } : {}),
         progress: (line) => process.stderr.write(`mcusim search: ${line}\n`),
       });
     } catch (e) {

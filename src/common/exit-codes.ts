@@ -56,6 +56,10 @@ export const EXIT_CODE_TABLE = {
     meaning: 'the ARM toolchain (arm-none-eabi-gcc, newlib) is not installed',
   },
   compileFailed: { code: 31, commands: ['build', 'search'], brief: 'compile failed', meaning: 'the generated C sources did not compile or link' },
+  queueUnreachable: {
+    code: 40, commands: ['search', 'worker'], brief: 'Redis unreachable',
+    meaning: 'the Redis server of `--queue redis://HOST:PORT` cannot be reached (or is not Redis)',
+  },
   internal: { code: 70, commands: ALL, brief: 'internal error', meaning: 'internal simulator error (a bug: please report it with the ELF)' },
 } as const satisfies Record<string, ExitCodeInfo>;
 

@@ -10,7 +10,8 @@
  * finishes (src/search/state.ts), so `--resume` repeats no finished work.
  *
  * A step's proposals are fine-tuned and scored in parallel worker threads (src/search/worker-pool.ts);
- * builds and simulations run in the main thread. The BullMQ queue of issue 17 is not built yet.
+ * builds and simulations run in the main thread. With `queue` (redis://HOST:PORT) the proposals go
+ * to a BullMQ queue instead, run by `mcusim worker` processes on any machine (src/search/queue.ts).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { buildFirmware, CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
 import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
 import { ProposalPool } from './worker-pool.js';
+import { ProposalQueue } from './queue.js';
 import { minWidths, narrowerWidths, WIDTH_STEP } from './width-grid.js';
 import type { ProposalJob } from './proposal-job.js';
 import {
@@ -39,6 +41,8 @@ export interface SearchOptions {
   timeBudgetMinutes?: number;
   /** Threads evaluating a step's proposals (the main thread is one of them); default 1. */
   workers?: number;
+  /** redis://HOST:PORT: proposals run by `mcusim worker`s on this queue instead of local threads. */
+  queue?: string;
   progress: (line: string) => void;
 }
 
@@ -56,13 +60,13 @@ class Search {
   readonly framesPath: string;
   readonly setup: FineTuneSetup;
   readonly base: Detector;
-  readonly pool: ProposalPool;
+  readonly pool: ProposalPool | ProposalQueue;
   state!: SearchState;
   private readonly models = new Map<string, Detector>();
   private readonly measurements = new Map<string, Measurement>();
   private readonly started = Date.now();
 
-  constructor(readonly o: SearchOptions) {
+  constructor(readonly o: SearchOptions, pool?: ProposalQueue) {
     mkdirSync(join(o.outDir, 'candidates'), { recursive: true });
     this.statePath = join(o.outDir, 'search-state.json');
     this.table = new LatencyTable(join(o.outDir, 'latency-table.json'));
@@ -70,7 +74,7 @@ class Search {
     const file = readWeightsFile(o.settings.model);
     this.setup = setupFromWeightsFile(file);
     this.base = fromWeightsFile(file, o.settings.model).model;
-    this.pool = new ProposalPool(o.workers ?? 1);
+    this.pool = pool ?? new ProposalPool(o.workers ?? 1);
   }
 
   load(): void {
@@ -181,7 +185,14 @@ function cutFor(search: Search, current: Detector, reference: Measurement, stage
 }
 
 export async function runSearch(o: SearchOptions): Promise<SearchOutcome> {
-  const s = new Search(o);
+  const queue = o.queue === undefined ? undefined : await ProposalQueue.open(o.queue);
+  let s: Search;
+  try {
+    s = new Search(o, queue);
+  } catch (e) {
+    await queue?.close();
+    throw e;
+  }
   try {
     return await search(s);
   } finally {
