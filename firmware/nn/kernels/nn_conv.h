@@ -135,13 +135,42 @@ NN_INLINE void nn_widen_row_scaled(const int8_t *src, int32_t *dst, int n, int l
   "smlad %[s03], %[x0], %[wb], %[s03]\n\t"                                                  \
   "smlad %[s13], %[x1], %[wb], %[s13]\n\t"
 #define NN_GEMM_STEP(A) NN_GEMM_STEP_OFF("#" #A)
-/* The same step at the literal byte offset operand %[o] (straight-line code for short rows). */
-#define NN_GEMM_STEP_AT NN_GEMM_STEP_OFF("%[o]")
 
 #define NN_GEMM_OPERANDS                                                                      \
   [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s03] "+r"(s03), [s10] "+r"(s10),        \
   [s11] "+r"(s11), [s12] "+r"(s12), [s13] "+r"(s13), [a] "+r"(a), [w] "+r"(w),                \
   [x0] "=&r"(x0), [x1] "=&r"(x1), [wa] "=&r"(wa), [wb] "=&r"(wb)
+
+/* The same step as two asm statements (channels 0-1, then 2-3 with x0/x1 carried in C variables):
+ * at most 10 registers each, so gcc can always allocate them (spilling around them if it must)
+ * wherever the conv is inlined; one asm of 14 operands failed with "impossible constraints" in
+ * some model_run() contexts. Same instructions in the same order. */
+#define NN_GEMM_PAIR(OFF)                                                                          \
+  do {                                                                                             \
+    int32_t x0_, x1_, wa_, wb_;                                                                    \
+    __asm__ volatile("ldr %[x0], [%[a], %[o]]\n\t"                                                  \
+                     "ldr %[x1], [%[a], %[o]+%c[nb]]\n\t"                                           \
+                     "ldr %[wa], [%[w], %[o]]\n\t"                                                  \
+                     "ldr %[wb], [%[w], %[o]+%c[nb]]\n\t"                                           \
+                     "smlad %[s0], %[x0], %[wa], %[s0]\n\t"                                         \
+                     "smlad %[s1], %[x1], %[wa], %[s1]\n\t"                                         \
+                     "smlad %[t0], %[x0], %[wb], %[t0]\n\t"                                         \
+                     "smlad %[t1], %[x1], %[wb], %[t1]"                                             \
+                     : [s0] "+r"(s00), [s1] "+r"(s10), [t0] "+r"(s01), [t1] "+r"(s11), [x0] "=&r"(x0_), \
+                       [x1] "=&r"(x1_), [wa] "=&r"(wa_), [wb] "=&r"(wb_)                            \
+                     : [a] "r"(a), [w] "r"(w), [nb] "i"(n * 4), [o] "i"(OFF)                        \
+                     : "memory");                                                                  \
+    __asm__ volatile("ldr %[wa], [%[w], %[o]+2*%c[nb]]\n\t"                                         \
+                     "ldr %[wb], [%[w], %[o]+3*%c[nb]]\n\t"                                         \
+                     "smlad %[s0], %[x0], %[wa], %[s0]\n\t"                                         \
+                     "smlad %[s1], %[x1], %[wa], %[s1]\n\t"                                         \
+                     "smlad %[t0], %[x0], %[wb], %[t0]\n\t"                                         \
+                     "smlad %[t1], %[x1], %[wb], %[t1]"                                             \
+                     : [s0] "+r"(s02), [s1] "+r"(s12), [t0] "+r"(s03), [t1] "+r"(s13), [wa] "=&r"(wa_), \
+                       [wb] "=&r"(wb_)                                                              \
+                     : [x0] "r"(x0_), [x1] "r"(x1_), [w] "r"(w), [nb] "i"(n * 4), [o] "i"(OFF)      \
+                     : "memory");                                                                  \
+  } while (0)
 
 /* acc[p][j] += sum over kP of a_p . w_j for two widened pixel rows and four widened weight rows. */
 NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t acc[8]) {
@@ -155,24 +184,24 @@ NN_INLINE void nn_gemm_2x4(const int32_t *a, const int32_t *w, int kp, int32_t a
     if (n <= NN_STRAIGHT_MAX) {
       /* Short rows (1x1 layers, the first conv): straight-line code, no loop at all. */
 #pragma GCC unroll 16
-      for (int i = 0; i < n; i++) {
-        __asm__ volatile(NN_GEMM_STEP_AT
-                         : NN_GEMM_OPERANDS
-                         : [nb] "i"(n * 4), [o] "i"(4 * i)
-                         : "memory");
-      }
+      for (int i = 0; i < n; i++) NN_GEMM_PAIR(4 * i);
     } else {
     if (n >= 8) {
-      const int32_t *volatile limit = a + (n & ~7);
-      __asm__ volatile("1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12) NN_GEMM_STEP(16)
+      /* The loop limit goes on the stack inside the asm (pushed from x0, free until the first
+       * step): a memory operand would need a base register of its own when gcc cannot address the
+       * caller's frame from sp (some inlined shapes), and all 14 are taken: "impossible constraints". */
+      __asm__ volatile("add %[x0], %[a], %[lb]\n\t"
+                       "str %[x0], [sp, #-8]!\n\t"
+                       "1:\n\t" NN_GEMM_STEP(0) NN_GEMM_STEP(4) NN_GEMM_STEP(8) NN_GEMM_STEP(12) NN_GEMM_STEP(16)
                            NN_GEMM_STEP(20) NN_GEMM_STEP(24) NN_GEMM_STEP(28)
                        "adds %[a], #32\n\t"
                        "adds %[w], #32\n\t"
-                       "ldr %[x0], %[lim]\n\t"
+                       "ldr %[x0], [sp]\n\t"
                        "cmp %[a], %[x0]\n\t"
-                       "bcc 1b"
+                       "bcc 1b\n\t"
+                       "add sp, sp, #8"
                        : NN_GEMM_OPERANDS
-                       : [nb] "i"(n * 4), [lim] "m"(limit)
+                       : [nb] "i"(n * 4), [lb] "i"((n & ~7) * 4)
                        : "cc", "memory");
     }
     if (n & 4) {

@@ -63,47 +63,50 @@ NN_INLINE void nn_dwconv3x3_rows(const int8_t *in, int in_h, int in_w, int c, in
     const uint32_t w0 = NN_DW_W(0) | NN_DW_W(1) << 16, w1 = NN_DW_W(3) | NN_DW_W(4) << 16,
                    w2 = NN_DW_W(6) | NN_DW_W(7) << 16, v0 = NN_DW_W(2) | NN_DW_W(5) << 16, v1 = NN_DW_W(8);
 #undef NN_DW_W
-    const int32_t *volatile bias = &chan[ch].bias;
+    const int32_t bias = chan[ch].bias;
     int32_t *acc = accs;
     for (int oy = 0; oy < out_h; oy++) {
       const int16_t *r = xs + oy * plane + ch * rl;
-      int pairs = out_w / 2;
-      int32_t x0, x1, x2, a0, a1;
-      /* Two adjacent outputs: x0 = (x[ox], x[ox+1]), x1 = (x[ox+1], x[ox+2]) (unaligned), x2 = (x[ox+2], x[ox+3]). */
-      __asm__ volatile(
-          "1:\n\t"
-          "ldr %[a0], %[bias]\n\t"
-          "ldr %[x0], [%[r]]\n\t"
-          "ldr %[x2], [%[r], #4]\n\t"
-          "ldr %[x1], [%[r], #2]\n\t"
-          "mov %[a1], %[a0]\n\t"
-          "smlad %[a0], %[x0], %[w0], %[a0]\n\t"
-          "smlabb %[a0], %[x2], %[v0], %[a0]\n\t"
-          "smlad %[a1], %[x1], %[w0], %[a1]\n\t"
-          "smlatb %[a1], %[x2], %[v0], %[a1]\n\t"
-          "ldr %[x0], [%[r], %[p1]]\n\t"
-          "ldr %[x2], [%[r], %[p1] + 4]\n\t"
-          "ldr %[x1], [%[r], %[p1] + 2]\n\t"
-          "smlad %[a0], %[x0], %[w1], %[a0]\n\t"
-          "smlabt %[a0], %[x2], %[v0], %[a0]\n\t"
-          "smlad %[a1], %[x1], %[w1], %[a1]\n\t"
-          "smlatt %[a1], %[x2], %[v0], %[a1]\n\t"
-          "ldr %[x0], [%[r], %[p2]]\n\t"
-          "ldr %[x2], [%[r], %[p2] + 4]\n\t"
-          "ldr %[x1], [%[r], %[p2] + 2]\n\t"
-          "smlad %[a0], %[x0], %[w2], %[a0]\n\t"
-          "smlabb %[a0], %[x2], %[v1], %[a0]\n\t"
-          "smlad %[a1], %[x1], %[w2], %[a1]\n\t"
-          "smlatb %[a1], %[x2], %[v1], %[a1]\n\t"
-          "strd %[a0], %[a1], [%[acc]], #8\n\t"
-          "adds %[r], #4\n\t"
-          "subs %[n], #1\n\t"
-          "bne 1b"
-          : [r] "+r"(r), [acc] "+r"(acc), [n] "+r"(pairs), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
-            [a0] "=&r"(a0), [a1] "=&r"(a1)
-          : [w0] "r"(w0), [w1] "r"(w1), [w2] "r"(w2), [v0] "r"(v0), [v1] "r"(v1), [bias] "m"(*bias),
-            [p1] "i"(plane * 2), [p2] "i"(plane * 4)
-          : "cc", "memory");
+      /* Two adjacent outputs a pair: x0 = (x[ox], x[ox+1]), x1 = (x[ox+1], x[ox+2]) (unaligned),
+       * x2 = (x[ox+2], x[ox+3]). One asm per kernel row (at most 9 registers each, so gcc can always
+       * allocate them wherever this is inlined; one asm for the whole loop needed 13 and failed with
+       * "impossible constraints" in some model_run() contexts); the pair loop is C. */
+      for (int pair = 0; pair < out_w / 2; pair++, r += 2, acc += 2) {
+        int32_t x0, x1, x2, a0, a1;
+        __asm__ volatile("ldr %[x0], [%[r]]\n\t"
+                         "ldr %[x2], [%[r], #4]\n\t"
+                         "ldr %[x1], [%[r], #2]\n\t"
+                         "mov %[a0], %[b]\n\t"
+                         "mov %[a1], %[b]\n\t"
+                         "smlad %[a0], %[x0], %[w], %[a0]\n\t"
+                         "smlabb %[a0], %[x2], %[v], %[a0]\n\t"
+                         "smlad %[a1], %[x1], %[w], %[a1]\n\t"
+                         "smlatb %[a1], %[x2], %[v], %[a1]"
+                         : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [a0] "=&r"(a0), [a1] "=&r"(a1)
+                         : [r] "r"(r), [b] "r"(bias), [w] "r"(w0), [v] "r"(v0)
+                         : "memory");
+        __asm__ volatile("ldr %[x0], [%[r], %[p]]\n\t"
+                         "ldr %[x2], [%[r], %[p] + 4]\n\t"
+                         "ldr %[x1], [%[r], %[p] + 2]\n\t"
+                         "smlad %[a0], %[x0], %[w], %[a0]\n\t"
+                         "smlabt %[a0], %[x2], %[v], %[a0]\n\t"
+                         "smlad %[a1], %[x1], %[w], %[a1]\n\t"
+                         "smlatt %[a1], %[x2], %[v], %[a1]"
+                         : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [a0] "+r"(a0), [a1] "+r"(a1)
+                         : [r] "r"(r), [w] "r"(w1), [v] "r"(v0), [p] "i"(plane * 2)
+                         : "memory");
+        __asm__ volatile("ldr %[x0], [%[r], %[p]]\n\t"
+                         "ldr %[x2], [%[r], %[p] + 4]\n\t"
+                         "ldr %[x1], [%[r], %[p] + 2]\n\t"
+                         "smlad %[a0], %[x0], %[w], %[a0]\n\t"
+                         "smlabb %[a0], %[x2], %[v], %[a0]\n\t"
+                         "smlad %[a1], %[x1], %[w], %[a1]\n\t"
+                         "smlatb %[a1], %[x2], %[v], %[a1]\n\t"
+                         "strd %[a0], %[a1], [%[acc]]"
+                         : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [a0] "+r"(a0), [a1] "+r"(a1)
+                         : [r] "r"(r), [w] "r"(w2), [v] "r"(v1), [p] "i"(plane * 4), [acc] "r"(acc)
+                         : "memory");
+      }
     }
     nn_requant_column(accs, 1, out + ch, out_stride, pixels, chan + ch, zout, act_min, act_max);
   }
