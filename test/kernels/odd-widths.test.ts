@@ -15,7 +15,7 @@ import { quantizeDetector } from '../../src/nn/quant/quantize.js';
 import { referenceRawLines, runInQemu, tempDir, writeHeldOutFrames } from '../firmware/detector-support.js';
 
 /** backbone stage1..4, fpn, head widths: each failed to compile with an earlier form of the asm
- * blocks (depthwise 3x3 at -O2 or -Os, the dense conv's straight-line 1x1 block). */
+ * blocks (depthwise 3x3 at -O2 or -Os, the dense conv's straight-line 1x1 block, its 2-K-pair tail at -Os). */
 const WIDTHS: ReadonlyArray<readonly [number, number, number, number, number, number]> = [
   [8, 16, 24, 8, 16, 32],
   [8, 8, 16, 16, 8, 16],
@@ -23,6 +23,7 @@ const WIDTHS: ReadonlyArray<readonly [number, number, number, number, number, nu
   [4, 12, 20, 28, 12, 20],
   [16, 28, 16, 20, 12, 28],
   [4, 4, 8, 24, 8, 28],
+  [28, 4, 16, 28, 28, 4],
 ];
 const FRAMES = 3;
 
