@@ -1,13 +1,13 @@
-// Compiles src/ to plain JavaScript in dist/ (gitignored, never committed) so the CLI starts without
-// transpiling TypeScript at every start (tsx cost ~0.6 s per process). dist/ mirrors src/ at the same
-// depth (src/cpu/x.ts -> dist/cpu/x.js), so paths computed from import.meta.url ('../../isa/', the
+// Compiles src/ to plain JavaScript in .dist/ (gitignored, never committed) so the CLI starts without
+// transpiling TypeScript at every start (tsx cost ~0.6 s per process). .dist/ mirrors src/ at the same
+// depth (src/cpu/x.ts -> .dist/cpu/x.js), so paths computed from import.meta.url ('../../isa/', the
 // board JSON next to its loader, the worker entry) resolve the same way from both trees; every file
 // that is not TypeScript (board JSON, .mjs entries) is copied as is.
 //
 // esbuild (tsx's own transpiler, so the emitted code behaves exactly as under tsx) transpiles file by
 // file without type checks (`npm run typecheck` does those): the whole tree takes ~0.2 s, cheap
 // enough to redo at the first start after any source change. Freshness is a fingerprint of every
-// source's path, size and mtime, written last (dist/.fingerprint), so an interrupted build is stale.
+// source's path, size and mtime, written last (.dist/.fingerprint), so an interrupted build is stale.
 //
 //   node src/cli/build-dist.mjs          # build if stale (the install step and `npm run build` do this)
 //   node src/cli/build-dist.mjs --force  # rebuild
@@ -18,10 +18,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SRC_DIR = join(REPO_ROOT, 'src');
-export const DIST_DIR = join(REPO_ROOT, 'dist');
+export const DIST_DIR = join(REPO_ROOT, '.dist');
 const FINGERPRINT_FILE = join(DIST_DIR, '.fingerprint');
 const LOCK_FILE = join(DIST_DIR, '.build.lock');
-const TSCONFIG = join(REPO_ROOT, 'tsconfig.build.json');
+const TSCONFIG = join(REPO_ROOT, 'tsconfig.json');
 /** A lock older than this was left by a killed build. */
 const STALE_LOCK_MS = 30_000;
 
@@ -53,7 +53,7 @@ export function isFresh(fingerprint = sourceFingerprint().fingerprint) {
   }
 }
 
-/** Write-then-rename, so a process loading dist/ meanwhile sees the old file or the new one. */
+/** Write-then-rename, so a process loading .dist/ meanwhile sees the old file or the new one. */
 function writeAtomic(path, contents) {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -63,8 +63,7 @@ function writeAtomic(path, contents) {
 
 async function compile(files, fingerprint) {
   const { transform } = await import('esbuild');
-  const tsconfigRaw = JSON.parse(readFileSync(TSCONFIG, 'utf8'));
-  const compilerOptions = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.json'), 'utf8')).compilerOptions, ...tsconfigRaw.compilerOptions };
+  const { compilerOptions } = JSON.parse(readFileSync(TSCONFIG, 'utf8'));
   await Promise.all(
     files.filter((f) => f.startsWith(SRC_DIR)).map(async (f) => {
       const rel = relative(SRC_DIR, f);
@@ -84,7 +83,7 @@ async function compile(files, fingerprint) {
 }
 
 /**
- * dist/cli/commands.json: each command's name and description, in src/cli/index.ts's order, so the
+ * .dist/cli/commands.json: each command's name and description, in src/cli/index.ts's order, so the
  * top-level help needs no command module loaded (src/cli/command-loader.ts). Written by importing
  * every command once here, at build time; without it (an import failed) every start loads them all.
  */
@@ -104,9 +103,9 @@ async function writeCommandManifest() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Builds dist/ unless it is fresh. Concurrent callers (test suites start the CLI many times at once)
+ * Builds .dist/ unless it is fresh. Concurrent callers (test suites start the CLI many times at once)
  * build once: the first takes a lock file, the others wait for the fingerprint. Returns false when
- * dist/ could not be built (esbuild missing, a syntax error): the caller falls back to tsx.
+ * .dist/ could not be built (esbuild missing, a syntax error): the caller falls back to tsx.
  */
 export async function ensureBuilt({ force = false } = {}) {
   const { files, fingerprint } = sourceFingerprint();
@@ -135,7 +134,7 @@ export async function ensureBuilt({ force = false } = {}) {
       await compile(files, fingerprint);
       return true;
     } catch (e) {
-      if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: build of dist/ failed: ${e.stack ?? e}\n`);
+      if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: build of .dist/ failed: ${e.stack ?? e}\n`);
       return false;
     } finally {
       rmSync(LOCK_FILE, { force: true });
@@ -146,7 +145,7 @@ export async function ensureBuilt({ force = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ok = await ensureBuilt({ force: process.argv.includes('--force') });
   if (!ok) {
-    process.stderr.write('mcusim: could not build dist/ (run with MCUSIM_DEBUG=1 for details)\n');
+    process.stderr.write('mcusim: could not build .dist/ (run with MCUSIM_DEBUG=1 for details)\n');
     process.exitCode = 1;
   }
 }

@@ -20,7 +20,7 @@ import { disassemble } from '../cpu/disassemble.js';
 import type { IsaEntry } from '../cpu/isa-format.js';
 import { TIMING_CLASSES } from '../cpu/timing-classes.js';
 
-/** The checkout (src/cli/ and dist/cli/ both sit two levels below it). */
+/** The checkout (src/cli/ and .dist/cli/ both sit two levels below it). */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HANDLERS_DIR = 'src/cpu/handlers';
 const TIMING_CLASSES_FILE = 'src/cpu/timing-classes.ts';

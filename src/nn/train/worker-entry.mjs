@@ -1,14 +1,4 @@
-// Worker-thread bootstrap. Compiled (dist/nn/train/, see src/cli/build-dist.mjs) the worker is
-// plain JavaScript next to this file; from the sources it registers tsx first (as src/cli/bin.mjs
-// does for the main thread, since module hooks do not carry over into workers).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The trainer's worker-thread entry: its compiled worker, or the source through tsx.
+import { startWorkerModule } from '../../common/worker-bootstrap.mjs';
 
-const compiled = new URL('./worker.js', import.meta.url);
-if (existsSync(fileURLToPath(compiled))) {
-  await import(compiled.href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./worker.ts');
-}
+await startWorkerModule(new URL('./worker.js', import.meta.url));
