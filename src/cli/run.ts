@@ -12,7 +12,6 @@ import { loadBoard, DEFAULT_BOARD } from '../mcu/boards/load.js';
 import { runElf, type RunResult } from '../sim/runner.js';
 import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
-import { demoRunArgs } from './build.js';
 import { formatFaultLog } from '../sim/fault-log.js';
 import { formatStallCycles } from '../report/run-report.js';
 import { setUpProfiling } from './run-profile.js';
@@ -58,6 +57,7 @@ export const runCommand: Command<RunArgs> = {
   handler: async (args) => {
     if (!args.elf) {
       // The demo: build (or reuse the cached build of) the shipped detector, run it on the shipped frames.
+      const { demoRunArgs } = await import('./build.js'); // the model and code generator: only for the demo
       const demo = await demoRunArgs(args.board, args.frames);
       args.elf = demo.elf;
       args.frames = demo.frames;
@@ -77,7 +77,7 @@ export const runCommand: Command<RunArgs> = {
     const programArgs = [...(args.frames ? [args.frames] : []), ...extra];
     const out = (b: Uint8Array) => process.stdout.write(b);
     const err = (b: Uint8Array) => process.stderr.write(b);
-    const profiling = setUpProfiling(elfBytes, args.elf, board, args.report, args.report !== undefined || args.profile);
+    const profiling = await setUpProfiling(elfBytes, args.elf, board, args.report, args.report !== undefined || args.profile);
     const result = runElf({
       ...profiling?.runOptions,
       board, elfBytes, elfPath: args.elf, args: programArgs,

@@ -11,6 +11,8 @@ import type { Peripheral } from './peripheral.js';
 
 const PAGE_BITS = 10;
 const PAGES_PER_MB = 1 << (20 - PAGE_BITS);
+const PAGE_BYTES = 1 << PAGE_BITS;
+const MB = 1 << 20;
 
 export class Bus implements MemoryBus {
   readonly regions: MemoryRegion[] = [];
@@ -36,25 +38,44 @@ export class Bus implements MemoryBus {
   mapDeviceWhereFree(device: Peripheral): void {
     this.devices.push(device);
     const id = -this.devices.length;
-    for (let a = device.base; a < device.base + device.size; a += 1 << PAGE_BITS) {
+    const end = device.base + device.size;
+    for (let a = device.base; a < end; ) {
       const l2 = this.top[a >>> 20];
-      if (l2 && l2[(a >>> PAGE_BITS) & (PAGES_PER_MB - 1)] !== 0) continue;
-      this.fill(a, 1 << PAGE_BITS, id, device.base);
+      if (l2 === undefined) {
+        // A megabyte nothing maps yet is free as a whole (fallback ranges span hundreds of MB).
+        const next = Math.min(end, ((a >>> 20) + 1) * MB);
+        this.fill(a, next - a, id, device.base);
+        a = next;
+        continue;
+      }
+      if (l2[(a >>> PAGE_BITS) & (PAGES_PER_MB - 1)] === 0) this.fill(a, PAGE_BYTES, id, device.base);
+      a += PAGE_BYTES;
     }
   }
 
+  /** Maps [base, base + size) to `id`, a megabyte's pages at a time (typed-array fills: start-up time). */
   private fill(base: number, size: number, id: number, mapBase: number): void {
-    if (base % (1 << PAGE_BITS) !== 0 || size % (1 << PAGE_BITS) !== 0) {
+    if (base % PAGE_BYTES !== 0 || size % PAGE_BYTES !== 0) {
       throw new Error(`bus: ${base.toString(16)}+${size.toString(16)} is not 1 KB aligned`);
     }
-    for (let a = base; a < base + size; a += 1 << PAGE_BITS) {
+    const end = base + size;
+    for (let a = base; a < end; ) {
       const mb = a >>> 20;
-      const l2 = (this.top[mb] ??= new Int32Array(PAGES_PER_MB));
-      const b2 = (this.pageBase[mb] ??= new Uint32Array(PAGES_PER_MB));
-      const page = (a >>> PAGE_BITS) & (PAGES_PER_MB - 1);
-      if (l2[page] !== 0) throw new Error(`bus: overlapping mapping at 0x${(a >>> 0).toString(16)}`);
-      l2[page] = id;
-      b2[page] = mapBase;
+      const next = Math.min(end, (mb + 1) * MB);
+      const first = (a >>> PAGE_BITS) & (PAGES_PER_MB - 1);
+      const last = first + (next - a) / PAGE_BYTES;
+      let l2 = this.top[mb];
+      if (l2 === undefined) {
+        l2 = this.top[mb] = new Int32Array(PAGES_PER_MB);
+        this.pageBase[mb] = new Uint32Array(PAGES_PER_MB);
+      } else {
+        for (let page = first; page < last; page++) {
+          if (l2[page] !== 0) throw new Error(`bus: overlapping mapping at 0x${((mb << 20) + page * PAGE_BYTES >>> 0).toString(16)}`);
+        }
+      }
+      l2.fill(id, first, last);
+      this.pageBase[mb]!.fill(mapBase, first, last);
+      a = next;
     }
   }
 
