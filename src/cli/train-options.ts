@@ -15,6 +15,7 @@ import { loadDataset } from '../nn/data/dataset-load.js';
 import { cutmixConfigFrom } from '../nn/augment/cutmix.js';
 import type { FrameSourceSpec } from '../nn/train/frames.js';
 import type { TrainOptions } from '../nn/train/loop.js';
+import { TRAIN_SCHEDULES, type TrainSchedule } from './train-schedules.js';
 
 function lossFromArgs(args: TrainArgs): LossConfig {
   try {
@@ -31,11 +32,24 @@ function framesFromArgs(args: TrainArgs): FrameSourceSpec {
     if (train.length === 0) throw new UserError(`${args.data}: the train split has no frames`);
     return { kind: 'list', train, val };
   }
+  const sensors = args.sensors.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const s of sensors) {
+    if (!TRAIN_SENSOR_CHOICES.includes(s)) throw new UserError(`--sensors: unknown sensor '${s}' (choose ${TRAIN_SENSOR_CHOICES.join(', ')})`);
+  }
+  if (sensors.length === 0) throw new UserError('--sensors: name at least one sensor');
   return {
     kind: 'synthetic', seed: args.seed,
-    trainFrames: positiveInteger(args.trainFrames, 'train-frames'),
+    trainFrames: positiveInteger(args.trainFrames ?? scheduleOf(args).trainFrames, 'train-frames'),
     valFrames: positiveInteger(args.valFrames, 'val-frames'),
+    sensors, fresh: args.freshFrames,
   };
+}
+
+/** The 32x24 lenses one detector can train on together (the Lepton's 80x60 frames do not fit its input). */
+const TRAIN_SENSOR_CHOICES = ['mlx90640', 'mlx90640-wide'];
+
+function scheduleOf(args: TrainArgs): TrainSchedule {
+  return TRAIN_SCHEDULES[(args.schedule ?? 'default') as keyof typeof TRAIN_SCHEDULES];
 }
 
 export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
@@ -52,7 +66,7 @@ export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
   }
   return {
     config,
-    epochs: positiveInteger(args.epochs, 'epochs'),
+    epochs: positiveInteger(args.epochs ?? scheduleOf(args).epochs, 'epochs'),
     batchSize: positiveInteger(args.batchSize, 'batch-size'),
     lr: positiveNumber(args.lr, 'lr'),
     weightDecay: positiveNumber(args.weightDecay, 'weight-decay', true),

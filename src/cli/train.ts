@@ -9,19 +9,28 @@ import type { Command } from './command.js';
 import { lossConfigOptions } from './loss-options.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { ablationVariants } from '../nn/loss/config.js';
+import { DEFAULT_TRAIN_SENSORS, TRAIN_SCHEDULES } from './train-schedules.js';
+
+function scheduleHelp(): string {
+  return `preset epochs x frames: ${Object.entries(TRAIN_SCHEDULES).filter(([k]) => k !== 'default')
+    .map(([k, s]) => `${k} = ${s.epochs} x ${s.trainFrames} (${s.note})`).join('; ')}; --epochs/--train-frames override it`;
+}
 
 export interface TrainArgs {
   config: string;
-  epochs: number;
+  epochs?: number;
   batchSize: number;
   lr: number;
   weightDecay: number;
   warmupEpochs: number;
   threads?: number;
   data?: string;
-  trainFrames: number;
+  trainFrames?: number;
   valFrames: number;
   seed: number;
+  sensors: string;
+  freshFrames: boolean;
+  schedule?: string;
   flip: boolean;
   out: string;
   json?: string;
@@ -41,14 +50,17 @@ export const trainCommand: Command<TrainArgs> = {
     y
       .options(lossConfigOptions())
       .option('config', { type: 'string', default: 'models/detector-default.json', describe: 'architecture config' })
-      .option('epochs', { type: 'number', default: 20, describe: 'epochs' })
+      .option('schedule', { type: 'string', choices: Object.keys(TRAIN_SCHEDULES), describe: scheduleHelp() })
+      .option('epochs', { type: 'number', describe: `epochs (default ${TRAIN_SCHEDULES.default.epochs}, or the schedule's)` })
       .option('batch-size', { type: 'number', default: 32, describe: 'samples per step (split over the threads)' })
       .option('lr', { type: 'number', default: 1e-2, describe: 'peak learning rate (AdamW)' })
       .option('weight-decay', { type: 'number', default: 1e-4, describe: 'decoupled weight decay' })
       .option('warmup-epochs', { type: 'number', default: 1, describe: 'linear warm-up before the cosine decay' })
       .option('threads', { type: 'number', describe: `gradient threads incl. main (default: cores = ${availableParallelism()})` })
       .option('data', { type: 'string', describe: 'dataset folder (mcusim dataset generate); default: synthetic frames' })
-      .option('train-frames', { type: 'number', default: 4096, describe: 'synthetic: distinct training frames' })
+      .option('train-frames', { type: 'number', describe: `synthetic: training frames per epoch (default ${TRAIN_SCHEDULES.default.trainFrames}, or the schedule's)` })
+      .option('sensors', { type: 'string', default: DEFAULT_TRAIN_SENSORS.join(','), describe: 'synthetic: lenses to mix, comma-separated (frame i uses the (i mod n)-th)' })
+      .option('fresh-frames', { type: 'boolean', default: true, describe: 'synthetic: render new frames every epoch (--no-fresh-frames revisits one fixed set)' })
       .option('val-frames', { type: 'number', default: 256, describe: 'synthetic: validation frames' })
       .option('seed', { type: 'number', default: 1, describe: 'seed for weights, frames and shuffling' })
       .option('flip', { type: 'boolean', default: true, describe: 'random horizontal flips' })

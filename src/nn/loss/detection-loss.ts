@@ -17,7 +17,8 @@
  *              F-beta of the background class (targets and probabilities complemented; the person
  *              F-beta of a set with no person is constantly 0 and would teach nothing),
  *              L = w_cls sqrt(max(L_cls L_f1, eps)) + w_box L_box_pos (+ L_conf_pos when conf is on).
- * Masks are constants for the gradient (as in SSD); everything else is differentiated exactly.
+ * With iouScore the confidence term's positive targets are the predicted boxes' IoU (iou-target.ts).
+ * Masks and IoU targets are constants for the gradient (as in SSD); everything else is differentiated exactly.
  */
 import type { Box } from '../data/types.js';
 import type { AnchorSet } from '../detect/types.js';
@@ -27,6 +28,7 @@ import { validateLossConfig, type LossConfig } from './config.js';
 import { buildTargets } from './targets.js';
 import { focalLoss } from './focal.js';
 import { confidenceLoss } from './confidence.js';
+import { iouAwareTargets } from './iou-target.js';
 import { huberLoss } from './huber.js';
 import { softFbetaLoss } from './fbeta.js';
 import { hardNegativeMask, hardPositiveMask } from './mining.js';
@@ -195,7 +197,10 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
 
   if (cfg.conf) {
     const gConf = new Float64Array(nA * C);
-    const lConf = confidenceLoss(logits, t.classTarget, wSel, cfg.a, cfg.b, gConf) / nSel;
+    const confTarget = cfg.iouScore
+      ? iouAwareTargets(t.classTarget, offsets, t.boxTarget, isPos, anchors, C, cfg.variances)
+      : t.classTarget;
+    const lConf = confidenceLoss(logits, confTarget, wSel, cfg.a, cfg.b, gConf) / nSel;
     terms.conf = lConf;
     totalLoss += lConf;
     addScaled(gConf, 1 / nSel);

@@ -92,7 +92,8 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     inputTransform: options.inputTransform, frames: options.frames,
   }, options.threads);
   try {
-    const trainCount = pool.local.source.trainCount;
+    const source = pool.local.source;
+    const trainCount = source.trainCount;
     const stepsPerEpoch = Math.max(1, Math.floor(trainCount / options.batchSize));
     const schedule = {
       lr: options.lr, warmupSteps: Math.round(options.warmupEpochs * stepsPerEpoch),
@@ -108,7 +109,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       const termSums: Record<string, number> = {};
       for (let s = 0; s < stepsPerEpoch; s++) {
         optimizer.lr = learningRateAt(schedule, optimizer.step);
-        const batch = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
+        const batch = order.slice(s * options.batchSize, (s + 1) * options.batchSize).map((i) => source.trainIndex(epoch, i));
         const result = await pool.step(flattenParameters(model), flattenBuffers(model), batch, rng.nextUint32());
         let o = 0;
         for (const p of params) {
