@@ -14,6 +14,7 @@ import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
 import { formatFault } from '../sim/fault-report.js';
 import { formatFaultLog } from '../sim/fault-log.js';
 import { formatStallCycles } from '../report/run-report.js';
+import { int } from '../report/format.js';
 import { setUpProfiling } from './run-profile.js';
 
 export interface RunArgs {
@@ -115,7 +116,7 @@ function summary(r: RunResult): string[] {
   const head = r.stop === 'exit' ? chalk.green(r.message) : chalk.red(r.message);
   const lines = [
     `mcusim: ${head}`,
-    `  ${r.instructions.toLocaleString('en-US')} instructions, ${r.cycles.toLocaleString('en-US')} cycles ` +
+    `  ${int(r.instructions)} instructions, ${int(r.cycles)} cycles ` +
       `(CPI ${(r.instructions ? r.cycles / r.instructions : 0).toFixed(3)}), ` +
       `${(r.machine.simulatedSeconds() * 1000).toFixed(3)} ms (clock now ${mhz.toFixed(3)} MHz) on ${r.machine.board.name}`,
     `  stall cycles: ${formatStallCycles({ ...r.machine.timing.stallBreakdown(), sleep: r.machine.cpu.stalls.sleep }, r.cycles)}`,
