@@ -34,23 +34,23 @@ export class Bus implements MemoryBus {
     this.fill(device.base, device.size, -this.devices.length, device.base);
   }
 
-  /** Maps `device` on the pages of its range that nothing else occupies (fallback ranges). */
+  /**
+   * Maps `device` on the pages of its range that nothing else occupies (fallback ranges: reserved
+   * space that reads as zero, hundreds of MB on some boards). Not written into the page table: an
+   * access the table does not answer looks here, on the miss path only, so a fallback costs neither
+   * start-up time nor page-table memory.
+   */
   mapDeviceWhereFree(device: Peripheral): void {
     this.devices.push(device);
-    const id = -this.devices.length;
-    const end = device.base + device.size;
-    for (let a = device.base; a < end; ) {
-      const l2 = this.top[a >>> 20];
-      if (l2 === undefined) {
-        // A megabyte nothing maps yet is free as a whole (fallback ranges span hundreds of MB).
-        const next = Math.min(end, ((a >>> 20) + 1) * MB);
-        this.fill(a, next - a, id, device.base);
-        a = next;
-        continue;
-      }
-      if (l2[(a >>> PAGE_BITS) & (PAGES_PER_MB - 1)] === 0) this.fill(a, PAGE_BYTES, id, device.base);
-      a += PAGE_BYTES;
-    }
+    this.fallbacks.push(device);
+  }
+
+  private readonly fallbacks: Peripheral[] = [];
+
+  /** The fallback device holding `addr` (already known to be on no page of the table). */
+  private fallbackAt(addr: number): Peripheral | undefined {
+    for (const d of this.fallbacks) if (((addr - d.base) >>> 0) < d.size) return d;
+    return undefined;
   }
 
   /** Maps [base, base + size) to `id`, a megabyte's pages at a time (typed-array fills: start-up time). */
@@ -108,18 +108,20 @@ export class Bus implements MemoryBus {
   foundBase = 0;
 
   deviceAt(addr: number): Peripheral | undefined {
+    addr >>>= 0;
     const l2 = this.top[addr >>> 20];
     const id = l2 ? l2[(addr >>> PAGE_BITS) & (PAGES_PER_MB - 1)]! : 0;
-    return id < 0 ? this.devices[-id - 1] : undefined;
+    return id < 0 ? this.devices[-id - 1] : id === 0 ? this.fallbackAt(addr) : undefined;
   }
 
   read(addr: number, width: 1 | 2 | 4): number {
     addr >>>= 0;
     const mb = addr >>> 20;
     const l2 = this.top[mb];
+    let id = 0;
     if (l2 !== undefined) {
       const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
-      const id = l2[page]!;
+      id = l2[page]!;
       if (id > 0) {
         const r = this.regions[id - 1]!;
         const off = addr - this.pageBase[mb]![page]!;
@@ -133,6 +135,8 @@ export class Bus implements MemoryBus {
         return d.read(addr - d.base, width) >>> 0;
       }
     }
+    const f = id === 0 ? this.fallbackAt(addr) : undefined;
+    if (f !== undefined) return f.read(addr - f.base, width) >>> 0;
     this.onUnanswered?.(addr, false);
     throw new BusError(addr, false, 'no memory or device at this address');
   }
@@ -147,9 +151,10 @@ export class Bus implements MemoryBus {
     addr >>>= 0;
     const mb = addr >>> 20;
     const l2 = this.top[mb];
+    let id = 0;
     if (l2 !== undefined) {
       const page = (addr >>> PAGE_BITS) & (PAGES_PER_MB - 1);
-      const id = l2[page]!;
+      id = l2[page]!;
       if (id > 0) {
         const r = this.regions[id - 1]!;
         const off = addr - this.pageBase[mb]![page]!;
@@ -166,6 +171,11 @@ export class Bus implements MemoryBus {
         d.write(addr - d.base, width, value >>> 0);
         return;
       }
+    }
+    const f = id === 0 ? this.fallbackAt(addr) : undefined;
+    if (f !== undefined) {
+      f.write(addr - f.base, width, value >>> 0);
+      return;
     }
     this.onUnanswered?.(addr, true);
     throw new BusError(addr, true, 'no memory or device at this address');

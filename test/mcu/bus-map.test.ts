@@ -1,7 +1,8 @@
 /**
  * The bus's address map (src/mcu/bus.ts): regions, aliases, devices and fallback ranges land on
  * exactly their 1 KB pages, megabyte boundaries included, and overlaps are refused. The map is
- * filled a megabyte at a time (start-up time); these cases pin the page-exact result.
+ * filled a megabyte at a time and fallback ranges are looked up only on a miss (start-up time);
+ * these cases pin the page-exact result.
  */
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../../src/mcu/bus.js';
@@ -37,6 +38,27 @@ describe('bus address map', () => {
     expect(bus.deviceAt(0x20300000)).toBeUndefined();
     expect(bus.regionAt(0x20300000)).toBeUndefined();
     expect(bus.deviceAt(0x1fefffff)).toBeUndefined();
+  });
+
+  it('sends reads and writes on free pages to the fallback, never an access that runs past a region', () => {
+    const bus = new Bus();
+    const sram = createRegion('sram', 0x20000000, 0x400, 'sram');
+    bus.mapRegion(sram);
+    const seen: string[] = [];
+    const reserved: Peripheral = {
+      name: 'reserved', base: 0x20000000, size: 0x01000000, reset: () => {},
+      read: (off, width) => { seen.push(`r${width}@${off.toString(16)}`); return 0xffffffff; },
+      write: (off, width, value) => { seen.push(`w${width}@${off.toString(16)}=${value.toString(16)}`); },
+    };
+    bus.mapDeviceWhereFree(reserved);
+    bus.write(0x20000000, 4, 0x12345678);
+    expect(bus.read(0x20000000, 4)).toBe(0x12345678);
+    expect(bus.read(0x20000400, 2)).toBe(0xffffffff);
+    bus.write(0x20fffffc, 4, -1);
+    expect(seen).toEqual(['r2@400', 'w4@fffffc=ffffffff']);
+    expect(() => bus.read(0x200003fe, 4)).toThrow(); // straddles the region's end: a BusError as before
+    expect(() => bus.write(0x21000000, 1, 0)).toThrow();
+    expect(seen).toHaveLength(2);
   });
 
   it('refuses an overlapping mapping and names the first page that clashes', () => {
