@@ -1,14 +1,17 @@
 /**
  * `mcusim search --board B [--latency-ms MS] [--max-sram B] [--max-flash B] [--model M] [--out DIR]
- * [--time-budget MIN] [--workers N] [--queue redis://HOST:PORT] [--resume]`: prunes the trained detector until its firmware fits the budget
- * on the board, measured by building and simulating it (src/search/search.ts). Progress on stderr;
- * stdout gets the Pareto table; <out>/search-results.{json,html} the same as JSON and as a page with
- * the accuracy-latency scatter; <out>/chosen.* the model,
- * its ELF and its report. Exit 0 fits; 1 the budget cannot be met (one line naming the smallest
- * reachable latency/SRAM/flash) or the time budget ran out; 2 usage or input error.
+ * [--save-model PATH] [--time-budget MIN] [--workers N] [--queue redis://HOST:PORT] [--resume]`:
+ * prunes the trained detector until its firmware fits the budget on the board, measured by building
+ * and simulating it (src/search/search.ts). Progress on stderr; stdout gets the Pareto table;
+ * <out>/search-results.{json,html} the same as JSON and as a page with the accuracy-latency
+ * scatter; <out>/chosen.* the model, its ELF and its report; the chosen model also as a model of
+ * its own, models/search-<board>-<budget>.{json,weights.json} (--save-model). Exit 0 fits (also
+ * when --time-budget cut the search short: the best fitting model so far, with a warning); 1 the
+ * budget cannot be met (one line naming the smallest reachable latency/SRAM/flash); 2 usage or input error.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { UserError } from '../common/errors.js';
 import { EXIT, exitCodesEpilogue } from '../common/exit-codes.js';
@@ -31,6 +34,7 @@ interface SearchArgs {
   maxFlash?: string;
   model?: string;
   out?: string;
+  saveModel?: string;
   timeBudget?: number;
   workers?: number;
   queue?: string;
@@ -40,6 +44,33 @@ interface SearchArgs {
   finalFineTuneFrames: number;
   evalFrames: number;
   seed: number;
+}
+
+/** The budget as a file-name part: 16.8ms, sram64K, flash128K joined by '-'. */
+function budgetTag(b: { latencyMs?: number; maxSramBytes?: number; maxFlashBytes?: number }): string {
+  const kib = (n: number): string => (n % 1024 === 0 ? `${n / 1024}K` : `${n}B`);
+  return [
+    ...(b.latencyMs !== undefined ? [`${b.latencyMs}ms`] : []),
+    ...(b.maxSramBytes !== undefined ? [`sram${kib(b.maxSramBytes)}`] : []),
+    ...(b.maxFlashBytes !== undefined ? [`flash${kib(b.maxFlashBytes)}`] : []),
+  ].join('-');
+}
+
+/**
+ * The chosen weights as a model of their own (`mcusim build --model <path>.weights.json`, `mcusim eval
+ * --model ...`): the weights renamed after the file, and the architecture config beside them, as
+ * models/detector-default.json is beside its weights.
+ */
+function saveChosenModel(chosenWeights: string, path: string): { weights: string; config: string } {
+  const base = path.replace(/(\.weights)?\.json$/, '');
+  const name = basename(base);
+  const file = JSON.parse(readFileSync(chosenWeights, 'utf8')) as { config: Record<string, unknown> };
+  file.config = { ...file.config, name };
+  mkdirSync(dirname(base), { recursive: true });
+  const weights = `${base}.weights.json`, config = `${base}.json`;
+  writeFileAtomic(weights, JSON.stringify(file) + '\n');
+  writeFileAtomic(config, JSON.stringify(file.config, null, 2) + '\n');
+  return { weights, config };
 }
 
 function bytesFlag(value: string | undefined, flag: string): number | undefined {
@@ -60,13 +91,14 @@ export const searchCommand: Command<SearchArgs> = {
       .option('max-flash', { type: 'string', describe: 'flash budget (bytes; 256K, 1M)' })
       .option('model', { type: 'string', describe: 'trained weights to start from (default the shipped model)' })
       .option('out', { type: 'string', describe: 'output folder (default reports/generated/search-<board>)' })
-      .option('time-budget', { type: 'number', describe: 'stop searching after this many minutes' })
+      .option('save-model', { type: 'string', describe: 'where the chosen model goes: <path>.weights.json and its config <path>.json (default models/search-<board>-<budget>)' })
+      .option('time-budget', { type: 'number', describe: 'minutes the whole run may take (search, final fine-tune, verification, baseline); it ends with the best fitting model so far' })
       .option('workers', { type: 'number', describe: 'threads fine-tuning and scoring a step\'s proposals (default: the cores, at most 6)' })
       .option('queue', { type: 'string', describe: 'evaluate proposals on `mcusim worker`s fed from this Redis (redis://HOST:PORT) instead of local threads' })
       .option('resume', { type: 'boolean', default: false, describe: 'continue the search whose state is in --out' })
       .option('step-fraction', { type: 'number', default: 0.12, describe: 'latency cut each step aims for (share of the current latency)' })
-      .option('fine-tune-frames', { type: 'number', default: 256, describe: 'training frames of the short fine-tune of each proposal' })
-      .option('final-fine-tune-frames', { type: 'number', default: 1024, describe: 'training frames of the final fine-tune' })
+      .option('fine-tune-frames', { type: 'number', default: 512, describe: 'training frames of the short fine-tune of each proposal' })
+      .option('final-fine-tune-frames', { type: 'number', default: 16384, describe: 'training frames of the final fine-tune' })
       .option('eval-frames', { type: 'number', default: 128, describe: 'held-out frames each candidate is scored on' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the fine-tune frames' })
       .epilogue(
@@ -125,7 +157,9 @@ export const searchCommand: Command<SearchArgs> = {
       process.stderr.write(`mcusim: ${outcome.failure}\n`);
       return SEARCH_EXIT.unreachable;
     }
-    process.stdout.write(`chosen: ${resolve(outDir, 'chosen.weights.json')} (firmware ${resolve(outDir, 'chosen.elf')}, report ${resolve(outDir, 'chosen.report.json')})\n`);
+    if (outcome.warning) process.stderr.write(`mcusim search: warning: ${outcome.warning}\n`);
+    const saved = saveChosenModel(resolve(outDir, 'chosen.weights.json'), resolve(args.saveModel ?? join('models', `search-${board.name}-${budgetTag(budget)}`)));
+    process.stdout.write(`chosen: ${saved.weights} (config ${saved.config}; firmware ${resolve(outDir, 'chosen.elf')}, report ${resolve(outDir, 'chosen.report.json')})\n`);
     return SEARCH_EXIT.fits;
   },
 };

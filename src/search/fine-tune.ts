@@ -9,38 +9,69 @@ import { openFrameSource } from '../nn/train/frames.js';
 import { buildAnchors } from '../nn/detect/anchors.js';
 import { detectorAnchorSpec, type Detector } from '../nn/model/detector.js';
 import { defaultLossConfig, type LossConfig } from '../nn/loss/index.js';
-import { toWeightsFile, type InputTransform, type WeightsFile } from '../nn/model/serialize.js';
+import { fromWeightsFile, toWeightsFile, type InputTransform, type WeightsFile } from '../nn/model/serialize.js';
+import { recalibrateBatchNorm } from './recalibrate.js';
 import type { Accuracy } from './state.js';
 
 /** Seed of the held-out evaluation frames: not the training stream's (seed 1) nor its validation offset. */
 export const EVAL_SEED = 7_000;
-const BATCH = 16;
 
 export interface FineTuneSetup {
   inputTransform: InputTransform;
   loss: LossConfig;
 }
 
-/** The loss the model was trained with (its weights file says), else the default. */
+/**
+ * The loss the model was trained with (its weights file says), else the default; keys the loss
+ * gained after the model was trained take their default (off), as the model was trained without them.
+ */
 export function setupFromWeightsFile(file: WeightsFile): FineTuneSetup {
-  const trained = file.training?.loss as LossConfig | undefined;
-  const loss = trained ?? { ...defaultLossConfig, numClasses: file.config.classes.length };
+  const trained = file.training?.loss as Partial<LossConfig> | undefined;
+  const loss = { ...defaultLossConfig, numClasses: file.config.classes.length, ...trained };
   return { inputTransform: file.inputTransform, loss };
 }
 
 /**
- * `frames` synthetic training frames, one epoch, from the model's weights; `seed` picks the frames
- * (each step sees fresh ones). Returns the fine-tuned model (a new object).
+ * How a fine-tune runs. Measured on the shipped model pruned in one shot to widths 8/8/8/32/8/32
+ * (mAP@0.5 on 256 held-out frames; start 0.544, pruned 0.002): BatchNorm recalibration alone 0.057;
+ * 512 frames at lr 2e-3, no warm-up (the old recipe) 0.103, at lr 5e-3 with 10 % warm-up 0.146;
+ * 4096 frames at 2e-3 0.254, at 1e-2 batch 32 with warm-up 0.366 (0.381 recalibrated after);
+ * 16384 frames at 1e-2 0.469 (0.485 recalibrated). The cosine decay is the trainer's
+ * (src/nn/optim/schedule.ts); the warm-up keeps the first large steps from wrecking the inherited weights.
  */
-export async function fineTune(model: Detector, setup: FineTuneSetup, frames: number, seed: number, lr = 2e-3): Promise<Detector> {
-  if (frames <= 0) return model;
-  const weights = toWeightsFile(model, setup.inputTransform, false);
+export interface FineTuneRecipe {
+  lr: number;
+  batchSize: number;
+  /** Share of the steps spent warming the learning rate up (linear from lr/10). */
+  warmupFraction: number;
+  /** Frames the BatchNorm statistics are re-estimated on, before and after the training (0: not). */
+  recalibrationFrames: number;
+}
+
+/** A proposal's short fine-tune: enough to rank the proposals of a step. */
+export const PROPOSAL_RECIPE: FineTuneRecipe = { lr: 5e-3, batchSize: 16, warmupFraction: 0.1, recalibrationFrames: 256 };
+/** The chosen model's (and the uniform baseline's) long fine-tune. */
+export const FINAL_RECIPE: FineTuneRecipe = { lr: 1e-2, batchSize: 32, warmupFraction: 0.05, recalibrationFrames: 512 };
+
+/**
+ * `frames` synthetic training frames, one epoch, from the model's weights; `seed` picks the frames
+ * (each step sees fresh ones). The BatchNorm statistics are recalibrated first (a pruned model's
+ * inherited ones are stale, src/search/recalibrate.ts) and again at the end (the running averages
+ * of training lag the last weights). Returns a new model; `model` is left unchanged.
+ */
+export async function fineTune(model: Detector, setup: FineTuneSetup, frames: number, seed: number, recipe: FineTuneRecipe = PROPOSAL_RECIPE): Promise<Detector> {
+  const copy = fromWeightsFile(toWeightsFile(model, setup.inputTransform, false), 'fine-tune').model;
+  recalibrateBatchNorm(copy, setup.inputTransform, recipe.recalibrationFrames);
+  if (frames <= 0) return copy;
+  const batchSize = Math.min(recipe.batchSize, frames);
   const result = await train({
-    config: model.config, epochs: 1, batchSize: Math.min(BATCH, frames), lr, weightDecay: 1e-4, warmupEpochs: 0,
+    config: model.config, epochs: 1, batchSize, lr: recipe.lr, weightDecay: 1e-4, warmupEpochs: recipe.warmupFraction,
     threads: 1, seed, frames: { kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 },
     loss: setup.loss, augment: { flip: true, cutmix: null }, inputTransform: setup.inputTransform,
-    initialWeights: weights,
+    initialWeights: toWeightsFile(copy, setup.inputTransform, false),
   });
+  recalibrateBatchNorm(result.model, setup.inputTransform, recipe.recalibrationFrames);
+  result.model.setTraining(false);
   return result.model;
 }
 

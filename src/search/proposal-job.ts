@@ -5,13 +5,15 @@
  */
 import { threadId } from 'node:worker_threads';
 import { fromWeightsFile, toWeightsFile, type WeightsFile } from '../nn/model/serialize.js';
-import { fineTune, heldOutAccuracy, type FineTuneSetup } from './fine-tune.js';
+import { fineTune, heldOutAccuracy, type FineTuneRecipe, type FineTuneSetup } from './fine-tune.js';
 import type { Accuracy } from './state.js';
 
 export interface ProposalJob {
   weights: WeightsFile;
   setup: FineTuneSetup;
   fineTuneFrames: number;
+  /** Part of the job (and so of its queue id): results of another recipe are not reused. */
+  recipe: FineTuneRecipe;
   seed: number;
   evalFrames: number;
 }
@@ -25,7 +27,7 @@ export interface ProposalResult {
 
 export async function runProposalJob(job: ProposalJob): Promise<ProposalResult> {
   const { model } = fromWeightsFile(job.weights, 'proposal');
-  const tuned = await fineTune(model, job.setup, job.fineTuneFrames, job.seed);
+  const tuned = await fineTune(model, job.setup, job.fineTuneFrames, job.seed, job.recipe);
   const accuracy = heldOutAccuracy(tuned, job.setup, job.evalFrames);
   return { weights: toWeightsFile(tuned, job.setup.inputTransform, false), accuracy, threadId };
 }

@@ -19,9 +19,9 @@ import type { Board } from '../mcu/boards/types.js';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../nn/model/serialize.js';
 import type { Detector } from '../nn/model/detector.js';
 import { detectorWidths, pruneDetector, STAGES, type Stage, type StageWidths } from './prune.js';
-import { buildFirmware, CompileError } from '../codegen/firmware-build.js';
+import { CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
-import { fineTune, heldOutAccuracy, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
+import { FINAL_RECIPE, fineTune, heldOutAccuracy, PROPOSAL_RECIPE, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
 import { ProposalPool } from './worker-pool.js';
 import { ProposalQueue } from './queue.js';
 import { minWidths, narrowerWidths, WIDTH_STEP } from './width-grid.js';
@@ -52,6 +52,8 @@ export interface SearchOutcome {
   uniform?: CandidateRecord;
   /** Why the budget was not met (infeasible budget, or the time budget ran out). */
   failure?: string;
+  /** The run fits but ended early: the time budget ran out before the search converged. */
+  warning?: string;
 }
 
 class Search {
@@ -65,6 +67,10 @@ class Search {
   private readonly models = new Map<string, Detector>();
   private readonly measurements = new Map<string, Measurement>();
   private readonly started = Date.now();
+  /** Fine-tune frames per second of one thread, measured on the proposals (a guess until then). */
+  frameRate = 60;
+  /** The longest build + simulation so far, ms (a guess until the first). */
+  measureMs = 60_000;
 
   constructor(readonly o: SearchOptions, pool?: ProposalQueue) {
     mkdirSync(join(o.outDir, 'candidates'), { recursive: true });
@@ -103,8 +109,28 @@ class Search {
     return m;
   }
 
-  outOfTime(): boolean {
-    return this.o.timeBudgetMinutes !== undefined && Date.now() - this.started > this.o.timeBudgetMinutes * 60_000;
+  /** Milliseconds left of --time-budget (Infinity without one). */
+  remainingMs(): number {
+    return this.o.timeBudgetMinutes === undefined ? Infinity : this.o.timeBudgetMinutes * 60_000 - (Date.now() - this.started);
+  }
+
+  /**
+   * The time the end of the run needs at least: the chosen model's and the baseline's builds and
+   * simulations (three, one for a baseline width that does not compile) and a minimal fine-tune
+   * of each; the search stops stepping when less than this plus one more step is left.
+   */
+  endReserveMs(): number {
+    return 3 * this.measureMs + (2 * 1000 * this.o.settings.fineTuneFrames) / this.frameRate;
+  }
+
+  /**
+   * Frames of the final fine-tune that fit in the time left, shared with the uniform baseline's
+   * fine-tune (as long, plus the steps' frames): at most the asked number.
+   */
+  finalFramesWithinBudget(lineageFrames: number): number {
+    const left = this.remainingMs() - 3 * this.measureMs;
+    const affordable = Math.floor(((left / 1000) * this.frameRate - lineageFrames) / 2);
+    return Math.max(0, Math.min(this.o.settings.finalFineTuneFrames, affordable));
   }
 
   ms(cycles: number, m: Measurement): number {
@@ -130,10 +156,12 @@ class Search {
   /** Build + simulate a recorded candidate (once: the result is kept in its record and the table). */
   async measure(c: CandidateRecord, reportName?: string): Promise<Measured> {
     if (c.measured && !reportName) return c.measured;
+    const began = Date.now();
     const m = await measureFirmware(
       join(this.o.outDir, c.weights), this.o.board, this.framesPath, (l) => this.o.progress(`  ${c.id}: ${l}`),
       reportName ? join(this.o.outDir, reportName) : undefined,
     );
+    this.measureMs = this.measurements.size === 0 ? Date.now() - began : Math.max(this.measureMs, Date.now() - began);
     this.measurements.set(c.id, m);
     this.table.record(this.o.board, m);
     this.table.save();
@@ -229,15 +257,28 @@ async function search(s: Search): Promise<SearchOutcome> {
     return { state: s.state, failure: s.state.message };
   }
 
+  let lastStepMs = 0;
+  let fitted: CandidateRecord | undefined;
   while (s.state.phase === 'searching') {
     const current = s.find(s.state.accepted.at(-1)!)!;
     const currentMeasured = await s.measure(current);
-    if (fits(currentMeasured, budget)) break;
-    if (s.outOfTime()) {
-      s.state.message = `time budget of ${o.timeBudgetMinutes} min reached at step ${s.state.accepted.length} before the model fit`;
-      s.save();
-      return { state: s.state, failure: s.state.message };
+    if (fits(currentMeasured, budget)) {
+      fitted = current;
+      break;
     }
+    if (s.remainingMs() < s.endReserveMs() + lastStepMs) {
+      // Out of time before the search reached the budget: the rest of the run (final fine-tune,
+      // verification, baseline) goes to the most accurate candidate measured to fit so far (the
+      // narrowest model at worst: it was checked to fit above).
+      const fitting = s.state.candidates.filter((c) => c.measured && fits(c.measured, budget) && c.kind !== 'uniform' && c.kind !== 'final');
+      fitted = fitting.reduce((a, b) => (b.accuracy.mAP50 > a.accuracy.mAP50 ? b : a));
+      s.state.message = `time budget of ${o.timeBudgetMinutes} min nearly spent at step ${s.state.accepted.length} before the search reached the budget; ` +
+        `continuing with the best fitting candidate so far, ${fitted.id}`;
+      o.progress(s.state.message);
+      s.save();
+      break;
+    }
+    const stepStarted = Date.now();
     const step = s.state.accepted.length;
     const latency = currentMeasured.latencyMs;
     const cut = latency * (1 - o.settings.stepFraction);
@@ -260,10 +301,11 @@ async function search(s: Search): Promise<SearchOutcome> {
         id, stage, estimatedMs: proposal.estimatedMs,
         job: {
           weights: toWeightsFile(proposal.model, s.setup.inputTransform, false), setup: s.setup,
-          fineTuneFrames: o.settings.fineTuneFrames, seed: o.settings.seed + step * 16 + i, evalFrames: o.settings.evalFrames,
+          fineTuneFrames: o.settings.fineTuneFrames, recipe: PROPOSAL_RECIPE, seed: o.settings.seed + step * 16 + i, evalFrames: o.settings.evalFrames,
         },
       });
     }
+    const tuneStarted = Date.now();
     await s.pool.runAll(pending.map((p) => p.job), (index, result) => {
       const p = pending[index]!;
       const tuned = fromWeightsFile(result.weights, p.id).model;
@@ -271,6 +313,11 @@ async function search(s: Search): Promise<SearchOutcome> {
       o.progress(`  ${p.id}: ${describe(record)}`);
       proposals.push(record);
     });
+    if (pending.length > 0) {
+      // One thread's fine-tune rate (recalibration and scoring included, so on the safe side).
+      const threads = Math.min(pending.length, o.queue === undefined ? (o.workers ?? 1) : 1);
+      s.frameRate = (pending.length * o.settings.fineTuneFrames) / (threads * Math.max(1e-3, (Date.now() - tuneStarted) / 1000));
+    }
     if (proposals.length === 0) {
       s.state.phase = 'infeasible';
       s.state.message = `every stage is at its narrowest and the model still does not fit`;
@@ -310,44 +357,57 @@ async function search(s: Search): Promise<SearchOutcome> {
     s.state.accepted.push(chosen.id);
     s.save();
     o.progress(`  accepted ${chosen.id}: measured ${measured.latencyMs.toFixed(2)} ms (table estimate ${chosen.estimatedLatencyMs.toFixed(2)} ms)`);
+    lastStepMs = Date.now() - stepStarted;
   }
 
   // The long fine-tune of the model that fits, verified again by a build and a simulation.
-  const fitted = s.find(s.state.accepted.at(-1)!)!;
+  fitted ??= s.find(s.state.accepted.at(-1)!)!;
   const steps = s.state.accepted.length - 1;
   let final = s.find('final');
   if (!final) {
-    o.progress(`final fine-tune of ${fitted.id} on ${o.settings.finalFineTuneFrames} frames`);
-    const tuned = await fineTune(s.model(fitted), s.setup, o.settings.finalFineTuneFrames, o.settings.seed + 9_999);
-    final = s.addCandidate('final', 'final', steps, tuned, { estimatedLatencyMs: fitted.measured!.latencyMs });
+    const lineage = fitted.kind === 'proposal' ? fitted.step * o.settings.fineTuneFrames : 0;
+    const frames = s.finalFramesWithinBudget(lineage);
+    if (frames < o.settings.finalFineTuneFrames) o.progress(`the time budget leaves ${frames} of the ${o.settings.finalFineTuneFrames} final fine-tune frames`);
+    o.progress(`final fine-tune of ${fitted.id} on ${frames} frames`);
+    const tuned = await fineTune(s.model(fitted), s.setup, frames, o.settings.seed + 9_999, FINAL_RECIPE);
+    final = s.addCandidate('final', 'final', steps, tuned, { estimatedLatencyMs: fitted.measured!.latencyMs, fineTuneFrames: lineage + frames });
   }
   await s.measure(final, 'chosen.report.json');
   if (!fits(final.measured!, budget)) o.progress('warning: the fine-tuned model no longer fits (quantisation changed its sizes); the fitted step is reported too');
   s.state.phase = 'uniform';
   s.save();
 
-  const uniform = await uniformBaseline(s, steps);
+  const uniform = await uniformBaseline(s, final.fineTuneFrames ?? 0);
   s.state.phase = 'done';
   s.save();
   copyFileSync(join(o.outDir, final.weights), join(o.outDir, 'chosen.weights.json'));
   const chosenElf = (await s.measurementOf(final)).elfPath;
   if (existsSync(chosenElf)) copyFileSync(chosenElf, join(o.outDir, 'chosen.elf'));
-  return { state: s.state, chosen: final, uniform };
+  return { state: s.state, chosen: final, uniform, ...(s.state.message ? { warning: s.state.message } : {}) };
 }
 
 /**
- * Uniform width scaling of the start model (same pruning by importance, same inheritance) with the
- * largest multiplier whose measured firmware fits, fine-tuned for as many frames as the chosen
- * model received in all (its steps plus the final fine-tune).
+ * Uniform width scaling of the start model (same pruning by importance, same inheritance, same
+ * fine-tune recipe) with the largest multiplier whose measured firmware compiles and fits, fine-tuned
+ * for as many frames as the chosen model received in all (its steps plus the final fine-tune).
+ * Multipliers go down by 0.01, each stage's width rounded to its grid (src/search/width-grid.ts),
+ * so the baseline is the widest uniform model under the budget, not one a coarse grid happens to hit.
  */
-async function uniformBaseline(s: Search, steps: number): Promise<CandidateRecord | undefined> {
+async function uniformBaseline(s: Search, frames: number): Promise<CandidateRecord | undefined> {
   const o = s.o;
   const start = s.find('start')!;
   const reference = await s.measurementOf(start);
   const full = detectorWidths(s.base.config);
-  const frames = steps * o.settings.fineTuneFrames + o.settings.finalFineTuneFrames;
   const tried = new Set<string>();
-  for (let m = 0.95; m > 0.04; m -= 0.05) {
+  const budget = o.settings.budget;
+  const compileError = (record: CandidateRecord, e: unknown): void => {
+    if (!(e instanceof CompileError)) throw e;
+    record.buildError = e.log.split('\n').find((l) => l.includes('error:')) ?? 'compile error';
+    s.save();
+    o.progress(`  ${record.id}: firmware does not compile (${record.buildError}); next multiplier`);
+  };
+  for (let percent = 99; percent >= 5; percent--) {
+    const m = percent / 100;
     const least = minWidths(s.base.config);
     const snap = (k: Stage): number => Math.min(full[k], Math.max(least[k], Math.round((full[k] * m) / WIDTH_STEP[k]) * WIDTH_STEP[k]));
     const widths = Object.fromEntries(STAGES.map((k) => [k, snap(k)])) as unknown as StageWidths;
@@ -355,34 +415,32 @@ async function uniformBaseline(s: Search, steps: number): Promise<CandidateRecor
     tried.add(JSON.stringify(widths));
     const pruned = pruneDetector(s.base, widths).model;
     const estimated = s.estimateMs(pruned, reference);
-    if (o.settings.budget.latencyMs !== undefined && estimated > o.settings.budget.latencyMs) continue;
+    if (budget.latencyMs !== undefined && estimated > budget.latencyMs) continue;
     const id = `uniform-${m.toFixed(2)}`;
-    let record = s.find(id);
-    if (!record) {
-      // Whether the kernels compile for these shapes is known from the untuned weights: build them
-      // first, and spend the long fine-tune only on a model that builds.
-      record = s.addCandidate(id, 'uniform', 0, pruned, { estimatedLatencyMs: estimated });
+    let record = s.find(id) ?? s.addCandidate(id, 'uniform', 0, pruned, { estimatedLatencyMs: estimated });
+    if (record.buildError) continue;
+    if (record.fineTuneFrames === undefined) {
+      // Whether the kernels compile and whether the firmware fits do not depend on the weights:
+      // measure the untuned model first, and spend the long fine-tune only on one that builds and fits.
+      let untuned: Measured;
       try {
-        await buildFirmware({ board: o.board, modelPath: join(o.outDir, record.weights) });
+        untuned = await s.measure(record);
       } catch (e) {
-        if (!(e instanceof CompileError)) throw e;
-        record.buildError = e.log.split('\n').find((l) => l.includes('error:')) ?? 'compile error';
-        s.save();
-        o.progress(`  ${id}: firmware does not compile (${record.buildError}); next multiplier`);
+        compileError(record, e);
         continue;
       }
-      o.progress(`uniform baseline: width multiplier ${m.toFixed(2)} (estimate ${estimated.toFixed(2)} ms), fine-tune on ${frames} frames`);
-      const tuned = await fineTune(pruned, s.setup, frames, o.settings.seed + 5_000);
-      record = s.addCandidate(id, 'uniform', 0, tuned, { estimatedLatencyMs: estimated });
+      if (!fits(untuned, budget)) {
+        o.progress(`  ${id}: measured ${untuned.latencyMs.toFixed(2)} ms, ${untuned.sramBytes} B SRAM, ${untuned.flashBytes} B flash: over budget; next multiplier`);
+        continue;
+      }
+      o.progress(`uniform baseline: width multiplier ${m.toFixed(2)} (measured ${untuned.latencyMs.toFixed(2)} ms), fine-tune on ${frames} frames`);
+      const tuned = await fineTune(pruned, s.setup, frames, o.settings.seed + 5_000, FINAL_RECIPE);
+      record = s.addCandidate(id, 'uniform', 0, tuned, { estimatedLatencyMs: estimated, fineTuneFrames: frames });
     }
-    if (record.buildError) continue;
     try {
-      if (fits(await s.measure(record), o.settings.budget)) return record;
+      if (fits(await s.measure(record), budget)) return record;
     } catch (e) {
-      if (!(e instanceof CompileError)) throw e;
-      record.buildError = e.log.split('\n').find((l) => l.includes('error:')) ?? 'compile error';
-      s.save();
-      o.progress(`  ${id}: firmware does not compile (${record.buildError}); next multiplier`);
+      compileError(record, e);
     }
   }
   return undefined;

@@ -59,6 +59,8 @@ export interface CandidateRecord {
   accuracy: Accuracy;
   measured?: Measured;
   accepted?: boolean;
+  /** Fine-tune frames the model received in all (final and uniform candidates). */
+  fineTuneFrames?: number;
   /** The compiler's first error line when the candidate's firmware did not build. */
   buildError?: string;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../../src/nn/model/serialize.js';
 import { pruneDetector } from '../../src/search/prune.js';
-import { setupFromWeightsFile } from '../../src/search/fine-tune.js';
+import { PROPOSAL_RECIPE, setupFromWeightsFile } from '../../src/search/fine-tune.js';
 import { runProposalJob, type ProposalJob } from '../../src/search/proposal-job.js';
 import { probeRedis, proposalJobId, ProposalQueue } from '../../src/search/queue.js';
 import { EXIT } from '../../src/common/exit-codes.js';
@@ -106,7 +106,7 @@ function tinyJobs(): ProposalJob[] {
   const base = fromWeightsFile(file, 'shipped').model;
   const job = (stage4: number, seed: number): ProposalJob => ({
     weights: toWeightsFile(pruneDetector(base, { stage1: 8, stage2: 16, stage3: 24, stage4, fpn: 16, head: 32 }).model, setup.inputTransform, false),
-    setup, fineTuneFrames: 16, seed, evalFrames: 8,
+    setup, fineTuneFrames: 16, recipe: { ...PROPOSAL_RECIPE, recalibrationFrames: 16 }, seed, evalFrames: 8,
   });
   return [job(24, 3), job(16, 4), job(28, 5), job(20, 6), job(24, 7)];
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../../src/nn/model/serialize.js';
 import { pruneDetector } from '../../src/search/prune.js';
-import { setupFromWeightsFile } from '../../src/search/fine-tune.js';
+import { PROPOSAL_RECIPE, setupFromWeightsFile } from '../../src/search/fine-tune.js';
 import { runProposalJob, type ProposalJob } from '../../src/search/proposal-job.js';
 import { ProposalPool } from '../../src/search/worker-pool.js';
 
@@ -17,7 +17,7 @@ describe('ProposalPool', () => {
     const base = fromWeightsFile(file, 'shipped').model;
     const job = (stage4: number, seed: number): ProposalJob => ({
       weights: toWeightsFile(pruneDetector(base, { stage1: 8, stage2: 16, stage3: 24, stage4, fpn: 16, head: 32 }).model, setup.inputTransform, false),
-      setup, fineTuneFrames: 8, seed, evalFrames: 8,
+      setup, fineTuneFrames: 8, recipe: { ...PROPOSAL_RECIPE, recalibrationFrames: 16 }, seed, evalFrames: 8,
     });
     const jobs = [job(24, 3), job(16, 4), job(28, 5)];
     const pool = new ProposalPool(2);
