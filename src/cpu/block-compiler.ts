@@ -20,6 +20,7 @@
  * decoded code. A fault thrown by a handler leaves `cpu.pc` at the faulting instruction, as the
  * interpreter does, so the exception model sees the same state.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Cpu } from './cpu.js';
 import { Fault, FaultSignal } from './faults.js';
 import type { Insn } from './insn.js';
@@ -76,6 +77,26 @@ const REGISTER_ONLY = new Set<number>([T.alu, T.mul, T.mull, T.sat, T.dsp]);
 function readsPc(insn: Insn): boolean {
   return insn.n === 15 || insn.m === 15 || insn.a === 15 || insn.d === 15 || insn.t === 15 || insn.t2 === 15 ||
     insn.dLo === 15 || insn.dHi === 15;
+}
+
+/**
+ * V8's budget of bytecode inlined into one optimised function (`--max-inlined-bytecode-size-cumulative`,
+ * default 920 bytes), raised once, before the first block is built. A block is only fast when the
+ * handlers and cost methods it calls are inlined into it (see the top of this file), and V8 counts a
+ * candidate at its own size plus what it already inlined, times 1.2: the cycle model's costLoad with
+ * its preamble, load rules and accounting weighs ~910 bytes, so under the default it is never inlined
+ * into any block and every load pays a call (issue 12's crc_matmul loss). Measured on crc_matmul
+ * (mps2-an386, CPU-time MIPS, same machine and load): 76 at 920, 68 at 2000, 113 at 4000, 114 at 8000;
+ * coremark-lite loses ~5 % to the longer compiles at 4000. Only inlining heuristics change, so results
+ * cannot; Node applies V8 flags set at run time to the compilations that follow.
+ */
+const INLINED_BYTECODE_BUDGET = 4000;
+let inliningBudgetRaised = false;
+
+function raiseInliningBudget(): void {
+  if (inliningBudgetRaised) return;
+  inliningBudgetRaised = true;
+  setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`);
 }
 
 /** Whether `insn` can sit inside a block: it never writes the PC, is unconditional and is not IT/system. */
@@ -276,6 +297,7 @@ const EMIT_STEP: Record<BlockStep['kind'], (ctx: EmitContext, s: BlockStep, k: n
  * Returns null when the first instruction cannot start a block.
  */
 export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
+  raiseInliningBudget();
   const { steps, end } = collectBlock(pc, fetch);
   if (steps.length === 0) return null;
   const ctx: EmitContext = { pc, length: steps.length, model: cpu.cycleModel, observed: cpu.observer !== null };

@@ -95,9 +95,20 @@ export class Cpu {
   /** Translate hot straight-line code into JavaScript functions (src/cpu/block-compiler.ts). */
   translateBlocks = true;
   /** Runs of an instruction (as a dispatch target) before its block is translated; tests use 1. */
-  blockThreshold = HOT_THRESHOLD;
+  get blockThreshold(): number {
+    return this.plainThreshold;
+  }
+
+  set blockThreshold(runs: number) {
+    this.plainThreshold = runs;
+    this.translateAt = runs * this.heatScale;
+  }
+
+  private plainThreshold = HOT_THRESHOLD;
   /** blockThreshold's multiplier, raised as the translated blocks add up (heatScaleAfter). */
   private heatScale = 1;
+  /** blockThreshold x heatScale, kept up to date so the run loop's hot check is one compare. */
+  private translateAt = HOT_THRESHOLD;
   /** Set by devices/NVIC when an exception may have become pending or unmasked. */
   exceptionCheck = false;
   halted = false;
@@ -123,7 +134,12 @@ export class Cpu {
     this.observer = observer;
     for (const head of this.translatedHeads) head.block = null;
     this.translatedHeads.clear();
-    this.heatScale = 1;
+    this.setHeatScale(1);
+  }
+
+  private setHeatScale(scale: number): void {
+    this.heatScale = scale;
+    this.translateAt = this.plainThreshold * scale;
   }
 
   /** The instructions that got a translated block, so setObserver() can drop them all. */
@@ -518,7 +534,7 @@ export class Cpu {
     }
     insn.block = block.fn;
     this.translatedHeads.add(insn);
-    this.heatScale = heatScaleAfter(this.translatedHeads.size);
+    this.setHeatScale(heatScaleAfter(this.translatedHeads.size));
     insn.blockLength = block.length;
     insn.blockEpoch = epoch;
     insn.blockPC = pc;
@@ -579,7 +595,7 @@ export class Cpu {
             prev = this.startLink;
             continue;
           }
-        } else if (insn.heat >= 0 && ++insn.heat >= this.blockThreshold * this.heatScale) {
+        } else if (insn.heat >= 0 && ++insn.heat >= this.translateAt) {
           this.translate(insn, pc, epoch);
           continue;
         }
