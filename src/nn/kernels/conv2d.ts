@@ -1,13 +1,18 @@
 /**
  * 2-D convolution, NHWC activations and HWIO weights ([kh, kw, cin/groups, cout]).
  *
- * groups = 1 goes through im2col + GEMM over the whole batch (M = n*oh*ow rows, K = kh*kw*cin);
- * a 1x1 stride-1 unpadded conv uses the input itself as the column matrix. Depthwise convs
+ * groups = 1 is im2col + GEMM over the whole batch (M = n*oh*ow rows, K = kh*kw*cin); a 1x1
+ * stride-1 unpadded conv uses the input itself as the column matrix. Large products run in
+ * cache-sized blocks of rows (gemm-blocks.ts): im2col writes each block of the column matrix straight
+ * into WebAssembly memory, the input gradient's column block is scattered back (col2im) as soon as
+ * it is computed, and the weight gradient builds its column blocks again rather than keeping the
+ * matrix from forward. Small products materialise the matrix and take the JS tiles. Depthwise convs
  * (groups = cin = cout) have their own kernel in depthwise.ts; other group counts take the direct
- * loops at the end of this file. Forward keeps the column matrix so backward-weight reuses it.
+ * loops at the end of this file.
  */
 import type { ConvGeometry } from './conv-geometry.js';
-import { gemm, gemmABt, gemmAtB } from './gemm.js';
+import { WASM_MIN_MACS, gemm, gemmABt, gemmAtB } from './gemm.js';
+import { gemmAtBBlocked, gemmRowBlocks, matrixRows, type RowBlock } from './gemm-blocks.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward } from './depthwise.js';
 import { windowTaps } from './window-taps.js';
 
@@ -21,56 +26,78 @@ export function isDepthwise(g: ConvGeometry): boolean {
 
 /** Column matrix [n*oh*ow, kh*kw*cin]; zero where the window hangs over the padding. */
 export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
+  im2colRows(x, g, cols, 0, 0, g.n * g.oh * g.ow);
+}
+
+/** Rows r0..r1-1 of the column matrix, written to `dst` from index `at`. */
+export function im2colRows(x: Float32Array, g: ConvGeometry, dst: Float32Array, at: number, r0: number, r1: number): void {
   const { cin, kh, kw } = g;
   const k = kh * kw * cin;
-  const { positions, start, pixel, tap } = windowTaps(g);
-  for (let row = 0; row < positions; row++) {
-    const base = row * k;
-    if (start[row + 1]! - start[row]! < kh * kw) cols.fill(0, base, base + k); // part of the window is padding
+  const { start, pixel, tap } = windowTaps(g);
+  for (let row = r0; row < r1; row++) {
+    const base = at + (row - r0) * k;
+    if (start[row + 1]! - start[row]! < kh * kw) dst.fill(0, base, base + k); // part of the window is padding
     for (let t = start[row]!; t < start[row + 1]!; t++) {
-      const src = pixel[t]! * cin, dst = base + tap[t]! * cin;
-      for (let c = 0; c < cin; c++) cols[dst + c] = x[src + c]!;
+      const src = pixel[t]! * cin, o = base + tap[t]! * cin;
+      for (let c = 0; c < cin; c++) dst[o + c] = x[src + c]!;
     }
   }
 }
 
 /** Adds the column-matrix gradient back into the input gradient (inverse scatter of im2col). */
 export function col2imAdd(dcols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  col2imAddRows(dcols, 0, g, dx, 0, g.n * g.oh * g.ow);
+}
+
+/** col2imAdd of rows r0..r1-1 of the column-matrix gradient, read from `src` from index `at`. */
+export function col2imAddRows(src: Float32Array, at: number, g: ConvGeometry, dx: Float32Array, r0: number, r1: number): void {
   const { cin, kh, kw } = g;
   const k = kh * kw * cin;
-  const { positions, start, pixel, tap } = windowTaps(g);
-  for (let row = 0; row < positions; row++) {
+  const { start, pixel, tap } = windowTaps(g);
+  for (let row = r0; row < r1; row++) {
     for (let t = start[row]!; t < start[row + 1]!; t++) {
-      const dst = pixel[t]! * cin, src = row * k + tap[t]! * cin;
-      for (let c = 0; c < cin; c++) dx[dst + c] += dcols[src + c]!;
+      const dst = pixel[t]! * cin, i = at + (row - r0) * k + tap[t]! * cin;
+      for (let c = 0; c < cin; c++) dx[dst + c] += src[i + c]!;
     }
   }
 }
 
-/**
- * out[n, oh, ow, cout] = conv(x, weight) + bias. Returns the column matrix used (the input itself
- * for pointwise convs, null for the direct paths), which conv2dBackwardWeight accepts back.
- */
+/** Whether a groups = 1 conv's products are worth running blocked in WebAssembly (see gemm.ts). */
+function blocked(g: ConvGeometry): boolean {
+  return (g.n * g.oh * g.ow & ~3) * (g.cout & ~3) * g.kh * g.kw * g.cin >= WASM_MIN_MACS;
+}
+
+/** The rows of the column matrix: the input itself for a pointwise conv, else im2col on the spot. */
+function columnRows(x: Float32Array, g: ConvGeometry): RowBlock {
+  const k = g.kh * g.kw * g.cin;
+  if (isPointwise(g)) return matrixRows(x, 0, k, k);
+  return (heap, at, r0, r1) => im2colRows(x, g, heap, at, r0, r1);
+}
+
+/** out[n, oh, ow, cout] = conv(x, weight) + bias. */
 export function conv2dForward(
   x: Float32Array, weight: Float32Array, bias: Float32Array | null, g: ConvGeometry, out: Float32Array,
-): Float32Array | null {
-  if (isDepthwise(g)) {
-    depthwiseForward(x, weight, bias, g, out);
-    return null;
-  }
-  if (g.groups !== 1) {
-    groupedForward(x, weight, bias, g, out);
-    return null;
-  }
+): void {
+  if (isDepthwise(g)) return depthwiseForward(x, weight, bias, g, out);
+  if (g.groups !== 1) return groupedForward(x, weight, bias, g, out);
   const m = g.n * g.oh * g.ow;
   const k = g.kh * g.kw * g.cin;
-  let cols = x;
-  if (!isPointwise(g)) {
-    cols = new Float32Array(m * k);
-    im2col(x, g, cols);
+  if (blocked(g)) {
+    const cout = g.cout;
+    gemmRowBlocks(m, cout, k, columnRows(x, g), weight, 0, cout, 1, (heap, at, r0, r1) => {
+      out.set(heap.subarray(at, at + (r1 - r0) * cout), r0 * cout);
+    });
+  } else {
+    gemm(m, g.cout, k, columns(x, g), 0, weight, 0, out, 0);
   }
-  gemm(m, g.cout, k, cols, 0, weight, 0, out, 0);
   if (bias) addBias(out, bias, m, g.cout);
+}
+
+/** The whole column matrix (small products only). */
+function columns(x: Float32Array, g: ConvGeometry): Float32Array {
+  if (isPointwise(g)) return x;
+  const cols = new Float32Array(g.n * g.oh * g.ow * g.kh * g.kw * g.cin);
+  im2col(x, g, cols);
   return cols;
 }
 
@@ -81,7 +108,14 @@ export function conv2dBackwardInput(dy: Float32Array, weight: Float32Array, g: C
   const m = g.n * g.oh * g.ow;
   const k = g.kh * g.kw * g.cin;
   if (isPointwise(g)) {
-    gemmABt(m, g.cout, k, dy, 0, weight, 0, dx, 0, true);
+    gemmABt(m, g.cout, k, dy, 0, weight, 0, dx, 0, true); // accumulates before rounding: one product
+    return;
+  }
+  if (blocked(g)) {
+    // dcols = dy W^T a block of rows at a time, each scattered into dx while it is in cache
+    gemmRowBlocks(m, k, g.cout, matrixRows(dy, 0, g.cout, g.cout), weight, 0, 1, g.cout, (heap, at, r0, r1) => {
+      col2imAddRows(heap, at, g, dx, r0, r1);
+    });
     return;
   }
   const dcols = scratch(m * k); // fully overwritten by the product, used only until col2imAdd returns
@@ -96,25 +130,20 @@ function scratch(size: number): Float32Array {
   return scratchBuffer.subarray(0, size);
 }
 
-/** dweight += x-windows^T dy; dbias += sum of dy over positions. `cols` is what forward returned. */
+/** dweight += x-windows^T dy; dbias += sum of dy over positions. */
 export function conv2dBackwardWeight(
-  x: Float32Array, cols: Float32Array | null, dy: Float32Array, g: ConvGeometry,
-  dweight: Float32Array, dbias: Float32Array | null,
+  x: Float32Array, dy: Float32Array, g: ConvGeometry, dweight: Float32Array, dbias: Float32Array | null,
 ): void {
   const m = g.n * g.oh * g.ow;
   if (dbias) sumRowsInto(dy, m, g.cout, dbias);
   if (isDepthwise(g)) return depthwiseBackwardWeight(x, dy, g, dweight);
   if (g.groups !== 1) return groupedBackwardWeight(x, dy, g, dweight);
   const k = g.kh * g.kw * g.cin;
-  let columns = cols;
-  if (!columns) {
-    if (isPointwise(g)) columns = x;
-    else {
-      columns = new Float32Array(m * k);
-      im2col(x, g, columns);
-    }
+  if (blocked(g)) {
+    gemmAtBBlocked(k, g.cout, m, columnRows(x, g), k, matrixRows(dy, 0, g.cout, g.cout), g.cout, dweight, 0, g.cout, true);
+    return;
   }
-  gemmAtB(m, g.cout, k, columns, 0, dy, 0, dweight, 0);
+  gemmAtB(m, g.cout, k, columns(x, g), 0, dy, 0, dweight, 0);
 }
 
 export function addBias(out: Float32Array, bias: Float32Array, rows: number, cols: number): void {

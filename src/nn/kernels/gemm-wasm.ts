@@ -16,12 +16,9 @@
  * stride when it is read transposed) and C is copied back; the caller handles the edge rows and
  * columns that do not fill a 4x4 tile.
  *
- * The weight gradient A^T B reduces over all batch positions (K = n*h*w, 49,152 at batch 64): every
- * 4x4 tile streamed all of A, read as 4 floats of each strided row, so at batch 64 A (7 MB) came
- * from L3 once per tile and the product cost 2.2x per sample what it costs at batch 8 (measured).
- * That form runs in K blocks instead (gemmTilesBlocked): each block of rows of A and B is copied to
- * a small region that stays in cache, every tile runs over it, and the tile sums wait in a float64
- * buffer between blocks. A sum is still p = 0..K-1 in order in float64, so the bits do not change.
+ * The conv layers' large products do not go through that copy: gemm-blocks.ts writes their
+ * operands into this memory a block of rows at a time (tilesAt, tilesF64At, wasmHeap) so the
+ * working set stays in cache whatever the batch.
  */
 
 // ---- byte emission ----
@@ -202,10 +199,6 @@ export function gemmTilesWasm(
   b: Float32Array, bOff: number, bsr: number, bsc: number,
   c: Float32Array, cOff: number, ldc: number, acc: boolean,
 ): void {
-  if (asr === 1 && bsc === 1 && K > K_BLOCK) {
-    gemmTilesBlocked(M4, N4, K, a, aOff, asc, b, bOff, bsr, c, cOff, ldc, acc);
-    return;
-  }
   const aLen = (M4 - 1) * asr + (K - 1) * asc + 1;
   const packB = bsc !== 1;
   const bLen = packB ? K * N4 : (K - 1) * bsr + N4;
@@ -224,40 +217,30 @@ export function gemmTilesWasm(
   c.set(heap.subarray(cAt, cAt + cLen), cOff);
 }
 
-/**
- * Rows of A and B per block of the blocked product: 256 rows of the widest column matrix (216
- * floats) are 221 KB, in L2 (2 MB a core here); the 4 columns a tile reads stay in L1.
- */
-const K_BLOCK = 256;
+/** The module's memory as floats, grown to at least `floats`; valid until the next call here. */
+export function wasmHeap(floats: number): Float32Array {
+  reserve(floats);
+  return heap;
+}
 
 /**
- * gemmTilesWasm for A read transposed (asr = 1: C = A^T B, the weight gradient) with a long
- * reduction: K blocks of K_BLOCK rows, float64 sums kept between blocks, one rounding at the end.
+ * The tiles on operands already in wasmHeap() (float indices and float strides): C[i, j] (+)=
+ * sum_p A[aAt + i*asr + p*asc] * B[bAt + p*bsr + j], j < N4 (B with unit column stride), C row stride ldc.
  */
-function gemmTilesBlocked(
-  M4: number, N4: number, K: number,
-  a: Float32Array, aOff: number, asc: number,
-  b: Float32Array, bOff: number, bsr: number,
-  c: Float32Array, cOff: number, ldc: number, acc: boolean,
+export function tilesAt(
+  M4: number, N4: number, K: number, aAt: number, asr: number, asc: number, bAt: number, bsr: number,
+  cAt: number, ldc: number, acc: boolean,
 ): void {
-  const sumsAt = 0; // float64 sums, M4 x N4 (2 floats each)
-  const aAt = align4(2 * M4 * N4);
-  const aLen = (K_BLOCK - 1) * asc + M4;
-  const bAt = align4(aAt + aLen);
-  reserve(bAt + (K_BLOCK - 1) * bsr + N4);
-  const sums = new Float64Array(memory.buffer, sumsAt * 4, M4 * N4);
-  sums.fill(0);
-  for (let p0 = 0; p0 < K; p0 += K_BLOCK) {
-    const rows = Math.min(K_BLOCK, K - p0);
-    const aStart = aOff + p0 * asc, bStart = bOff + p0 * bsr;
-    heap.set(a.subarray(aStart, aStart + (rows - 1) * asc + M4), aAt);
-    heap.set(b.subarray(bStart, bStart + (rows - 1) * bsr + N4), bAt);
-    gemm4f64(M4, N4, rows, aAt * 4, 4, asc * 4, bAt * 4, bsr * 4, sumsAt * 4, N4 * 8, 0);
-  }
-  // the single rounding of each sum to float32, after the add into C when accumulating (as gemm4 does)
-  for (let i = 0, s = 0; i < M4; i++) {
-    const o = cOff + i * ldc;
-    if (acc) for (let j = 0; j < N4; j++, s++) c[o + j] = c[o + j]! + sums[s]!;
-    else for (let j = 0; j < N4; j++, s++) c[o + j] = sums[s]!;
-  }
+  gemm4(M4, N4, K, aAt * 4, asr * 4, asc * 4, bAt * 4, bsr * 4, cAt * 4, ldc * 4, acc ? 1 : 0);
+}
+
+/**
+ * tilesAt resuming from float64 sums at float index sumsAt (8-byte aligned; row stride ldSums
+ * doubles) and leaving the new sums there: one call per block of a reduction split into blocks.
+ */
+export function tilesF64At(
+  M4: number, N4: number, K: number, aAt: number, asr: number, asc: number, bAt: number, bsr: number,
+  sumsAt: number, ldSums: number,
+): void {
+  gemm4f64(M4, N4, K, aAt * 4, asr * 4, asc * 4, bAt * 4, bsr * 4, sumsAt * 4, ldSums * 8, 0);
 }

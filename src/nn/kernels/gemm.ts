@@ -11,9 +11,10 @@
  * (gemm-wasm.ts), bit-identical to the JS tiles; the edges that do not fill a tile stay here.
  */
 import { gemmTilesWasm } from './gemm-wasm.js';
+import { K_BLOCK, dot, gemmAtBBlocked, matrixRows } from './gemm-blocks.js';
 
 /** Multiply-adds below which the JS tiles win over copying the operands into WebAssembly memory. */
-const WASM_MIN_MACS = 1 << 14;
+export const WASM_MIN_MACS = 1 << 14;
 
 /** c[m x n] = a[m x k] * b[k x n] (+ c when accumulate), all row-major. */
 export function gemm(
@@ -57,6 +58,11 @@ export function gemmStrided(
   const M4 = M & ~3, N4 = N & ~3;
   if (M4 * N4 * K < WASM_MIN_MACS || K === 0) {
     gemmStridedJs(M, N, K, a, aOff, asr, asc, b, bOff, bsr, bsc, c, cOff, ldc, acc);
+    return;
+  }
+  if (asr === 1 && bsc === 1 && K > K_BLOCK) {
+    // A^T B over a long reduction (a weight gradient): in cache-sized K blocks, gemm-blocks.ts
+    gemmAtBBlocked(M, N, K, matrixRows(a, aOff, asc, M), asc, matrixRows(b, bOff, bsr, N), bsr, c, cOff, ldc, acc);
     return;
   }
   gemmTilesWasm(M4, N4, K, a, aOff, asr, asc, b, bOff, bsr, bsc, c, cOff, ldc, acc);
@@ -142,14 +148,4 @@ function store4(c: Float32Array, o: number, acc: boolean, v0: number, v1: number
     c[o + 2] = v2;
     c[o + 3] = v3;
   }
-}
-
-/** One element of C for the edges that do not fill a 4x4 tile. */
-function dot(
-  K: number, a: Float32Array, ai: number, astep: number, b: Float32Array, bi: number, bstep: number,
-  c: Float32Array, o: number, acc: boolean,
-): void {
-  let s = 0;
-  for (let p = 0; p < K; p++, ai += astep, bi += bstep) s += a[ai]! * b[bi]!;
-  c[o] = acc ? c[o]! + s : s;
 }

@@ -31,13 +31,13 @@ export function conv2d(ctx: Ctx, x: Tensor, weight: Tensor, bias: Tensor | null,
   const { n, h, w, c } = nhwc(x);
   const g = convGeometry(n, h, w, c, spec);
   const out = result([n, g.oh, g.ow, g.cout], x, weight, bias);
-  const cols = conv2dForward(x.data, weight.data, bias ? bias.data : null, g, out.data);
+  conv2dForward(x.data, weight.data, bias ? bias.data : null, g, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
       if (!out.grad) return;
       if (wantsGrad(weight) || wantsGrad(bias)) {
         conv2dBackwardWeight(
-          x.data, cols, out.grad, g,
+          x.data, out.grad, g,
           weight.requiresGrad ? weight.gradBuffer() : new Float32Array(weight.size),
           wantsGrad(bias) ? bias.gradBuffer() : null,
         );

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/nn/layers/rng.js';
 import { convGeometry, type ConvSpec } from '../../../src/nn/kernels/conv-geometry.js';
-import { conv2dForward } from '../../../src/nn/kernels/conv2d.js';
+import { col2imAdd, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, im2col } from '../../../src/nn/kernels/conv2d.js';
 import { gemm, gemmABt, gemmAtB, gemmStrided, gemmStridedJs } from '../../../src/nn/kernels/gemm.js';
 import { avgPoolForward } from '../../../src/nn/kernels/pool.js';
 
@@ -94,7 +94,7 @@ describe('GEMM in WebAssembly', () => {
     ['A^T B', (m, n) => [3, 1, m, 1, n, 1, 2, n]],
     ['A B^T', (m, n, k) => [3, k, 1, 1, 1, k, 2, n]],
   ];
-  for (const [name, layout] of forms) for (const [m, n, k] of [[70, 18, 33], [256, 24, 144], [40, 8, 1000]] as const) {
+  for (const [name, layout] of forms) for (const [m, n, k] of [[70, 18, 33], [256, 24, 144], [40, 8, 1000], [38, 10, 700]] as const) {
     for (const acc of [false, true]) {
       it(`${name} ${m}x${n}x${k}${acc ? ' accumulating' : ''} is bit-identical to the JS kernel`, () => {
         const rng = new Rng(m + n + k);
@@ -111,6 +111,52 @@ describe('GEMM in WebAssembly', () => {
         expect(viaWasm[0]).toBe(before[0]); // outside C untouched
       });
     }
+  }
+});
+
+describe('conv products in row and K blocks (gemm-blocks.ts)', () => {
+  // Forward, input gradient and weight gradient of a groups = 1 conv, big enough to run blocked
+  // (several row blocks and K blocks, tile edges in every dimension), against the JS tiles over the
+  // whole column matrix: the same float64 sums in the same order, so the very same bits.
+  const bits = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const cases: Array<[string, number, ConvSpec]> = [
+    ['3x3 same', 5, { cout: 7, kh: 3, kw: 3, pad: 'same' }],
+    ['3x3 stride 2', 6, { cout: 9, kh: 3, kw: 3, stride: 2, pad: 1 }],
+    ['1x1 pointwise', 18, { cout: 13, kh: 1, kw: 1 }],
+  ];
+  for (const [name, cin, spec] of cases) {
+    it(`${name} is bit-identical to the unblocked JS kernel`, () => {
+      const rng = new Rng(53);
+      const g = convGeometry(8, 12, 16, cin, spec);
+      const m = g.n * g.oh * g.ow, k = g.kh * g.kw * cin;
+      const x = random(g.n * g.h * g.w * cin, rng), w = random(k * g.cout, rng), bias = random(g.cout, rng);
+      const dy = random(m * g.cout, rng), dxBefore = random(x.length, rng), dwBefore = random(w.length, rng);
+      const cols = new Float32Array(m * k);
+      im2col(x, g, cols);
+
+      const out = new Float32Array(m * g.cout), outRef = new Float32Array(m * g.cout);
+      conv2dForward(x, w, bias, g, out);
+      gemmStridedJs(m, g.cout, k, cols, 0, k, 1, w, 0, g.cout, 1, outRef, 0, g.cout, false);
+      for (let i = 0; i < outRef.length; i++) outRef[i] += bias[i % g.cout]!;
+      expect(bits(out).equals(bits(outRef))).toBe(true);
+
+      const dx = dxBefore.slice(), dxRef = dxBefore.slice();
+      conv2dBackwardInput(dy, w, g, dx);
+      if (k === cin) gemmStridedJs(m, k, g.cout, dy, 0, g.cout, 1, w, 0, 1, g.cout, dxRef, 0, k, true);
+      else {
+        const dcols = new Float32Array(m * k);
+        gemmStridedJs(m, k, g.cout, dy, 0, g.cout, 1, w, 0, 1, g.cout, dcols, 0, k, false);
+        col2imAdd(dcols, g, dxRef);
+      }
+      expect(bits(dx).equals(bits(dxRef))).toBe(true);
+
+      const dw = dwBefore.slice(), dwRef = dwBefore.slice();
+      conv2dBackwardWeight(x, dy, g, dw, null);
+      gemmStridedJs(k, g.cout, m, cols, 0, 1, k, dy, 0, g.cout, 1, dwRef, 0, g.cout, true);
+      expect(bits(dw).equals(bits(dwRef))).toBe(true);
+      // and the reference is the conv (not two equal wrong answers): one output from the definition
+      expect(out[5 * g.cout + 3]).toBeCloseTo(referenceConv(x, w, bias, g.n, g.h, g.w, cin, spec)[5 * g.cout + 3]!, 4);
+    });
   }
 });
 
