@@ -7,7 +7,7 @@ import { Tensor, nhwc } from '../tensor.js';
 import type { ConvSpec } from '../kernels/conv-geometry.js';
 import { batchNormEvalForward, batchNormTrainBackward, batchNormTrainForward } from '../kernels/batchnorm.js';
 import type { ActivationKind } from '../kernels/elementwise.js';
-import { activation, conv2d, type Ctx } from './ops.js';
+import { activation, conv2d, result, scratch, type Ctx } from './ops.js';
 import { Layer, heNormal, parameterTensor, type Buffer, type Parameter } from './layer.js';
 import type { Rng } from './rng.js';
 
@@ -65,8 +65,7 @@ export class BatchNorm extends Layer {
   forward(ctx: Ctx, x: Tensor, relu = false): Tensor {
     const c = this.channels;
     const rows = x.size / c;
-    const out = new Tensor(x.shape);
-    out.requiresGrad = x.requiresGrad || this.gamma.requiresGrad;
+    const out = result(ctx, x.shape, x, this.gamma);
     if (!this.training) {
       if (relu) throw new Error('BatchNorm: the fused ReLU is for training mode');
       const { scale, shift } = this.evalAffine();
@@ -74,7 +73,7 @@ export class BatchNorm extends Layer {
       if (ctx && out.requiresGrad) ctx.record(() => this.evalBackward(x, out, scale));
       return out;
     }
-    const xhat = new Float32Array(x.size);
+    const xhat = scratch(ctx, x.size);
     const stats = batchNormTrainForward(x.data, rows, c, this.gamma.data, this.beta.data, this.eps, out.data, xhat, relu);
     const m = this.momentum;
     for (let ch = 0; ch < c; ch++) {
@@ -86,7 +85,7 @@ export class BatchNorm extends Layer {
         if (!out.grad) return;
         batchNormTrainBackward(
           out.grad, xhat, rows, c, this.gamma.data, stats.invStd,
-          x.requiresGrad ? x.gradBuffer() : new Float32Array(x.size), this.gamma.gradBuffer(), this.beta.gradBuffer(),
+          x.requiresGrad ? x.gradBuffer() : scratch(ctx, x.size), this.gamma.gradBuffer(), this.beta.gradBuffer(),
           relu ? out.data : null,
         );
       });

@@ -3,7 +3,7 @@
  * that accumulates the input (and parameter) gradients from the output gradient. Gradients only
  * flow into tensors with `requiresGrad`, so the first conv skips its input gradient.
  */
-import { Tensor, Tape, nhwc } from '../tensor.js';
+import { Tensor, Tape, allocate, nhwc } from '../tensor.js';
 import { convGeometry, type ConvSpec } from '../kernels/conv-geometry.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../kernels/conv2d.js';
 import {
@@ -17,10 +17,20 @@ import {
 
 export type Ctx = Tape | null;
 
-function result(shape: number[], ...inputs: Array<Tensor | null>): Tensor {
-  const out = new Tensor(shape);
+/** An op's output tensor, from the tape's buffer pool when it has one. */
+export function result(ctx: Ctx, shape: readonly number[], ...inputs: Array<Tensor | null>): Tensor {
+  const out = new Tensor(shape, undefined, ctx ? ctx.pool : null);
   out.requiresGrad = inputs.some((t) => t?.requiresGrad);
   return out;
+}
+
+/** Scratch of an op (saved for its backward, or a dummy gradient), pooled like its output. */
+export function scratch(ctx: Ctx, length: number): Float32Array {
+  return allocate(length, ctx ? ctx.pool : null);
+}
+
+function int32Scratch(ctx: Ctx, length: number): Int32Array {
+  return ctx?.pool ? ctx.pool.takeInt32(length) : new Int32Array(length);
 }
 
 function wantsGrad(t: Tensor | null): t is Tensor {
@@ -30,7 +40,7 @@ function wantsGrad(t: Tensor | null): t is Tensor {
 export function conv2d(ctx: Ctx, x: Tensor, weight: Tensor, bias: Tensor | null, spec: ConvSpec): Tensor {
   const { n, h, w, c } = nhwc(x);
   const g = convGeometry(n, h, w, c, spec);
-  const out = result([n, g.oh, g.ow, g.cout], x, weight, bias);
+  const out = result(ctx, [n, g.oh, g.ow, g.cout], x, weight, bias);
   conv2dForward(x.data, weight.data, bias ? bias.data : null, g, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -38,7 +48,7 @@ export function conv2d(ctx: Ctx, x: Tensor, weight: Tensor, bias: Tensor | null,
       if (wantsGrad(weight) || wantsGrad(bias)) {
         conv2dBackwardWeight(
           x.data, out.grad, g,
-          weight.requiresGrad ? weight.gradBuffer() : new Float32Array(weight.size),
+          weight.requiresGrad ? weight.gradBuffer() : scratch(ctx, weight.size),
           wantsGrad(bias) ? bias.gradBuffer() : null,
         );
       }
@@ -50,7 +60,7 @@ export function conv2d(ctx: Ctx, x: Tensor, weight: Tensor, bias: Tensor | null,
 
 export function activation(ctx: Ctx, x: Tensor, kind: ActivationKind, alpha = 0.1): Tensor {
   if (kind === 'linear') return x;
-  const out = result(x.shape.slice(), x);
+  const out = result(ctx, x.shape, x);
   activationForward(x.data, kind, alpha, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -69,8 +79,8 @@ export interface PoolSpec {
 export function maxPool(ctx: Ctx, x: Tensor, p: PoolSpec): Tensor {
   const { n, h, w, c } = nhwc(x);
   const g = convGeometry(n, h, w, c, { cout: c, kh: p.k, kw: p.k, stride: p.stride, pad: p.pad });
-  const out = result([n, g.oh, g.ow, c], x);
-  const argmax = new Int32Array(out.size);
+  const out = result(ctx, [n, g.oh, g.ow, c], x);
+  const argmax = int32Scratch(ctx, out.size);
   maxPoolForward(x.data, g, out.data, argmax);
   if (ctx && out.requiresGrad) ctx.record(() => out.grad && maxPoolBackward(out.grad, argmax, x.gradBuffer()));
   return out;
@@ -79,7 +89,7 @@ export function maxPool(ctx: Ctx, x: Tensor, p: PoolSpec): Tensor {
 export function avgPool(ctx: Ctx, x: Tensor, p: PoolSpec): Tensor {
   const { n, h, w, c } = nhwc(x);
   const g = convGeometry(n, h, w, c, { cout: c, kh: p.k, kw: p.k, stride: p.stride, pad: p.pad });
-  const out = result([n, g.oh, g.ow, c], x);
+  const out = result(ctx, [n, g.oh, g.ow, c], x);
   avgPoolForward(x.data, g, out.data);
   if (ctx && out.requiresGrad) ctx.record(() => out.grad && avgPoolBackward(out.grad, g, x.gradBuffer()));
   return out;
@@ -88,8 +98,8 @@ export function avgPool(ctx: Ctx, x: Tensor, p: PoolSpec): Tensor {
 /** [n, h, w, c] -> [n, 1, 1, c]. */
 export function globalPool(ctx: Ctx, x: Tensor, kind: 'avg' | 'max'): Tensor {
   const { n, h, w, c } = nhwc(x);
-  const out = result([n, 1, 1, c], x);
-  const argmax = kind === 'max' ? new Int32Array(n * c) : null;
+  const out = result(ctx, [n, 1, 1, c], x);
+  const argmax = kind === 'max' ? int32Scratch(ctx, n * c) : null;
   globalPoolForward(x.data, n, h * w, c, kind, out.data, argmax);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -105,8 +115,8 @@ export function globalPool(ctx: Ctx, x: Tensor, kind: 'avg' | 'max'): Tensor {
 export function channelPool(ctx: Ctx, x: Tensor, kind: 'avg' | 'max'): Tensor {
   const { n, h, w, c } = nhwc(x);
   const pixels = n * h * w;
-  const out = result([n, h, w, 1], x);
-  const argmax = kind === 'max' ? new Int32Array(pixels) : null;
+  const out = result(ctx, [n, h, w, 1], x);
+  const argmax = kind === 'max' ? int32Scratch(ctx, pixels) : null;
   channelPoolForward(x.data, pixels, c, kind, out.data, argmax);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -120,7 +130,7 @@ export function channelPool(ctx: Ctx, x: Tensor, kind: 'avg' | 'max'): Tensor {
 
 export function add(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
   if (a.size !== b.size) throw new Error(`add: sizes ${a.size} and ${b.size} differ`);
-  const out = result(a.shape.slice(), a, b);
+  const out = result(ctx, a.shape, a, b);
   for (let i = 0; i < a.size; i++) out.data[i] = a.data[i]! + b.data[i]!;
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -143,7 +153,7 @@ export function scale(ctx: Ctx, x: Tensor, s: Tensor): Tensor {
   if (!perChannel && !(ss.h === h && ss.w === w && ss.c === 1) || ss.n !== n) {
     throw new Error(`scale: cannot broadcast [${s.shape.join(', ')}] over [${x.shape.join(', ')}]`);
   }
-  const out = result(x.shape.slice(), x, s);
+  const out = result(ctx, x.shape, x, s);
   scaleForward(x.data, s.data, n, h * w, c, perChannel, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -167,7 +177,7 @@ export function concatChannels(ctx: Ctx, xs: Tensor[]): Tensor {
     return d.c;
   });
   const pixels = first.n * first.h * first.w;
-  const out = result([first.n, first.h, first.w, widths.reduce((a, b) => a + b, 0)], ...xs);
+  const out = result(ctx, [first.n, first.h, first.w, widths.reduce((a, b) => a + b, 0)], ...xs);
   concatChannelsForward(xs.map((t) => t.data), widths, pixels, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => {
@@ -183,7 +193,7 @@ export function resizeNearest(ctx: Ctx, x: Tensor, oh: number, ow: number): Tens
   const { n, h, w, c } = nhwc(x);
   if (oh === h && ow === w) return x;
   const rows = nearestIndex(h, oh), cols = nearestIndex(w, ow);
-  const out = result([n, oh, ow, c], x);
+  const out = result(ctx, [n, oh, ow, c], x);
   resizeNearestForward(x.data, n, h, w, c, rows, cols, out.data);
   if (ctx && out.requiresGrad) {
     ctx.record(() => out.grad && resizeNearestBackward(out.grad, n, h, w, c, rows, cols, x.gradBuffer()));
@@ -207,7 +217,7 @@ export function flattenConcat(ctx: Ctx, xs: Tensor[]): Tensor {
   const n = xs[0]!.shape[0]!;
   const per = xs.map((t) => t.size / n);
   const total = per.reduce((a, b) => a + b, 0);
-  const out = result([n, total], ...xs);
+  const out = result(ctx, [n, total], ...xs);
   for (let b = 0; b < n; b++) {
     let offset = b * total;
     xs.forEach((t, k) => {
@@ -236,7 +246,7 @@ export function flattenConcat(ctx: Ctx, xs: Tensor[]): Tensor {
 
 /** Same values under a new shape (shares the data; the gradient is copied back). */
 export function reshape(ctx: Ctx, x: Tensor, shape: number[]): Tensor {
-  const out = new Tensor(shape, x.data);
+  const out = new Tensor(shape, x.data, ctx ? ctx.pool : null);
   out.requiresGrad = x.requiresGrad;
   if (ctx && out.requiresGrad) {
     ctx.record(() => {

@@ -4,7 +4,7 @@
  * backpropagate. The same class runs in the main thread and in every worker (worker.ts), so a
  * 1-thread run and an N-thread run execute identical code.
  */
-import { Tape } from '../tensor.js';
+import { BufferPool, Tape } from '../tensor.js';
 import { Rng } from '../layers/rng.js';
 import { Detector, detectorAnchorSpec } from '../model/detector.js';
 import type { DetectorConfig } from '../model/config.js';
@@ -49,6 +49,8 @@ export class ShardTrainer {
   readonly model: Detector;
   readonly anchors: AnchorSet;
   readonly source: FrameSource;
+  /** The step's activations and gradients, reused by the next step (nothing of a step outlives run()). */
+  private readonly buffers = new BufferPool();
 
   constructor(readonly setup: ShardSetup) {
     this.model = new Detector(setup.config);
@@ -66,11 +68,11 @@ export class ShardTrainer {
     const rng = new Rng(job.augmentSeed);
     const frames = augmentBatch(job.indices.map((i) => this.source.train(i)), this.setup.augment, rng);
     const x = inputTensor(frames, this.setup.inputTransform);
-    const tape = new Tape();
+    const tape = new Tape(this.buffers);
     const out = model.forward(tape, x);
     const loss = detectionLoss(out.data, frames.map((f) => f.boxes), this.anchors, this.setup.loss);
     tape.backward(out, loss.grad);
-    return {
+    const result: ShardResult = {
       gradients: flattenGradients(model, new Float32Array(parameterLength(model))),
       buffers: flattenBuffers(model),
       samples: frames.length,
@@ -78,5 +80,7 @@ export class ShardTrainer {
       terms: loss.terms,
       positives: loss.counts.positives,
     };
+    this.buffers.recycle();
+    return result;
   }
 }
