@@ -41,31 +41,42 @@ export interface FlashAcceleratorStats {
   dataStallCycles: number;
 }
 
-/** A small fully associative LRU cache of line numbers. */
+/**
+ * A small fully associative LRU cache of line numbers. A hit is looked up through `slotOf` (line ->
+ * slot + 1) instead of comparing every tag: the I-cache is asked on every fetch-line change, and
+ * scanning its 64 tags there was the F4 boards' largest simulation cost. A miss still picks the
+ * least recently used slot (the first of the oldest), so the behaviour is that of the plain scan.
+ */
 class LineCache {
   private readonly tags: Int32Array;
   private readonly lastUse: Float64Array;
+  private readonly slotOf: Int32Array;
   private clock = 0;
-  constructor(lines: number) {
+  /** `lineCount`: the largest line number + 1 (flash size in lines). */
+  constructor(lines: number, lineCount: number) {
     this.tags = new Int32Array(Math.max(1, lines)).fill(-1);
     this.lastUse = new Float64Array(Math.max(1, lines));
+    this.slotOf = new Int32Array(lineCount);
   }
   /** True on a hit (and marks the line used); on a miss, stores the line in place of the LRU one. */
   access(line: number): boolean {
-    const tags = this.tags;
-    let victim = 0;
-    for (let k = 0; k < tags.length; k++) {
-      if (tags[k] === line) {
-        this.lastUse[k] = ++this.clock;
-        return true;
-      }
-      if (this.lastUse[k]! < this.lastUse[victim]!) victim = k;
+    const slot = this.slotOf[line]! - 1;
+    if (slot >= 0) {
+      this.lastUse[slot] = ++this.clock;
+      return true;
     }
-    tags[victim] = line;
-    this.lastUse[victim] = ++this.clock;
+    const lastUse = this.lastUse;
+    let victim = 0;
+    for (let k = 1; k < lastUse.length; k++) if (lastUse[k]! < lastUse[victim]!) victim = k;
+    const evicted = this.tags[victim]!;
+    if (evicted >= 0) this.slotOf[evicted] = 0;
+    this.tags[victim] = line;
+    this.slotOf[line] = victim + 1;
+    lastUse[victim] = ++this.clock;
     return false;
   }
   invalidate(): void {
+    for (const line of this.tags) if (line >= 0) this.slotOf[line] = 0;
     this.tags.fill(-1);
     this.lastUse.fill(0);
   }
@@ -93,12 +104,13 @@ export class FlashAccelerator implements MemoryTiming {
     this.lineShift = Math.log2(flash.lineBits / 8);
     if (!Number.isInteger(this.lineShift)) throw new Error(`board ${board.name}: flash lineBits ${flash.lineBits} is not a power of two bytes`);
     const perCacheLine = Math.max(1, flash.art.cacheLineBits / flash.lineBits);
-    this.icache = new LineCache(flash.art.icacheLines * perCacheLine);
-    this.dcache = new LineCache(flash.art.dcacheLines * perCacheLine);
     const main = board.memory.find((m) => m.kind === 'flash');
     if (!main) throw new Error(`board ${board.name} has flash timing but no flash memory`);
     this.ranges = [{ start: main.base, end: main.base + main.size, offset: 0 }];
     for (const a of board.aliases) if (a.target === main.name) this.ranges.push({ start: a.base, end: a.base + a.size, offset: 0 });
+    const lineCount = Math.ceil(Math.max(...this.ranges.map((r) => r.end - r.start + r.offset)) / 2 ** this.lineShift);
+    this.icache = new LineCache(flash.art.icacheLines * perCacheLine, lineCount);
+    this.dcache = new LineCache(flash.art.dcacheLines * perCacheLine, lineCount);
     this.sync();
   }
 
@@ -123,7 +135,11 @@ export class FlashAccelerator implements MemoryTiming {
   /** Line number inside the flash array, or -1 when `address` is not flash. */
   private flashLine(address: number): number {
     const a = address >>> 0;
-    for (const r of this.ranges) if (a >= r.start && a < r.end) return (a - r.start + r.offset) >>> this.lineShift;
+    const ranges = this.ranges;
+    for (let k = 0; k < ranges.length; k++) {
+      const r = ranges[k]!;
+      if (a >= r.start && a < r.end) return (a - r.start + r.offset) >>> this.lineShift;
+    }
     return -1;
   }
 
