@@ -19,19 +19,70 @@ export interface WindowTaps {
   tap: Int32Array;
 }
 
-/** Geometries seen recently (a network has a handful; the cache is dropped if it grows past that). */
-const cache = new Map<string, WindowTaps>();
+/**
+ * The same taps grouped another way, for kernels that gather instead of scatter: entries
+ * start[i] .. start[i + 1] - 1 belong to group i (an input pixel, or a kernel tap), each naming an
+ * output position and the other index (the kernel tap, or the input pixel), in increasing output
+ * position. A kernel that walks a group in this order adds into each sum in the order the
+ * position-major loops did, so its results keep their bits.
+ */
+export interface TapGroups {
+  start: Int32Array;
+  position: Int32Array;
+  /** The kernel tap (grouped by input pixel) or the input pixel (grouped by kernel tap). */
+  other: Int32Array;
+}
+
+/** Geometries seen recently (a network has a handful; a cache is dropped if it grows past that). */
 const CACHE_LIMIT = 64;
+const caches = { taps: new Map<string, WindowTaps>(), byPixel: new Map<string, TapGroups>(), byTap: new Map<string, TapGroups>() };
+
+function memo<T>(cache: Map<string, T>, g: ConvGeometry, build: (g: ConvGeometry) => T): T {
+  const key = `${g.n},${g.h},${g.w},${g.kh},${g.kw},${g.strideH},${g.strideW},${g.padH},${g.padW}`;
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = build(g);
+    cache.set(key, value);
+  }
+  return value;
+}
 
 export function windowTaps(g: ConvGeometry): WindowTaps {
-  const key = `${g.n},${g.h},${g.w},${g.kh},${g.kw},${g.strideH},${g.strideW},${g.padH},${g.padW}`;
-  let taps = cache.get(key);
-  if (taps === undefined) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    taps = buildTaps(g);
-    cache.set(key, taps);
+  return memo(caches.taps, g, buildTaps);
+}
+
+/** The taps grouped by input pixel (n*h*w groups): which output positions read it, through which tap. */
+export function tapsByInputPixel(g: ConvGeometry): TapGroups {
+  return memo(caches.byPixel, g, (geo) => {
+    const taps = windowTaps(geo);
+    return groupTaps(taps, geo.n * geo.h * geo.w, taps.pixel, taps.tap);
+  });
+}
+
+/** The taps grouped by kernel tap (kh*kw groups): which output positions use it, on which input pixel. */
+export function tapsByKernelTap(g: ConvGeometry): TapGroups {
+  return memo(caches.byTap, g, (geo) => {
+    const taps = windowTaps(geo);
+    return groupTaps(taps, geo.kh * geo.kw, taps.tap, taps.pixel);
+  });
+}
+
+/** Counting sort of the taps by `key`, stable, so each group stays in increasing output position. */
+function groupTaps(taps: WindowTaps, groups: number, key: Int32Array, other: Int32Array): TapGroups {
+  const start = new Int32Array(groups + 1);
+  for (let t = 0; t < key.length; t++) start[key[t]! + 1]++;
+  for (let i = 0; i < groups; i++) start[i + 1] += start[i]!;
+  const next = start.slice(0, groups);
+  const position = new Int32Array(key.length), otherOut = new Int32Array(key.length);
+  for (let p = 0; p < taps.positions; p++) {
+    for (let t = taps.start[p]!; t < taps.start[p + 1]!; t++) {
+      const at = next[key[t]!]!++;
+      position[at] = p;
+      otherOut[at] = other[t]!;
+    }
   }
-  return taps;
+  return { start, position, other: otherOut };
 }
 
 function buildTaps(g: ConvGeometry): WindowTaps {

@@ -7,6 +7,7 @@ import { convGeometry, type ConvSpec } from '../../../src/nn/kernels/conv-geomet
 import { col2imAdd, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, im2col } from '../../../src/nn/kernels/conv2d.js';
 import { gemm, gemmABt, gemmAtB, gemmStrided, gemmStridedJs } from '../../../src/nn/kernels/gemm.js';
 import { avgPoolForward } from '../../../src/nn/kernels/pool.js';
+import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward } from '../../../src/nn/kernels/depthwise.js';
 
 function random(n: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
@@ -156,6 +157,41 @@ describe('conv products in row and K blocks (gemm-blocks.ts)', () => {
       expect(bits(dw).equals(bits(dwRef))).toBe(true);
       // and the reference is the conv (not two equal wrong answers): one output from the definition
       expect(out[5 * g.cout + 3]).toBeCloseTo(referenceConv(x, w, bias, g.n, g.h, g.w, cin, spec)[5 * g.cout + 3]!, 4);
+    });
+  }
+});
+
+describe('depthwise kernels', () => {
+  // The kernels gather into float32-rounded sums; the definition scatters, one Float32Array add per
+  // tap in (batch, row, column, ky, kx) order. Same adds in the same order: the same bits.
+  const bits = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  for (const [c, stride] of [[8, 1], [7, 2], [12, 1]] as const) {
+    it(`forward, input and weight gradients match the scatter definition bit for bit (c=${c}, stride ${stride})`, () => {
+      const rng = new Rng(54 + c);
+      const g = convGeometry(3, 7, 9, c, { cout: c, kh: 3, kw: 3, stride, pad: 1, groups: c });
+      const x = random(g.n * g.h * g.w * c, rng), w = random(9 * c, rng), bias = random(c, rng);
+      const dy = random(g.n * g.oh * g.ow * c, rng), dx0 = random(x.length, rng), dw0 = random(w.length, rng);
+      const out = new Float32Array(dy.length), outRef = new Float32Array(dy.length);
+      const dx = dx0.slice(), dxRef = dx0.slice(), dw = dw0.slice(), dwRef = dw0.slice();
+      depthwiseForward(x, w, bias, g, out);
+      depthwiseBackwardInput(dy, w, g, dx);
+      depthwiseBackwardWeight(x, dy, g, dw);
+      for (let b = 0, p = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++, p++) {
+        for (let ch = 0; ch < c; ch++) outRef[p * c + ch] = bias[ch]!;
+        for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+          const iy = oy * stride - 1 + ky, ix = ox * stride - 1 + kx;
+          if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+          const xi = ((b * g.h + iy) * g.w + ix) * c, wi = (ky * 3 + kx) * c;
+          for (let ch = 0; ch < c; ch++) {
+            outRef[p * c + ch] += x[xi + ch]! * w[wi + ch]!;
+            dxRef[xi + ch] += dy[p * c + ch]! * w[wi + ch]!;
+            dwRef[wi + ch] += dy[p * c + ch]! * x[xi + ch]!;
+          }
+        }
+      }
+      expect(bits(out).equals(bits(outRef))).toBe(true);
+      expect(bits(dx).equals(bits(dxRef))).toBe(true);
+      expect(bits(dw).equals(bits(dwRef))).toBe(true);
     });
   }
 });
