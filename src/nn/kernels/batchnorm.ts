@@ -43,18 +43,22 @@ export function batchNormTrainForward(
     }
     return stats;
   }
-  // four channels at a time with their statistics in locals (2x faster than reloading them per element)
-  const n = rows * c;
-  for (let ch = 0; ch < c; ch += 4) {
-    const m0 = m32[ch]!, m1 = m32[ch + 1]!, m2 = m32[ch + 2]!, m3 = m32[ch + 3]!;
-    const i0 = invStd[ch]!, i1 = invStd[ch + 1]!, i2 = invStd[ch + 2]!, i3 = invStd[ch + 3]!;
-    const g0 = gamma[ch]!, g1 = gamma[ch + 1]!, g2 = gamma[ch + 2]!, g3 = gamma[ch + 3]!;
-    const b0 = beta[ch]!, b1 = beta[ch + 1]!, b2 = beta[ch + 2]!, b3 = beta[ch + 3]!;
-    for (let o = ch; o < n; o += c) {
-      normalizeOne(x, xhat, out, o, m0, i0, g0, b0, relu);
-      normalizeOne(x, xhat, out, o + 1, m1, i1, g1, b1, relu);
-      normalizeOne(x, xhat, out, o + 2, m2, i2, g2, b2, relu);
-      normalizeOne(x, xhat, out, o + 3, m3, i3, g3, b3, relu);
+  // four channels at a time with their statistics in locals (2x faster than reloading them per
+  // element), a cache-sized block of rows at a time (see ROW_BLOCK_FLOATS)
+  const n = rows * c, block = rowBlock(c);
+  for (let b0 = 0; b0 < n; b0 += block) {
+    const b1 = Math.min(n, b0 + block);
+    for (let ch = 0; ch < c; ch += 4) {
+      const m0 = m32[ch]!, m1 = m32[ch + 1]!, m2 = m32[ch + 2]!, m3 = m32[ch + 3]!;
+      const i0 = invStd[ch]!, i1 = invStd[ch + 1]!, i2 = invStd[ch + 2]!, i3 = invStd[ch + 3]!;
+      const g0 = gamma[ch]!, g1 = gamma[ch + 1]!, g2 = gamma[ch + 2]!, g3 = gamma[ch + 3]!;
+      const e0 = beta[ch]!, e1 = beta[ch + 1]!, e2 = beta[ch + 2]!, e3 = beta[ch + 3]!;
+      for (let o = b0 + ch; o < b1; o += c) {
+        normalizeOne(x, xhat, out, o, m0, i0, g0, e0, relu);
+        normalizeOne(x, xhat, out, o + 1, m1, i1, g1, e1, relu);
+        normalizeOne(x, xhat, out, o + 2, m2, i2, g2, e2, relu);
+        normalizeOne(x, xhat, out, o + 3, m3, i3, g3, e3, relu);
+      }
     }
   }
   return stats;
@@ -99,10 +103,11 @@ export function batchNormTrainBackward(
     }
   } else {
     // four channels at a time in local sums (see channelSums), each still summed over rows in order
-    const n = rows * c;
-    for (let ch = 0; ch < c; ch += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-      for (let o = ch; o < n; o += c) {
+    const n = rows * c, block = rowBlock(c);
+    for (let b0 = 0; b0 < n; b0 += block) for (let ch = 0; ch < c; ch += 4) {
+      let s0 = sumDy[ch]!, s1 = sumDy[ch + 1]!, s2 = sumDy[ch + 2]!, s3 = sumDy[ch + 3]!;
+      let p0 = sumDyXhat[ch]!, p1 = sumDyXhat[ch + 1]!, p2 = sumDyXhat[ch + 2]!, p3 = sumDyXhat[ch + 3]!;
+      for (let o = b0 + ch, b1 = Math.min(n, b0 + block); o < b1; o += c) {
         const d0 = maskedDy(dy, on, o);
         const d1 = maskedDy(dy, on, o + 1);
         const d2 = maskedDy(dy, on, o + 2);
@@ -141,12 +146,12 @@ export function batchNormTrainBackward(
     }
     return;
   }
-  const n = rows * c;
-  for (let ch = 0; ch < c; ch += 4) {
+  const n = rows * c, block = rowBlock(c);
+  for (let b0 = 0; b0 < n; b0 += block) for (let ch = 0; ch < c; ch += 4) {
     const s0 = scale[ch]!, s1 = scale[ch + 1]!, s2 = scale[ch + 2]!, s3 = scale[ch + 3]!;
     const d0 = meanDy[ch]!, d1 = meanDy[ch + 1]!, d2 = meanDy[ch + 2]!, d3 = meanDy[ch + 3]!;
     const p0 = meanDyXhat[ch]!, p1 = meanDyXhat[ch + 1]!, p2 = meanDyXhat[ch + 2]!, p3 = meanDyXhat[ch + 3]!;
-    for (let o = ch; o < n; o += c) {
+    for (let o = b0 + ch, b1 = Math.min(n, b0 + block); o < b1; o += c) {
       backOne(dy, on, xhat, dx, o, s0, d0, p0);
       backOne(dy, on, xhat, dx, o + 1, s1, d1, p1);
       backOne(dy, on, xhat, dx, o + 2, s2, d2, p2);
@@ -187,11 +192,12 @@ function channelSums(x: Float32Array, rows: number, c: number, centre: Float64Ar
     }
     return;
   }
-  const n = rows * c;
-  for (let ch = 0; ch < c; ch += 4) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = rows * c, block = rowBlock(c);
+  for (let b0 = 0; b0 < n; b0 += block) for (let ch = 0; ch < c; ch += 4) {
+    let s0 = acc[ch]!, s1 = acc[ch + 1]!, s2 = acc[ch + 2]!, s3 = acc[ch + 3]!;
+    const b1 = Math.min(n, b0 + block);
     if (centre === null) {
-      for (let o = ch; o < n; o += c) {
+      for (let o = b0 + ch; o < b1; o += c) {
         s0 += x[o]!;
         s1 += x[o + 1]!;
         s2 += x[o + 2]!;
@@ -199,7 +205,7 @@ function channelSums(x: Float32Array, rows: number, c: number, centre: Float64Ar
       }
     } else {
       const m0 = centre[ch]!, m1 = centre[ch + 1]!, m2 = centre[ch + 2]!, m3 = centre[ch + 3]!;
-      for (let o = ch; o < n; o += c) {
+      for (let o = b0 + ch; o < b1; o += c) {
         const d0 = x[o]! - m0, d1 = x[o + 1]! - m1, d2 = x[o + 2]! - m2, d3 = x[o + 3]! - m3;
         s0 += d0 * d0;
         s1 += d1 * d1;
@@ -212,6 +218,19 @@ function channelSums(x: Float32Array, rows: number, c: number, centre: Float64Ar
     acc[ch + 2] = s2;
     acc[ch + 3] = s3;
   }
+}
+
+/**
+ * Floats per block of rows in the four-channel loops: each pass over four channels reads every
+ * cache line of the block, so over a whole map (several MB at batch 64) the map came from L3 once
+ * per four channels; a 16 KB block (times the 3-4 arrays a loop reads) stays in L1 across them.
+ * A sum carries over from block to block, still over rows in order, so the bits do not change.
+ */
+const ROW_BLOCK_FLOATS = 4096;
+
+/** Floats per row block: whole rows of c channels. */
+function rowBlock(c: number): number {
+  return Math.max(1, Math.floor(ROW_BLOCK_FLOATS / c)) * c;
 }
 
 /** Inference: a per-channel affine map from the running statistics. */
