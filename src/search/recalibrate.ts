@@ -6,12 +6,17 @@
  * The fix needs no gradient: forward passes in training mode over a few hundred frames, with every
  * BatchNorm's running statistics replaced by the plain average of the batch statistics (PyTorch's
  * cumulative average, momentum=None), so the result does not depend on the order of the batches.
+ *
+ * The frames must be augmented as in training: the weights learnt to work with statistics of
+ * augmented batches. Measured on the shipped model (trained with CutMix): recalibrated on plain
+ * frames its mAP@0.5 fell from 0.544 to 0.42 (first-conv variance 30-50 % below the trained one).
  */
 import { BatchNorm } from '../nn/layers/basic.js';
 import type { Layer } from '../nn/layers/layer.js';
 import type { Detector } from '../nn/model/detector.js';
 import { openFrameSource } from '../nn/train/frames.js';
-import { inputTensor } from '../nn/train/batch.js';
+import { augmentBatch, inputTensor, type AugmentOptions } from '../nn/train/batch.js';
+import { Rng } from '../nn/layers/rng.js';
 import type { InputTransform } from '../nn/model/serialize.js';
 
 /** Seed of the recalibration frames: training-distribution frames the held-out score never sees. */
@@ -29,11 +34,14 @@ function batchNorms(layer: Layer): BatchNorm[] {
  * update (the layer keeps no other record of them): with the running values zeroed before the
  * batch, after it they are momentum x the batch's mean and unbiased variance.
  */
-export function recalibrateBatchNorm(model: Detector, transform: InputTransform, frames: number, seed = RECALIBRATION_SEED): void {
+export function recalibrateBatchNorm(
+  model: Detector, transform: InputTransform, augment: AugmentOptions, frames: number, seed = RECALIBRATION_SEED,
+): void {
   const layers = batchNorms(model);
   if (layers.length === 0 || frames <= 0) return;
   const source = openFrameSource({ kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 });
-  const sums = layers.map((bn) => ({ mean: new Float64Array(bn.channels), variance: new Float64Array(bn.channels) }));
+  const rng = new Rng(seed);
+  const sums = layers.map((bn) => ({ mean: new Float64Array(bn.channels), square: new Float64Array(bn.channels), variance: new Float64Array(bn.channels) }));
   let batches = 0;
   const wasTraining = model.training;
   model.setTraining(true);
@@ -44,10 +52,13 @@ export function recalibrateBatchNorm(model: Detector, transform: InputTransform,
       bn.runningMean.fill(0);
       bn.runningVar.fill(0);
     }
-    model.forward(null, inputTensor(Array.from({ length: count }, (_, i) => source.train(s + i)), transform));
+    const batch = augmentBatch(Array.from({ length: count }, (_, i) => source.train(s + i)), augment, rng);
+    model.forward(null, inputTensor(batch, transform));
     layers.forEach((bn, l) => {
       for (let c = 0; c < bn.channels; c++) {
-        sums[l]!.mean[c] += bn.runningMean[c]! / bn.momentum;
+        const mean = bn.runningMean[c]! / bn.momentum;
+        sums[l]!.mean[c] += mean;
+        sums[l]!.square[c] += mean * mean;
         sums[l]!.variance[c] += bn.runningVar[c]! / bn.momentum;
       }
     });
@@ -55,8 +66,11 @@ export function recalibrateBatchNorm(model: Detector, transform: InputTransform,
   }
   layers.forEach((bn, l) => {
     for (let c = 0; c < bn.channels; c++) {
-      bn.runningMean[c] = sums[l]!.mean[c]! / batches;
-      bn.runningVar[c] = sums[l]!.variance[c]! / batches;
+      const mean = sums[l]!.mean[c]! / batches;
+      bn.runningMean[c] = mean;
+      // The variance over all the frames: within batches plus between the batch means (deep maps
+      // are a few pixels, so a batch's mean moves with its frames).
+      bn.runningVar[c] = sums[l]!.variance[c]! / batches + Math.max(0, sums[l]!.square[c]! / batches - mean * mean);
     }
   });
   model.setTraining(wasTraining);

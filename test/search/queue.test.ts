@@ -6,13 +6,24 @@
  * the other after BullMQ's stalled-job check), with results equal to running the same job in this
  * process, and enqueuing the same jobs again must return the stored results without running them.
  * The jobs are real proposals (runProposalJob: fine-tune + held-out score) kept tiny: 16 frames.
+ * Then the whole `mcusim search --queue` path on the same Redis, with tiny fine-tunes and a budget
+ * of 92 % of the shipped model's measured latency: every proposal runs on a worker process, the
+ * chosen model and the uniform baseline are measured under the budget, the model is saved.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWeightsFile, readWeightsFile, toWeightsFile } from '../../src/nn/model/serialize.js';
-import { pruneDetector } from '../../src/search/prune.js';
+import { detectorWidths, pruneDetector } from '../../src/search/prune.js';
+import { readState } from '../../src/search/state.js';
+import { latencyFrames, measureFirmware } from '../../src/search/latency.js';
+import type { ParetoRow, SearchResults } from '../../src/search/results.js';
+import { loadBoard } from '../../src/mcu/boards/load.js';
+import { DEFAULT_MODEL } from '../../src/codegen/firmware-build.js';
+import { SAMPLE_FRAMES } from '../../src/cli/build.js';
 import { PROPOSAL_RECIPE, setupFromWeightsFile } from '../../src/search/fine-tune.js';
 import { runProposalJob, type ProposalJob } from '../../src/search/proposal-job.js';
 import { probeRedis, proposalJobId, ProposalQueue } from '../../src/search/queue.js';
@@ -111,6 +122,17 @@ function tinyJobs(): ProposalJob[] {
   return [job(24, 3), job(16, 4), job(28, 5), job(20, 6), job(24, 7)];
 }
 
+/** A CLI run in a child process without blocking this event loop (the workers' output keeps flowing). */
+function runAsync(argv: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (status) => done({ status, stdout, stderr }));
+  });
+}
+
 const finishedIds = (ps: Proc[]): string[] => ps.flatMap((p) => p.lines.flatMap((l) => /finished (\S+)/.exec(l)?.[1] ?? []));
 const startedIds = (ps: Proc[]): string[] => ps.flatMap((p) => p.lines.flatMap((l) => /started (\S+)/.exec(l)?.[1] ?? []));
 
@@ -152,6 +174,57 @@ describe('proposals on a Redis queue', () => {
       await queue.close();
     }
   }, 120_000);
+
+  it('`mcusim search --queue` end to end: the proposals run on a worker, the chosen model and the uniform baseline fit the budget, the model is saved', async () => {
+    // Budget: 92 % of the shipped model's measured latency, so one step reaches it (whatever model is shipped).
+    const out = mkdtempSync(join(tmpdir(), 'mcusim-search-queue-'));
+    try {
+      const board = loadBoard('stm32f411re');
+      const start = await measureFirmware(DEFAULT_MODEL, board, latencyFrames(SAMPLE_FRAMES, join(out, 'frame.bin')));
+      const budgetMs = Number((start.latencyMs * 0.92).toFixed(2));
+      const w = worker();
+      await w.waitFor(/waiting for jobs/, 60_000);
+      const workers = procs.slice(1);
+      const finishedBefore = finishedIds(workers).length;
+      const saved = join(out, 'models/picked');
+      const r = await runAsync([
+        BIN, 'search', '--queue', url, '--latency-ms', String(budgetMs), '--out', join(out, 'run'), '--save-model', saved,
+        '--fine-tune-frames', '16', '--final-fine-tune-frames', '32', '--eval-frames', '16',
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+
+      const state = readState(join(out, 'run/search-state.json'))!;
+      const proposals = state.candidates.filter((c) => c.kind === 'proposal');
+      expect(proposals.length).toBeGreaterThan(0);
+      // Every proposal was evaluated by a worker process (its job id logged as finished there), none here.
+      expect(finishedIds(workers).length - finishedBefore).toBe(proposals.length);
+
+      const results = JSON.parse(readFileSync(join(out, 'run/search-results.json'), 'utf8')) as SearchResults;
+      const row = (id: string | null): ParetoRow => results.rows.find((x) => x.id === id)!;
+      expect(results.chosen).toBe('final');
+      expect(row('final').latencyMeasured).toBe(true);
+      expect(row('final').latencyMs).toBeLessThanOrEqual(budgetMs);
+      expect(row('final').fits).toBe(true);
+      // The uniform baseline at the same budget, built and simulated, with as many fine-tune frames.
+      expect(results.uniform).toMatch(/^uniform-/);
+      expect(row(results.uniform).fits).toBe(true);
+      expect(row(results.uniform).latencyMs).toBeLessThanOrEqual(budgetMs);
+      const final = state.candidates.find((c) => c.id === 'final')!;
+      expect(state.candidates.find((c) => c.id === results.uniform)!.fineTuneFrames).toBe(final.fineTuneFrames);
+      expect(r.stdout).toContain(`chosen final vs uniform scaling ${results.uniform}`);
+
+      // The saved model: loadable, named after its file, the chosen widths, the chosen firmware beside the run.
+      const file = readWeightsFile(`${saved}.weights.json`);
+      const { model } = fromWeightsFile(file, saved);
+      expect(model.config.name).toBe('picked');
+      expect(detectorWidths(model.config)).toEqual(final.widths);
+      expect(JSON.parse(readFileSync(`${saved}.json`, 'utf8'))).toEqual(file.config);
+      expect(existsSync(join(out, 'run/chosen.elf'))).toBe(true);
+      expect(r.stdout).toContain(`chosen: ${saved}.weights.json`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it('an unreachable Redis ends `mcusim worker` and `mcusim search --queue` with one line and exit 40; a bad URL exits 2', async () => {
     const closed = `redis://127.0.0.1:${await freePort()}`;
