@@ -106,16 +106,17 @@ export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private inUse: Float32Array[] = [];
 
-  take(length: number): Float32Array {
+  /** `zeroed` false: the caller writes every element before reading any (an op's output). */
+  take(length: number, zeroed = true): Float32Array {
     const reused = this.free.get(length)?.pop();
-    const buffer = reused ? reused.fill(0) : new Float32Array(length);
+    const buffer = reused ? (zeroed ? reused.fill(0) : reused) : new Float32Array(length);
     this.inUse.push(buffer);
     return buffer;
   }
 
-  /** An Int32Array of `length` zeros on a pooled buffer (argmax indices). */
+  /** An Int32Array on a pooled buffer, not zeroed (argmax indices, written in full by the op). */
   takeInt32(length: number): Int32Array {
-    return new Int32Array(this.take(length).buffer, 0, length);
+    return new Int32Array(this.take(length, false).buffer, 0, length);
   }
 
   recycle(): void {

@@ -7,7 +7,7 @@ import { Tensor, nhwc } from '../tensor.js';
 import type { ConvSpec } from '../kernels/conv-geometry.js';
 import { batchNormEvalForward, batchNormTrainBackward, batchNormTrainForward } from '../kernels/batchnorm.js';
 import type { ActivationKind } from '../kernels/elementwise.js';
-import { activation, conv2d, result, scratch, type Ctx } from './ops.js';
+import { activation, conv2d, result, savedScratch, scratch, type Ctx } from './ops.js';
 import { Layer, heNormal, parameterTensor, type Buffer, type Parameter } from './layer.js';
 import type { Rng } from './rng.js';
 
@@ -73,7 +73,7 @@ export class BatchNorm extends Layer {
       if (ctx && out.requiresGrad) ctx.record(() => this.evalBackward(x, out, scale));
       return out;
     }
-    const xhat = scratch(ctx, x.size);
+    const xhat = savedScratch(ctx, x.size);
     const stats = batchNormTrainForward(x.data, rows, c, this.gamma.data, this.beta.data, this.eps, out.data, xhat, relu);
     const m = this.momentum;
     for (let ch = 0; ch < c; ch++) {

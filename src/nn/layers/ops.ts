@@ -3,7 +3,7 @@
  * that accumulates the input (and parameter) gradients from the output gradient. Gradients only
  * flow into tensors with `requiresGrad`, so the first conv skips its input gradient.
  */
-import { Tensor, Tape, allocate, nhwc } from '../tensor.js';
+import { Tensor, Tape, allocate, nhwc, shapeSize } from '../tensor.js';
 import { convGeometry, type ConvSpec } from '../kernels/conv-geometry.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../kernels/conv2d.js';
 import {
@@ -17,16 +17,25 @@ import {
 
 export type Ctx = Tape | null;
 
-/** An op's output tensor, from the tape's buffer pool when it has one. */
+/**
+ * An op's output tensor, from the tape's buffer pool when it has one. A pooled output is not
+ * zeroed (every op writes all of its output; test/nn/engine/buffer-pool.test.ts would see stale values).
+ */
 export function result(ctx: Ctx, shape: readonly number[], ...inputs: Array<Tensor | null>): Tensor {
-  const out = new Tensor(shape, undefined, ctx ? ctx.pool : null);
+  const pool = ctx ? ctx.pool : null;
+  const out = new Tensor(shape, pool ? pool.take(shapeSize(shape), false) : undefined, pool);
   out.requiresGrad = inputs.some((t) => t?.requiresGrad);
   return out;
 }
 
-/** Scratch of an op (saved for its backward, or a dummy gradient), pooled like its output. */
+/** Zeroed scratch of an op (a dummy gradient to accumulate into), pooled like its output. */
 export function scratch(ctx: Ctx, length: number): Float32Array {
   return allocate(length, ctx ? ctx.pool : null);
+}
+
+/** Scratch the op writes in full before reading (values saved for its backward): not zeroed when pooled. */
+export function savedScratch(ctx: Ctx, length: number): Float32Array {
+  return ctx?.pool ? ctx.pool.take(length, false) : new Float32Array(length);
 }
 
 function int32Scratch(ctx: Ctx, length: number): Int32Array {
