@@ -8,33 +8,28 @@
  *   - modes: block translation (the default), interpreter only (`--translate 0`), and the run with a
  *     report written (`--report`, where the profiler attaches);
  *   - QEMU (`-M mps2-an386`, the mps2-an386 build: QEMU has no STM32F411) as the wall-time reference;
- *   - start-up: `mcusim --help` and a trivial ELF (firmware/tests/cmdline.c) run, whole process;
+ *   - start-up: `mcusim --help` and a trivial ELF (firmware/tests/cmdline.c) run, whole process, and
+ *     QEMU on the same trivial ELF;
  *   - peak RSS of every mcusim process (test/bench/rss-probe.mjs);
- *   - the previous figures from reports/bench-baseline.json (`--update-baseline` rewrites it).
+ *   - the previous figures from reports/bench-baseline.json (`--update-baseline` rewrites its
+ *     "simSpeed" part; test/bench/detector-frames.ts owns the "detector" part).
  * Outputs must equal QEMU's (functionally) and the interpreter's (exactly: cycles too).
  *
  *   npx tsx test/bench/sim-speed.ts [--reps 3] [--json out.json] [--update-baseline] [--quick]
  * --quick: coremark-lite only, for a fast look while developing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { buildElf, buildTestProgram, FIRMWARE_DIR, REPO_ROOT, type Board } from '../support/toolchain.js';
+import { buildElf, buildTestProgram, FIRMWARE_DIR, type Board } from '../support/toolchain.js';
 import { qemuCommand } from '../support/qemu.js';
 import { writeFileAtomic } from '../../src/common/write-atomic.js';
+import { argValue, LoadLog, median, readBaseline, runMcusim as mcusim, writeBaseline, type ProcessRun } from './bench-support.js';
 
-const argValue = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const reps = Number(argValue('reps') ?? 3);
 const jsonOut = argValue('json');
 const quick = process.argv.includes('--quick');
-const BASELINE = join(REPO_ROOT, 'reports', 'bench-baseline.json');
-const BIN = join(REPO_ROOT, 'src', 'cli', 'bin.mjs');
-const RSS_PROBE = join(REPO_ROOT, 'test', 'bench', 'rss-probe.mjs');
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 const scratch = mkdtempSync(join(tmpdir(), 'mcusim-bench-'));
 
 /** `functional`: the part of the output QEMU must agree with (QEMU has no DWT: no cycle counts). */
@@ -59,22 +54,6 @@ async function workloads(): Promise<Workload[]> {
   return list;
 }
 
-interface ProcessRun { wallS: number; cpuS: number; simWallS: number; instructions: number; cycles: number; peakRssMb: number; out: string }
-
-/** One whole `mcusim` process; the summary on stderr gives the counts and the in-process wall time. */
-function mcusim(argv: string[]): ProcessRun {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', RSS_PROBE, BIN, ...argv], { encoding: 'latin1', maxBuffer: 64 << 20 });
-  const wallS = (performance.now() - t0) / 1000;
-  const num = (re: RegExp) => Number((re.exec(r.stderr)?.[1] ?? 'NaN').replaceAll(',', ''));
-  const rss = num(/mcusim-bench peak-rss-kb (\d+)/);
-  if (r.status === null || Number.isNaN(rss) || (argv[0] === "run" && !/ instructions/.test(r.stderr))) throw new Error(`mcusim ${argv.join(' ')} failed: ${r.stderr}`);
-  return {
-    wallS, out: r.stdout, peakRssMb: rss / 1024, cpuS: num(/mcusim-bench cpu-us (\d+)/) / 1e6,
-    instructions: num(/([\d,]+) instructions/), cycles: num(/([\d,]+) cycles/), simWallS: num(/wall ([\d.]+) s/),
-  };
-}
-
 const MODES = {
   blocks: [] as string[],
   interpreter: ['--translate', '0'],
@@ -84,30 +63,44 @@ type Mode = keyof typeof MODES;
 
 interface Row {
   workload: string; board: string; instructions: number; cycles: number;
-  mips: Record<Mode, number>; cpuMips: Record<Mode, number>; simMips: Record<Mode, number>; wallS: Record<Mode, number>; peakRssMb: number;
-  qemuWallS: number; wallRatioOverQemu: number;
+  mips: Record<Mode, number>; cpuMips: Record<Mode, number>; simMips: Record<Mode, number>; wallS: Record<Mode, number>; cpuS: Record<Mode, number>;
+  peakRssMb: number; qemuWallS: number; wallRatioOverQemu: number; interpreterWallRatioOverQemu: number; profiledCpuCost: number;
 }
 
-const loads: number[] = [];
-const startup = { helpS: [] as number[], trivialS: [] as number[], helpRssMb: [] as number[], trivialRssMb: [] as number[] };
+/** One qemu-system-arm process; a non-zero exit (the trivial ELF exits 2) still gives its output. */
+function timeQemu(elf: string, args: string[]): { out: string; wallS: number } {
+  const t0 = performance.now();
+  let out: string;
+  try {
+    out = execFileSync('qemu-system-arm', qemuCommand(elf, { args }), { encoding: 'latin1', timeout: 120_000 });
+  } catch (e) {
+    const failed = e as { status?: number; stdout?: string };
+    if (typeof failed.status !== 'number') throw e;
+    out = failed.stdout ?? '';
+  }
+  return { out, wallS: (performance.now() - t0) / 1000 };
+}
+
+const load = new LoadLog();
+const startup = { helpS: [] as number[], trivialS: [] as number[], helpRssMb: [] as number[], trivialRssMb: [] as number[], qemuTrivialS: [] as number[] };
 const trivial = await buildTestProgram('cmdline', { opt: 'O2', float: 'hard' });
 const list = await workloads();
 const samples = list.map(() => ({ runs: Object.fromEntries(Object.keys(MODES).map((m) => [m, [] as ProcessRun[]])) as Record<Mode, ProcessRun[]>, qemu: [] as number[] }));
 mcusim(['--help']); // builds .dist/ if a source changed, so the first measured start is not a build
 for (let rep = 0; rep < reps; rep++) {
-  loads.push(loadavg()[0]!);
+  load.sample();
   const help = mcusim(['--help']);
   const triv = mcusim(['run', trivial, '--board', 'mps2-an386', '--', 'a']);
   startup.helpS.push(help.wallS); startup.helpRssMb.push(help.peakRssMb);
   startup.trivialS.push(triv.wallS); startup.trivialRssMb.push(triv.peakRssMb);
+  startup.qemuTrivialS.push(timeQemu(trivial, ['a']).wallS);
   list.forEach((w, k) => {
     const s = samples[k]!;
     for (const mode of Object.keys(MODES) as Mode[]) {
       s.runs[mode].push(mcusim(['run', w.elf, '--board', w.board, ...MODES[mode], '--', ...w.args]));
     }
-    const t0 = performance.now();
-    const qemuOut = execFileSync('qemu-system-arm', qemuCommand(w.qemuElf, { args: w.qemuArgs }), { encoding: 'latin1', timeout: 120_000 });
-    s.qemu.push((performance.now() - t0) / 1000);
+    const { out: qemuOut, wallS: qemuS } = timeQemu(w.qemuElf, w.qemuArgs);
+    s.qemu.push(qemuS);
     const b = s.runs.blocks.at(-1)!;
     const i = s.runs.interpreter.at(-1)!;
     if (b.out !== i.out || b.cycles !== i.cycles || b.instructions !== i.instructions) {
@@ -125,41 +118,50 @@ const rows: Row[] = list.map((w, k) => {
   const per = <T,>(f: (runs: ProcessRun[]) => T) => Object.fromEntries((Object.keys(MODES) as Mode[]).map((m) => [m, f(s.runs[m])])) as Record<Mode, T>;
   const instructions = s.runs.blocks[0]!.instructions;
   const wallS = per((runs) => median(runs.map((r) => r.wallS)));
+  const cpuS = per((runs) => median(runs.map((r) => r.cpuS)));
   return {
     workload: w.name, board: w.board, instructions, cycles: s.runs.blocks[0]!.cycles,
-    wallS, mips: per((runs) => instructions / median(runs.map((r) => r.wallS)) / 1e6),
+    wallS, cpuS, mips: per((runs) => instructions / median(runs.map((r) => r.wallS)) / 1e6),
     simMips: per((runs) => instructions / median(runs.map((r) => r.simWallS)) / 1e6),
     cpuMips: per((runs) => instructions / median(runs.map((r) => r.cpuS)) / 1e6),
     peakRssMb: Math.max(...Object.values(s.runs).flat().map((r) => r.peakRssMb)),
     qemuWallS: median(s.qemu), wallRatioOverQemu: wallS.blocks / median(s.qemu),
+    interpreterWallRatioOverQemu: wallS.interpreter / median(s.qemu),
+    profiledCpuCost: cpuS.report / cpuS.blocks,
   };
 });
 const result = {
   date: new Date().toISOString(),
-  machine: `${availableParallelism()} cores, 1-min load average median ${median(loads).toFixed(1)} (min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)})`,
+  machine: `${availableParallelism()} cores, ${load.describe()}`,
   reps,
-  startup: { helpS: median(startup.helpS), trivialElfS: median(startup.trivialS), helpPeakRssMb: median(startup.helpRssMb), trivialPeakRssMb: median(startup.trivialRssMb) },
+  startup: {
+    helpS: median(startup.helpS), trivialElfS: median(startup.trivialS), helpPeakRssMb: median(startup.helpRssMb),
+    trivialPeakRssMb: median(startup.trivialRssMb), qemuTrivialElfS: median(startup.qemuTrivialS),
+  },
   rows,
 };
 
-const baseline = existsSync(BASELINE) ? (JSON.parse(readFileSync(BASELINE, 'utf8')) as typeof result) : undefined;
+const baseline = readBaseline<typeof result>('simSpeed');
 const before = (r: Row) => baseline?.rows.find((b) => b.workload === r.workload && b.board === r.board);
 const f1 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
 const f2 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+const was = (x: number | undefined, f: (v: number | undefined) => string) => (baseline ? ` (was ${f(x)})` : '');
 console.log(`\nsim speed, whole process, medians of ${reps} interleaved runs; ${result.machine}`);
-console.log(`start-up: mcusim --help ${f2(result.startup.helpS)} s, trivial ELF run ${f2(result.startup.trivialElfS)} s` +
-  (baseline ? ` (baseline ${f2(baseline.startup.helpS)} s, ${f2(baseline.startup.trivialElfS)} s)` : ''));
-console.log('MIPS = simulated instructions per second of the whole process, wall time / CPU time (user + system, all threads)');
-console.log('| workload | board | M instr | blocks MIPS | interpreter MIPS | --report (profiled) MIPS | QEMU s | mcusim s | x QEMU | peak RSS MB | baseline blocks MIPS |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+if (baseline) console.log(`(was: the committed baseline reports/bench-baseline.json of ${baseline.date}, ${baseline.machine})`);
+console.log(`start-up: mcusim --help ${f2(result.startup.helpS)} s${was(baseline?.startup.helpS, f2)}, ` +
+  `trivial ELF run ${f2(result.startup.trivialElfS)} s${was(baseline?.startup.trivialElfS, f2)}, ` +
+  `peak RSS ${f1(result.startup.helpPeakRssMb)} / ${f1(result.startup.trivialPeakRssMb)} MB; QEMU on the trivial ELF ${f2(result.startup.qemuTrivialElfS)} s`);
+console.log('MIPS = simulated instructions per second of the whole process: wall time / CPU time (user + system, all threads); ' +
+  'x QEMU = mcusim wall time over qemu-system-arm\'s (mps2-an386 build) on the same workload; ' +
+  'profiled cost = CPU time of the --report run over the plain (blocks) run');
+console.log('| workload | board | M instr | blocks MIPS | interpreter MIPS | --report (profiled) MIPS | profiled cost | QEMU s | mcusim s | blocks x QEMU | interpreter x QEMU | peak RSS MB | was: blocks MIPS | was: interpreter MIPS | was: x QEMU | was: peak RSS MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const both = (m: Mode, x: Row | undefined) => (x ? `${f1(x.mips[m])} / ${f1(x.cpuMips?.[m])}` : '-');
+  const b = before(r);
   console.log(`| ${r.workload} | ${r.board} | ${(r.instructions / 1e6).toFixed(1)} | ${both('blocks', r)} | ` +
-    `${both('interpreter', r)} | ${both('report', r)} | ${f2(r.qemuWallS)} | ${f2(r.wallS.blocks)} | ${f1(r.wallRatioOverQemu)} | ` +
-    `${r.peakRssMb.toFixed(0)} | ${both('blocks', before(r))} |`);
+    `${both('interpreter', r)} | ${both('report', r)} | ${f2(r.profiledCpuCost)}x | ${f2(r.qemuWallS)} | ${f2(r.wallS.blocks)} | ${f1(r.wallRatioOverQemu)} | ` +
+    `${f1(r.interpreterWallRatioOverQemu)} | ${r.peakRssMb.toFixed(0)} | ${both('blocks', b)} | ${both('interpreter', b)} | ${f1(b?.wallRatioOverQemu)} | ${f1(b?.peakRssMb)} |`);
 }
 if (jsonOut) writeFileAtomic(jsonOut, JSON.stringify(result, null, 2) + '\n');
-if (process.argv.includes('--update-baseline')) {
-  writeFileAtomic(BASELINE, JSON.stringify(result, null, 2) + '\n');
-  console.log(`baseline written: ${BASELINE}`);
-}
+if (process.argv.includes('--update-baseline')) writeBaseline('simSpeed', result);
