@@ -90,7 +90,7 @@ function readsPc(insn: Insn): boolean {
  * coremark-lite loses ~5 % to the longer compiles at 4000. Only inlining heuristics change, so results
  * cannot; Node applies V8 flags set at run time to the compilations that follow.
  */
-const INLINED_BYTECODE_BUDGET = 4000;
+const INLINED_BYTECODE_BUDGET = Number(process.env.S1_BUDGET ?? 4000);
 let inliningBudgetRaised = false;
 
 function raiseInliningBudget(): void {
@@ -230,15 +230,31 @@ const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
 function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
   const { insn, at } = s;
   const registerOnly = REGISTER_ONLY.has(insn.timing) && ctx.model.blockCostCall?.(insn, at, 'true') !== undefined;
+  const inline = emitInline(insn, at);
   const lines: string[] = [];
   if (!registerOnly) lines.push(`cpu.pc = ${at};`);
-  if (!registerOnly || readsPc(insn)) lines.push(`r[15] = ${(at + 4) >>> 0};`);
-  lines.push(emitInline(insn, at) ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
+  // an inline form reads the PC as a constant (block-emit.ts); a handler reads r[15]
+  if (inline === null && (!registerOnly || readsPc(insn))) lines.push(`r[15] = ${(at + 4) >>> 0};`);
+  lines.push(inline ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
   lines.push(retire(ctx, at, costSource(ctx, s, k, 'true')));
   const next = nextOf(s);
   if (registerOnly) lines.push(...leaveAfter(next));
-  else lines.push(REFRESH_STOP, ...leaveAfter(next, 'cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'));
+  else if (inline !== null && insn.timing === T.ld) lines.push(...leaveAfterRead(next));
+  else lines.push(REFRESH_STOP, ...leaveAfter(next, DEVICE_ATTENTION));
   return lines;
+}
+
+/** What a memory access may have changed that makes the run loop look again (besides `stop`). */
+const DEVICE_ATTENTION = 'cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch';
+
+/**
+ * Leaving after an inline load (it only reads): a read inside the core's read window (RAM, flash)
+ * changes no device, so only the cycle count is checked; a read through the bus (cpu.busReads
+ * moved: a device, or another region) gets the full checks of any memory access.
+ */
+function leaveAfterRead(next: number): string[] {
+  return [`if (cpu.busReads !== reads) { reads = cpu.busReads; ${REFRESH_STOP}`, ...leaveAfter(next, DEVICE_ATTENTION), '}',
+    `else if (cpu.cycles >= stop) { leave(cpu, ${next}); return; }`];
 }
 
 /** IT itself: ITSTATE = firstcond:mask (its handler); folded or 1 cycle by the cycle model. */
@@ -261,7 +277,7 @@ function emitItMember(ctx: EmitContext, s: BlockStep, k: number): string[] {
     `${retire(ctx, at, `model.cost(cpu, I${k}, passed)`)} }`,
     ...(s.itAfter === 0 ? ['cpu.inIT = 0; cpu.itAtStart = 0;'] : []),
     REFRESH_STOP,
-    ...leaveAfter(next, 'cpu.exceptionCheck || cpu.halted || bus.codeEpoch !== epoch'),
+    ...leaveAfter(next, DEVICE_ATTENTION),
   ];
 }
 
@@ -302,7 +318,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   if (steps.length === 0) return null;
   const ctx: EmitContext = { pc, length: steps.length, model: cpu.cycleModel, observed: cpu.observer !== null };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
-  const lines: string[] = ['const r = cpu.r;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
+  const lines: string[] = ['const r = cpu.r;', 'let reads = cpu.busReads;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
   steps.forEach((s, k) => lines.push(...EMIT_STEP[s.kind](ctx, s, k)));
   // without a final branch the block falls through to the run loop
   lines.push(steps[steps.length - 1]!.kind !== 'final' ? `cpu.pc = ${end};\nreturn;\n}` : '}');

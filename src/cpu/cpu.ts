@@ -365,8 +365,15 @@ export class Cpu {
     if (region.insnIndex !== undefined) this.bus.forgetCode(region.insnIndex, off, width);
   }
 
+  /**
+   * Reads that went through the bus (outside the read window), the only reads that can reach a
+   * device: a translated block re-checks for device events after a load only when this moved.
+   */
+  busReads = 0;
+
   /** An aligned access outside the read window: through the bus, then move the window to its region. */
   private readBus(address: number, width: 1 | 2 | 4): number {
+    this.busReads++;
     const value = this.bus.read(address, width);
     const region = this.bus.regionFor(address);
     if (region !== undefined && HOST_LITTLE_ENDIAN) {
@@ -388,6 +395,7 @@ export class Cpu {
   }
 
   private readUnaligned(address: number, width: 2 | 4): number {
+    this.busReads++;
     let v = 0;
     for (let k = width - 1; k >= 0; k--) v = (v * 256) + this.bus.read(address + k, 1);
     return v >>> 0;
