@@ -90,7 +90,7 @@ function readsPc(insn: Insn): boolean {
  * coremark-lite loses ~5 % to the longer compiles at 4000. Only inlining heuristics change, so results
  * cannot; Node applies V8 flags set at run time to the compilations that follow.
  */
-const INLINED_BYTECODE_BUDGET = Number(process.env.S1_BUDGET ?? 4000);
+const INLINED_BYTECODE_BUDGET = 4000;
 let inliningBudgetRaised = false;
 
 function raiseInliningBudget(): void {
