@@ -33,8 +33,8 @@ export interface TapGroups {
   other: Int32Array;
 }
 
-/** Geometries seen recently (a network has a handful; a cache is dropped if it grows past that). */
-const CACHE_LIMIT = 64;
+/** Geometries seen recently (a network has ~20 per batch size; a cache is dropped if it grows past that). */
+const CACHE_LIMIT = 256;
 const caches = { taps: new Map<string, WindowTaps>(), byPixel: new Map<string, TapGroups>(), byTap: new Map<string, TapGroups>() };
 
 function memo<T>(cache: Map<string, T>, g: ConvGeometry, build: (g: ConvGeometry) => T): T {
