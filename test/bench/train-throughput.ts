@@ -2,18 +2,22 @@
  * Training throughput: our engine against TensorFlow.js's pure-JS CPU backend on the same
  * network (the default detector, mirrored layer by layer in tfjs-detector.ts with our initial
  * weights), the same batch, the same loss (L = sum(out * R) / batch with a fixed random R) and the
- * same optimiser (Adam). Before timing, forward outputs and gradients of both are compared, so the
- * two really compute the same thing. Runs are interleaved (ours, tfjs, ours, ...) and the medians
- * reported, so background load hits both alike. Also reports our full training step (detection
- * loss, CutMix, flips) with 1 thread and with the data-parallel pool, and prints PyTorch's figure
- * for the same network (a constant: PyTorch is not a dependency, see PYTORCH_SAMPLES_PER_SECOND).
+ * same optimiser (Adam). Before timing, forward outputs and gradients of both are compared at the
+ * check batch, so the two really compute the same thing, and TF.js is timed there beside us.
+ * Then ours at every batch of --batches (forward + backward + Adam, one thread), and our full
+ * training step (detection loss, CutMix, flips) with 1 thread and with 2 (the data-parallel pool),
+ * with PyTorch's figure for the same network beside it (a constant: PyTorch is not a dependency,
+ * see PYTORCH_SAMPLES_PER_SECOND). Every figure is a median of repetitions run interleaved (each
+ * repetition visits every batch and both thread counts in turn), so background load hits all
+ * alike; each is given in wall time and in CPU time (process CPU, all threads: the work done, which
+ * load changes far less than wall time), and the load average is printed.
  *
- *   npx tsx test/bench/train-throughput.ts [--batch 16] [--reps 3] [--json out.json]
+ *   npx tsx test/bench/train-throughput.ts [--batches 16,32,64] [--check-batch 32] [--reps 3] [--json out.json]
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableParallelism, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { Tape, Tensor } from '../../src/nn/tensor.js';
+import { BufferPool, Tape, Tensor } from '../../src/nn/tensor.js';
 import { Detector } from '../../src/nn/model/detector.js';
 import { loadDetectorConfig } from '../../src/nn/model/config.js';
 import { Adam } from '../../src/nn/optim/adam.js';
@@ -32,19 +36,33 @@ import { TfDetector } from './tfjs-detector.js';
  */
 const PYTORCH_SAMPLES_PER_SECOND: Record<number, [number, number]> = { 16: [292, 298], 32: [416, 440] };
 
-function arg(name: string, fallback: number): number {
+function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
-const batch = arg('batch', 16);
-const reps = arg('reps', 3);
-const jsonIdx = process.argv.indexOf('--json');
-const jsonOut = jsonIdx > 0 ? process.argv[jsonIdx + 1] : undefined;
+const batches = (option('batches') ?? option('batch') ?? '16,32,64').split(',').map(Number);
+const batch = Number(option('check-batch') ?? (batches.includes(32) ? 32 : batches[0]));
+const reps = Number(option('reps') ?? 3);
+const jsonOut = option('json');
+if (![batch, reps, ...batches].every((v) => Number.isInteger(v) && v > 0)) {
+  console.error('train-throughput: --batches, --check-batch and --reps take positive integers');
+  process.exit(2);
+}
 
 const median = (xs: number[]): number => {
   const s = xs.slice().sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** Samples per second of `samples` processed by `work`, in wall time and in process CPU time. */
+interface Rate { wall: number; cpu: number }
+async function rate(samples: number, work: () => unknown): Promise<Rate> {
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  await work();
+  const wall = (performance.now() - t0) / 1000, used = process.cpuUsage(c0);
+  return { wall: samples / wall, cpu: samples / ((used.user + used.system) / 1e6) };
+}
+const medianRate = (rs: Rate[]): Rate => ({ wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)) });
 
 await tf.setBackend('cpu');
 const config = loadDetectorConfig('models/detector-default.json');
@@ -95,15 +113,24 @@ const tfLoss = (): tf.Scalar => tf.sum(tf.mul(mirror.forward(xTf), rTf)) as tf.S
   tf.dispose(grads);
 }
 
-// ---- timed runs ----
-const params = model.parameters();
-const adam = new Adam(params, { lr: 1e-3 });
-function oursStep(): void {
-  adam.zeroGrad();
-  const tape = new Tape();
-  const out = model.forward(tape, x);
-  tape.backward(out, seed);
-  adam.update();
+// ---- TF.js timed at the check batch, beside ours there ----
+function oursStepFor(n: number): () => void {
+  const net = new Detector(config, 1);
+  const input = new Tensor([n, config.input.height, config.input.width, 1]);
+  input.data.set(x.data.subarray(0, Math.min(x.size, input.size)));
+  for (let i = x.size; i < input.size; i++) input.data[i] = rng.normal();
+  const r = new Float32Array(n * g.totalAnchors * g.valuesPerAnchor);
+  for (let i = 0; i < r.length; i++) r[i] = rng.normal() / n;
+  const adam = new Adam(net.parameters(), { lr: 1e-3 });
+  const buffers = new BufferPool(); // as the trainer's shards do: each step reuses the last one's buffers
+  return () => {
+    adam.zeroGrad();
+    const tape = new Tape(buffers);
+    const out = net.forward(tape, input);
+    tape.backward(out, r);
+    adam.update();
+    buffers.recycle();
+  };
 }
 const tfAdam = tf.train.adam(1e-3);
 function tfStep(): void {
@@ -111,61 +138,91 @@ function tfStep(): void {
     tfAdam.minimize(tfLoss, false, mirror.variables);
   });
 }
-function samplesPerSecond(step: () => void, steps: number): number {
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return (steps * batch) / ((performance.now() - t0) / 1000);
-}
+const steps = (step: () => void, count: number) => (): void => {
+  for (let i = 0; i < count; i++) step();
+};
 
-samplesPerSecond(oursStep, 5);
-samplesPerSecond(tfStep, 1);
-const ours: number[] = [], theirs: number[] = [];
+const oursAt = new Map(batches.map((n) => [n, oursStepFor(n)]));
+if (!oursAt.has(batch)) oursAt.set(batch, oursStepFor(batch));
+for (const step of oursAt.values()) steps(step, 3)();
+tfStep();
+const oursCheck: Rate[] = [], tfRates: Rate[] = [];
 for (let r = 0; r < reps; r++) {
-  ours.push(samplesPerSecond(oursStep, 10));
-  theirs.push(samplesPerSecond(tfStep, 1));
-  console.log(`rep ${r + 1}/${reps}: ours ${ours[r]!.toFixed(1)} samples/s, tfjs ${theirs[r]!.toFixed(2)} samples/s`);
+  oursCheck.push(await rate(10 * batch, steps(oursAt.get(batch)!, 10)));
+  tfRates.push(await rate(batch, tfStep));
+  console.log(`rep ${r + 1}/${reps} at batch ${batch}: ours ${oursCheck[r]!.wall.toFixed(1)} samples/s, tfjs ${tfRates[r]!.wall.toFixed(2)} samples/s (wall)`);
 }
 
-// ---- our full training step (detection loss, CutMix, flips), 1 thread and all cores ----
+// ---- ours at every batch, then the full training step with 1 and 2 threads, interleaved ----
 const loss = makeLossConfig();
+const largest = Math.max(...batches);
 const setup = {
   config, loss, augment: { flip: true, cutmix: cutmixConfigFrom(loss) }, inputTransform: DEFAULT_INPUT_TRANSFORM,
-  frames: { kind: 'synthetic' as const, seed: 1, trainFrames: 8 * batch, valFrames: 0 },
+  frames: { kind: 'synthetic' as const, seed: 1, trainFrames: 2 * largest, valFrames: 0 },
 };
-const full: Record<string, number> = {};
-for (const threads of [1, availableParallelism()]) {
-  const pool = await ShardPool.create(setup, threads);
-  const indices = Array.from({ length: 8 * batch }, (_, i) => i);
-  const run = async (steps: number): Promise<number> => {
-    const t0 = performance.now();
-    for (let s = 0; s < steps; s++) {
-      await pool.step(flattenParameters(model), flattenBuffers(model), indices.slice((s % 8) * batch, (s % 8 + 1) * batch), s);
+const threadCounts = [1, 2];
+const pools = await Promise.all(threadCounts.map((t) => ShardPool.create(setup, t)));
+const indices = Array.from({ length: 2 * largest }, (_, i) => i);
+const poolSteps = (pool: ShardPool, n: number, count: number) => async (): Promise<void> => {
+  for (let s = 0; s < count; s++) {
+    const at = (s * n) % (indices.length - n + 1);
+    await pool.step(flattenParameters(model), flattenBuffers(model), indices.slice(at, at + n), s);
+  }
+};
+// the first pass renders and caches the frames in every thread, and warms the compiled code
+for (const pool of pools) await poolSteps(pool, largest, 2)();
+/** About 0.5 s of work per measurement at every batch (our step costs ~3.5 ms a sample). */
+const stepsFor = (n: number): number => Math.max(2, Math.round(128 / n));
+const bare = new Map<number, Rate[]>(batches.map((n) => [n, []]));
+const full = new Map<string, Rate[]>();
+const fullKey = (n: number, t: number): string => `${n}x${t}`;
+for (let r = 0; r < reps; r++) {
+  for (const n of batches) {
+    bare.get(n)!.push(await rate(stepsFor(n) * n, steps(oursAt.get(n)!, stepsFor(n))));
+    for (const [k, pool] of pools.entries()) {
+      const key = fullKey(n, threadCounts[k]!);
+      if (!full.has(key)) full.set(key, []);
+      full.get(key)!.push(await rate(stepsFor(n) * n, poolSteps(pool, n, stepsFor(n))));
     }
-    return (steps * batch) / ((performance.now() - t0) / 1000);
-  };
-  await run(8); // first pass generates and caches the frames in every thread
-  const runs: number[] = [];
-  for (let r = 0; r < reps; r++) runs.push(await run(8));
-  full[`threads${threads}`] = median(runs);
-  await pool.close();
+  }
+  console.log(`rep ${r + 1}/${reps} of the batch sweep done (load ${loadavg()[0]!.toFixed(1)})`);
 }
+for (const pool of pools) await pool.close();
 
+// ---- report ----
+const ours = medianRate(oursCheck), tfjs = medianRate(tfRates);
+const rows = batches.map((n) => {
+  const one = full.get(fullKey(n, 1))!, two = full.get(fullKey(n, 2))!;
+  return {
+    batch: n,
+    ours: medianRate(bare.get(n)!),
+    fullStep1Thread: medianRate(one),
+    fullStep2Threads: medianRate(two),
+    /** Median of the per-repetition ratios: each pairs 1 and 2 threads run back to back, under the same load. */
+    twoThreadSpeedupWall: median(one.map((o, r) => two[r]!.wall / o.wall)),
+    pytorchSamplesPerSecond: PYTORCH_SAMPLES_PER_SECOND[n] ?? null,
+  };
+});
 const result = {
-  batch, reps, network: config.name, parameters: model.parameterCount(),
-  oursSamplesPerSecond: median(ours), tfjsSamplesPerSecond: median(theirs),
-  /** Median of the per-rep ratios: each rep pairs runs made back to back, under the same load. */
-  ratio: median(ours.map((o, r) => o / theirs[r]!)),
-  ratioOfMedians: median(ours) / median(theirs),
-  fullStepSamplesPerSecond: full,
-  pytorchSamplesPerSecond: PYTORCH_SAMPLES_PER_SECOND[batch] ?? null,
+  checkBatch: batch, reps, network: config.name, parameters: model.parameterCount(),
+  oursAtCheckBatch: ours, tfjsAtCheckBatch: tfjs,
+  ratioToTfjs: median(oursCheck.map((o, r) => o.wall / tfRates[r]!.wall)),
+  batches: rows,
   loadAverage: loadavg(),
 };
+const f = (v: number): string => v.toFixed(1).padStart(6);
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min) on ${availableParallelism()} cores`);
-console.log(`ours ${result.oursSamplesPerSecond.toFixed(1)} samples/s (1 thread), tfjs-cpu ${result.tfjsSamplesPerSecond.toFixed(2)} samples/s (medians of ${reps}, batch ${batch})`);
-const torch = PYTORCH_SAMPLES_PER_SECOND[batch];
-console.log(torch
-  ? `pytorch-cpu (1 thread, constant from README) ${torch[0]}-${torch[1]} samples/s: ours is ${(100 * result.oursSamplesPerSecond / torch[1]).toFixed(1)}-${(100 * result.oursSamplesPerSecond / torch[0]).toFixed(1)} % of it`
-  : `pytorch-cpu: no figure recorded for batch ${batch} (known: ${Object.keys(PYTORCH_SAMPLES_PER_SECOND).join(', ')})`);
-console.log(`ratio ${result.ratio.toFixed(1)}x (median of paired reps; ratio of medians ${result.ratioOfMedians.toFixed(1)}x)`);
-console.log(`full training step (detection loss + CutMix): ${Object.entries(full).map(([k, v]) => `${k} ${v.toFixed(1)} samples/s`).join(', ')}`);
+console.log(`at batch ${batch}: ours ${ours.wall.toFixed(1)} samples/s, tfjs-cpu ${tfjs.wall.toFixed(2)} samples/s: ${result.ratioToTfjs.toFixed(1)}x (wall, median of paired reps)`);
+console.log('samples/s, wall (cpu): ours = forward + backward + Adam, 1 thread; full step = detection loss + CutMix + flips');
+console.log('batch |    ours (cpu)      | full, 1 thread (cpu) | full, 2 threads (cpu) | 2 vs 1 (wall) | pytorch-cpu 1 thread (constant): ours is');
+for (const r of rows) {
+  const torch = r.pytorchSamplesPerSecond;
+  const vsTorch = torch
+    ? `${torch[0]}-${torch[1]}: ${(100 * r.ours.wall / torch[1]).toFixed(0)}-${(100 * r.ours.wall / torch[0]).toFixed(0)} % wall, ${(100 * r.ours.cpu / torch[1]).toFixed(0)}-${(100 * r.ours.cpu / torch[0]).toFixed(0)} % cpu`
+    : 'no figure recorded';
+  console.log(
+    `${String(r.batch).padStart(5)} | ${f(r.ours.wall)} (${f(r.ours.cpu)})    | ${f(r.fullStep1Thread.wall)} (${f(r.fullStep1Thread.cpu)})      |` +
+    ` ${f(r.fullStep2Threads.wall)} (${f(r.fullStep2Threads.cpu)})       | ${r.twoThreadSpeedupWall.toFixed(2).padStart(5)}x        | ${vsTorch}`,
+  );
+}
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');
