@@ -78,6 +78,7 @@ export function trainOptionsFromArgs(args: TrainArgs): TrainOptions {
     augment: { flip: args.flip, cutmix: loss.cutmix ? cutmixConfigFrom(loss) : null },
     inputTransform: DEFAULT_INPUT_TRANSFORM,
     checkpointPath: args.checkpoint,
+    calibrateScore: args.calibrateScore,
     resumeFrom: args.resume,
   };
 }

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import type { Command } from './command.js';
 import { lossConfigOptions } from './loss-options.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
+import { UserError } from '../common/errors.js';
 import { ablationVariants } from '../nn/loss/config.js';
 import { DEFAULT_TRAIN_SENSORS, TRAIN_SCHEDULES } from './train-schedules.js';
 
@@ -30,6 +31,8 @@ export interface TrainArgs {
   seed: number;
   sensors: string;
   freshFrames: boolean;
+  calibrateScore: boolean;
+  calibrateFrom?: string;
   schedule?: string;
   flip: boolean;
   out: string;
@@ -63,6 +66,8 @@ export const trainCommand: Command<TrainArgs> = {
       .option('fresh-frames', { type: 'boolean', default: true, describe: 'synthetic: render new frames every epoch (--no-fresh-frames revisits one fixed set)' })
       .option('val-frames', { type: 'number', default: 256, describe: 'synthetic: validation frames' })
       .option('seed', { type: 'number', default: 1, describe: 'seed for weights, frames and shuffling' })
+      .option('calibrate-score', { type: 'boolean', default: true, describe: 'after training, shift the class logits so the validation best-F1 threshold is score 0.5 (monotone: mAP unchanged)' })
+      .option('calibrate-from', { type: 'string', describe: 'no training: calibrate this weights file (as --calibrate-score does) and write it to --out' })
       .option('flip', { type: 'boolean', default: true, describe: 'random horizontal flips' })
       .option('out', { alias: 'o', type: 'string', default: 'models/detector-default.weights.json', describe: 'trained weights file' })
       .option('json', { type: 'string', describe: 'write per-epoch metrics JSON here (with --ablation: the ablation results)' })
@@ -81,6 +86,16 @@ export const trainCommand: Command<TrainArgs> = {
   handler: async (args) => {
     if (args.ablation) return ablate(args);
     const options = (await import('./train-options.js')).trainOptionsFromArgs(args);
+    if (args.calibrateFrom !== undefined) {
+      const { ConfigError } = await import('../nn/model/config.js');
+      try {
+        (await import('../nn/train/train-with-progress.js')).calibrateWeightsFile(args.calibrateFrom, options.frames, args.out);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new UserError(e.message);
+        throw e;
+      }
+      return 0;
+    }
     await (await import('../nn/train/train-with-progress.js')).trainWithProgress(options, {
       weights: args.out, metricsJson: args.json, configPath: args.config, dataDir: args.data,
     });

@@ -32,6 +32,8 @@ export interface TrainOptions {
   inputTransform: InputTransform;
   checkpointPath?: string;
   resumeFrom?: string;
+  /** After training, move the best-F1 validation threshold to score 0.5 (score-calibration.ts). */
+  calibrateScore?: boolean;
   /** Start from these weights instead of a fresh initialisation (fine-tuning a pruned model, src/search). */
   initialWeights?: Pick<WeightsFile, 'tensors' | 'buffers'>;
 }

@@ -5,7 +5,10 @@
  * turns flags into them).
  */
 import cliProgress from 'cli-progress';
-import { toWeightsFile } from '../model/serialize.js';
+import { fromWeightsFile, readWeightsFile, toWeightsFile, type WeightsFile } from '../model/serialize.js';
+import type { Detector } from '../model/detector.js';
+import { openFrameSource, type FrameSourceSpec } from './frames.js';
+import { calibrateScores, type ScoreCalibration } from './score-calibration.js';
 import { writeFileAtomic } from '../../common/write-atomic.js';
 import { train, type EpochMetrics, type StepInfo, type TrainOptions } from './loop.js';
 
@@ -75,12 +78,41 @@ export async function trainWithProgress(options: TrainOptions, outputs: TrainOut
   const result = await train(options, { onStep, onEpoch });
   bar.stop();
   const last = result.history[result.history.length - 1];
+  const calibration = options.calibrateScore ? calibrateWithProgress(result.model, options) : null;
   const weights = toWeightsFile(result.model, options.inputTransform, false, {
     epochs: options.epochs, batchSize: options.batchSize, lr: options.lr, seed: options.seed,
     frames: options.frames.kind === 'synthetic' ? options.frames : { kind: 'dataset', dir: outputs.dataDir },
-    loss: options.loss, seconds: (performance.now() - started) / 1000, finalMetrics: last ?? null,
+    loss: options.loss, seconds: (performance.now() - started) / 1000, finalMetrics: last ?? null, scoreCalibration: calibration,
   });
   writeFileAtomic(outputs.weights, JSON.stringify(weights) + '\n');
   process.stderr.write(`trained ${result.model.parameterCount()} parameters in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   process.stdout.write(`${outputs.weights}\n`);
+}
+
+/** Synthetic runs calibrate on this many frames of their validation stream (a list source: its val split). */
+const CALIBRATION_FRAMES = 1024;
+
+function calibrateWithProgress(model: Detector, options: Pick<TrainOptions, 'frames' | 'inputTransform'>): ScoreCalibration {
+  const source = openFrameSource(options.frames);
+  const count = options.frames.kind === 'synthetic' ? Math.max(source.valCount, CALIBRATION_FRAMES) : source.valCount;
+  if (count === 0) throw new Error('score calibration needs validation frames (--val-frames, or a val split)');
+  const frames = Array.from({ length: count }, (_, i) => source.val(i));
+  const c = calibrateScores(model, frames, options.inputTransform);
+  const p = c.operatingPoint;
+  process.stderr.write(`score calibration on ${c.frames} validation frames: best F1 ${p.f1.toFixed(3)} at score ${p.threshold.toFixed(3)} ` +
+    `(P ${p.precision.toFixed(3)} R ${p.recall.toFixed(3)}); class logits shifted by ${c.logitShift.toFixed(3)} so it is 0.5\n`);
+  return c;
+}
+
+/**
+ * `mcusim train --calibrate-from W`: the calibration step alone, on a model trained without it, with
+ * the validation frames `frames` describes (the same the training run would have used).
+ */
+export function calibrateWeightsFile(path: string, frames: FrameSourceSpec, out: string): void {
+  const file: WeightsFile = readWeightsFile(path);
+  const { model, inputTransform } = fromWeightsFile(file, path);
+  const calibration = calibrateWithProgress(model, { frames, inputTransform });
+  const weights = toWeightsFile(model, inputTransform, false, { ...(file.training ?? {}), scoreCalibration: calibration });
+  writeFileAtomic(out, JSON.stringify(weights) + '\n');
+  process.stdout.write(`${out}\n`);
 }

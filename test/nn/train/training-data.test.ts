@@ -48,7 +48,7 @@ describe('mcusim train defaults and schedules', () => {
   it('trains on both lenses, fresh frames, without CutMix unless asked', async () => {
     const o = await optionsOf([]);
     expect(o.frames).toMatchObject({ kind: 'synthetic', sensors: ['mlx90640', 'mlx90640-wide'], fresh: true, trainFrames: 4096 });
-    expect([o.epochs, o.loss.cutmix, o.augment.cutmix]).toEqual([20, false, null]);
+    expect([o.epochs, o.loss.cutmix, o.augment.cutmix, o.calibrateScore]).toEqual([20, false, null, true]);
     const paper = await optionsOf(['--cutmix', '--no-fresh-frames', '--sensors', 'mlx90640']);
     expect(paper.augment.cutmix).not.toBeNull();
     expect(paper.frames).toMatchObject({ sensors: ['mlx90640'], fresh: false });
@@ -58,6 +58,13 @@ describe('mcusim train defaults and schedules', () => {
     expect(await optionsOf(['--schedule', 'quick']).then((o) => [o.epochs, o.frames.kind === 'synthetic' && o.frames.trainFrames])).toEqual([12, 4096]);
     expect(await optionsOf(['--schedule', 'full']).then((o) => [o.epochs, o.frames.kind === 'synthetic' && o.frames.trainFrames])).toEqual([40, 8192]);
     expect(await optionsOf(['--schedule', 'full', '--epochs', '3']).then((o) => o.epochs)).toBe(3);
+  });
+
+  it('--calibrate-from names an unreadable weights file in one line', async () => {
+    const args = await yargs(['train', '--calibrate-from', '/nonexistent/w.json', '-o', '/tmp/never.json'])
+      .command(trainCommand.command, trainCommand.describe, trainCommand.builder).strict().parseAsync();
+    await expect(trainCommand.handler(args as unknown as TrainArgs)).rejects.toThrow(UserError);
+    await expect(trainCommand.handler(args as unknown as TrainArgs)).rejects.toThrow(/^\/nonexistent\/w\.json: cannot read \(ENOENT\)$/);
   });
 
   it('names an unknown lens in one line', async () => {
