@@ -112,6 +112,22 @@ describe('pruneDetector', () => {
     expect(a.some((v, i) => Math.abs(v - b[i]!) > 1e-3)).toBe(true);
   });
 
+  it('counts the convs reading a channel: a strongly made channel no consumer reads goes first', () => {
+    // Stage 4's channel 3 gets the largest BatchNorm scale of its conv, but fpn.lateral3, its only
+    // reader (input channels 0..31 are stage 4's, detector.ts concat order), ignores it.
+    const original = randomised(6);
+    const params = new Map(original.parameters().map((p) => [p.name, p.tensor]));
+    params.get('backbone.stage4.conv.bn.gamma')!.data[3] = 10;
+    params.get('backbone.stage4.depthwise.bn.gamma')!.data[3] = 10;
+    const lateral = params.get('fpn.lateral3.conv.weight')!;
+    const [kh, kw, cin, cout] = lateral.shape as [number, number, number, number];
+    for (let tap = 0; tap < kh * kw; tap++) for (let co = 0; co < cout; co++) lateral.data[(tap * cin + 3) * cout + co] = 1e-6;
+    const widths = { ...detectorWidths(config), stage4: 16 };
+    expect(channelImportance(original).s4[3]).toBe(Math.min(...channelImportance(original).s4));
+    expect(channelImportance(original, false).s4[3]).toBe(Math.max(...channelImportance(original, false).s4));
+    expect(pruneDetector(original, widths).kept.s4).not.toContain(3);
+  });
+
   it('rejects widths above the source model', () => {
     const original = randomised(1);
     expect(() => pruneDetector(original, { ...detectorWidths(config), fpn: 17 })).toThrow(/fpn width 17 must be an integer in 1..16/);
