@@ -263,6 +263,15 @@ function emitIt(ctx: EmitContext, s: BlockStep, k: number): string[] {
 }
 
 /**
+ * An IT member's cost: the cycle model's specialised call when its condition passed (what cost()
+ * returns for an executed instruction that did not write the PC, as no member does), else cost().
+ */
+function itMemberCost(ctx: EmitContext, s: BlockStep, k: number): string {
+  const executed = ctx.model.blockCostCall?.(s.insn, s.at, 'true');
+  return executed === undefined ? `model.cost(cpu, I${k}, passed)` : `(passed ? ${executed} : model.cost(cpu, I${k}, false))`;
+}
+
+/**
  * An instruction inside an IT block, with the ITSTATE it runs under known: the run loop's steps
  * (condition, ITAdvance) as constants; a fault restores ITSTATE from itAtStart, an early exit leaves
  * the rest of the IT block to the run loop.
@@ -274,7 +283,7 @@ function emitItMember(ctx: EmitContext, s: BlockStep, k: number): string[] {
     `cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0}; cpu.nextPC = ${next}; cpu.itAtStart = ${s.itDuring}; cpu.inIT = 1; cpu.itstate = ${s.itAfter};`,
     `{ const passed = ${conditionSource(s.itDuring >>> 4)};`,
     `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`,
-    `${retire(ctx, at, `model.cost(cpu, I${k}, passed)`)} }`,
+    `${retire(ctx, at, itMemberCost(ctx, s, k))} }`,
     ...(s.itAfter === 0 ? ['cpu.inIT = 0; cpu.itAtStart = 0;'] : []),
     REFRESH_STOP,
     ...leaveAfter(next, DEVICE_ATTENTION),
