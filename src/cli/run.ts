@@ -16,6 +16,7 @@ import { formatFaultLog } from '../sim/fault-log.js';
 import { formatStallCycles } from '../report/run-report.js';
 import { int } from '../report/format.js';
 import { setUpProfiling } from './run-profile.js';
+import { keepYoungGenerationSmall } from '../sim/heap-policy.js';
 
 export interface RunArgs {
   elf?: string;
@@ -78,6 +79,7 @@ export const runCommand: Command<RunArgs> = {
     const programArgs = [...(args.frames ? [args.frames] : []), ...extra];
     const out = (b: Uint8Array) => process.stdout.write(b);
     const err = (b: Uint8Array) => process.stderr.write(b);
+    keepYoungGenerationSmall();
     const profiling = await setUpProfiling(elfBytes, args.elf, board, args.report, args.report !== undefined || args.profile);
     const result = runElf({
       ...profiling?.runOptions,
