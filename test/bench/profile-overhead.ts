@@ -13,14 +13,11 @@ import { loadBoard } from '../../src/mcu/boards/load.js';
 import { readElf } from '../../src/elf/index.js';
 import { runElf, type RunOptions } from '../../src/sim/runner.js';
 import { startProfiling } from '../../src/profile/profile-run.js';
+import { argValue, LoadLog, median } from './bench-support.js';
 
-const argValue = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const reps = Number(argValue('reps') ?? 3);
 const quick = process.argv.includes('--quick');
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+const load = new LoadLog();
 
 interface Workload { name: string; board: Board; elf: string; args: string[] }
 
@@ -61,6 +58,7 @@ for (const w of await workloads()) {
   const prof = { wall: [] as number[], cpu: [] as number[] };
   let blocksProfile = '';
   for (let k = 0; k < reps; k++) {
+    load.sample();
     const a = measure(w, false);
     plain.wall.push(a.wallS); plain.cpu.push(a.cpuS);
     const b = measure(w, true);
@@ -72,6 +70,6 @@ for (const w of await workloads()) {
   const ratio = (x: number[], y: number[]) => (median(y) / median(x)).toFixed(2);
   console.log(`${w.name} on ${w.board}: plain ${median(plain.wall).toFixed(2)} s wall / ${median(plain.cpu).toFixed(2)} s CPU, ` +
     `profiled ${median(prof.wall).toFixed(2)} s / ${median(prof.cpu).toFixed(2)} s: ${ratio(plain.wall, prof.wall)}x wall, ${ratio(plain.cpu, prof.cpu)}x CPU ` +
-    `(target <= 1.5x); per-function profile with --translate 0 ${same ? 'identical' : 'DIFFERENT'} (medians of ${reps})`);
+    `(target <= 1.5x); per-function profile with --translate 0 ${same ? 'identical' : 'DIFFERENT'} (medians of ${reps}; ${load.describe()})`);
   if (!same) process.exitCode = 1;
 }
