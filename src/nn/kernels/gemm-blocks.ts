@@ -9,10 +9,12 @@
  * into the block) and consumed on the spot (a copy out, or col2im straight from the block), so the
  * working set is a few hundred KB at any batch and the full column matrix never exists.
  *
- * Every element of C is still one float64 sum over p = 0..K-1 in order, rounded once to float32 (a
- * K-blocked sum waits in a float64 buffer between blocks), so the bits equal gemmStridedJs's.
+ * Each block is widened to float64 once (exact) before the tiles run on it (gemm-wasm.ts 'f64'
+ * operands: fewer instructions per multiply-add than widening inside the loop). Every element of C
+ * is still one float64 sum over p = 0..K-1 in order, rounded once to float32 (a K-blocked sum waits
+ * in a float64 buffer between blocks), so the bits equal gemmStridedJs's.
  */
-import { tilesAt, tilesF64At, wasmHeap } from './gemm-wasm.js';
+import { tilesWideAt, tilesWideSumsAt, wasmHeap } from './gemm-wasm.js';
 
 /**
  * Writes rows r0..r1-1 of a row-major operand into `heap` from float index `at`, at the row stride
@@ -25,9 +27,12 @@ export function matrixRows(a: Float32Array, off: number, stride: number, width: 
   return (heap, at, r0, r1) => heap.set(a.subarray(off + r0 * stride, off + (r1 - 1) * stride + width), at);
 }
 
-/** Floats of one row block (A and C rows together) for gemmRowBlocks: 128 KB, L2-resident. */
+/** Floats of one row block (A and C rows together) for gemmRowBlocks: 128 KB (plus A widened), L2-resident. */
 const ROW_BLOCK_FLOATS = 32768;
-/** Rows of A and B per block of gemmAtBBlocked: 256 rows of the widest column matrix (216 floats) are 221 KB. */
+/**
+ * Rows of A and B per block of gemmAtBBlocked: 256 rows of the widest column matrix (216 floats)
+ * are 221 KB, 663 KB with their float64 copy, in L2 (2 MB a core here).
+ */
 export const K_BLOCK = 256;
 
 const align4 = (end: number): number => (end + 3) & ~3;
@@ -43,14 +48,17 @@ export function gemmRowBlocks(
 ): void {
   const N4 = N & ~3;
   const R = Math.max(4, Math.floor(ROW_BLOCK_FLOATS / (K + N)) & ~3);
-  const bAt = 0, aAt = align4(K * N4), cAt = align4(aAt + R * K);
+  // float indices: B widened, A's block as written, A's block widened, C's block
+  const bWideAt = 0, aAt = align4(2 * K * N4), aWideAt = align4(aAt + R * K), cAt = align4(aWideAt + 2 * R * K);
   const heap = wasmHeap(cAt + R * N);
+  const wide = new Float64Array(heap.buffer);
   // B's tile columns, packed to [K, N4] with unit column stride (the weights, small)
-  for (let p = 0, o = bAt; p < K; p++) for (let j = 0; j < N4; j++, o++) heap[o] = b[bOff + p * bsr + j * bsc]!;
+  for (let p = 0, o = bWideAt / 2; p < K; p++) for (let j = 0; j < N4; j++, o++) wide[o] = b[bOff + p * bsr + j * bsc]!;
   for (let r0 = 0; r0 < M; r0 += R) {
     const rows = Math.min(R, M - r0), M4 = rows & ~3;
     aRows(heap, aAt, r0, r0 + rows);
-    tilesAt(M4, N4, K, aAt, K, 1, bAt, N4, cAt, N, false);
+    wide.set(heap.subarray(aAt, aAt + rows * K), aWideAt / 2);
+    tilesWideAt(M4, N4, K, aWideAt / 2, K, 1, bWideAt / 2, N4, cAt, N, false);
     for (let i = 0; i < rows; i++) {
       for (let j = i < M4 ? N4 : 0; j < N; j++) dot(K, heap, aAt + i * K, 1, b, bOff + j * bsc, bsr, heap, cAt + i * N + j, false);
     }
@@ -68,16 +76,20 @@ export function gemmAtBBlocked(
   c: Float32Array, cOff: number, ldc: number, acc: boolean,
 ): void {
   const M4 = M & ~3, N4 = N & ~3;
-  const sumsAt = 0; // float64 sums, M x N (two floats each)
-  const aAt = align4(2 * M * N), bAt = align4(aAt + K_BLOCK * aStride);
-  const heap = wasmHeap(bAt + K_BLOCK * bStride);
-  const sums = new Float64Array(heap.buffer, sumsAt * 4, M * N);
+  // float indices: the float64 sums (M x N), then A's and B's blocks as written and widened
+  const sumsAt = 0, aAt = align4(2 * M * N), aWideAt = align4(aAt + K_BLOCK * aStride);
+  const bAt = align4(aWideAt + 2 * K_BLOCK * aStride), bWideAt = align4(bAt + K_BLOCK * bStride);
+  const heap = wasmHeap(bWideAt + 2 * K_BLOCK * bStride);
+  const wide = new Float64Array(heap.buffer);
+  const sums = wide.subarray(sumsAt / 2, sumsAt / 2 + M * N);
   sums.fill(0);
   for (let p0 = 0; p0 < K; p0 += K_BLOCK) {
     const rows = Math.min(K_BLOCK, K - p0);
     aRows(heap, aAt, p0, p0 + rows);
     bRows(heap, bAt, p0, p0 + rows);
-    tilesF64At(M4, N4, rows, aAt, 1, aStride, bAt, bStride, sumsAt, N);
+    wide.set(heap.subarray(aAt, aAt + rows * aStride), aWideAt / 2);
+    wide.set(heap.subarray(bAt, bAt + rows * bStride), bWideAt / 2);
+    tilesWideSumsAt(M4, N4, rows, aWideAt / 2, 1, aStride, bWideAt / 2, bStride, sumsAt / 2, N);
     // the edges (columns N4.. of the tile rows, then rows M4..), continuing their sums likewise
     for (let i = 0; i < M; i++) {
       for (let j = i < M4 ? N4 : 0; j < N; j++) {
