@@ -13,34 +13,15 @@ import { tapsByInputPixel, tapsByKernelTap, windowTaps } from './window-taps.js'
 
 const fround = Math.fround;
 
-/** out[p, ch] = bias[ch] + sum over the window's taps of x * w. */
+/** out[p, ch] = bias[ch] + sum over the window's taps of x * w: each position gathers its taps. */
 export function depthwiseForward(
   x: Float32Array, wt: Float32Array, bias: Float32Array | null, g: ConvGeometry, out: Float32Array,
 ): void {
-  const c = g.cin, c4 = c & ~3;
+  const c = g.cin;
   const { positions, start, pixel, tap } = windowTaps(g);
-  for (let p = 0; p < positions; p++) {
-    const o = p * c, t0 = start[p]!, t1 = start[p + 1]!;
-    for (let ch = 0; ch < c4; ch += 4) {
-      let s0 = bias ? bias[ch]! : 0, s1 = bias ? bias[ch + 1]! : 0, s2 = bias ? bias[ch + 2]! : 0, s3 = bias ? bias[ch + 3]! : 0;
-      for (let t = t0; t < t1; t++) {
-        const xi = pixel[t]! * c + ch, wi = tap[t]! * c + ch;
-        s0 = fround(s0 + x[xi]! * wt[wi]!);
-        s1 = fround(s1 + x[xi + 1]! * wt[wi + 1]!);
-        s2 = fround(s2 + x[xi + 2]! * wt[wi + 2]!);
-        s3 = fround(s3 + x[xi + 3]! * wt[wi + 3]!);
-      }
-      out[o + ch] = s0;
-      out[o + ch + 1] = s1;
-      out[o + ch + 2] = s2;
-      out[o + ch + 3] = s3;
-    }
-    for (let ch = c4; ch < c; ch++) {
-      let s = bias ? bias[ch]! : 0;
-      for (let t = t0; t < t1; t++) s = fround(s + x[pixel[t]! * c + ch]! * wt[tap[t]! * c + ch]!);
-      out[o + ch] = s;
-    }
-  }
+  if (bias) for (let o = 0; o < positions * c; o += c) out.set(bias, o);
+  else out.fill(0, 0, positions * c);
+  gatherProducts(positions, start, pixel, tap, x, wt, out, c);
 }
 
 /** dx += depthwise-transpose(dy): each input pixel gathers from the output positions that read it. */
@@ -59,7 +40,8 @@ export function depthwiseBackwardWeight(x: Float32Array, dy: Float32Array, g: Co
 
 /**
  * acc[i, ch] += sum over entries e of group i (in order) of a[position[e], ch] * b[other[e], ch],
- * rounding to float32 after every add (the two backward passes share this shape).
+ * rounding to float32 after every add (forward gathers x by input pixel, the backward passes dy by
+ * output position).
  */
 function gatherProducts(
   groups: number, start: Int32Array, position: Int32Array, other: Int32Array,
