@@ -171,8 +171,9 @@ function readAccess(access: number, a: string): string {
     case ACCESS_WORD: return `cpu.readU(${a}, 4)`;
     case ACCESS_BYTE: return `cpu.readU(${a}, 1)`;
     case ACCESS_HALF: return `cpu.readU(${a}, 2)`;
-    case ACCESS_SBYTE: return `(((cpu.readU(${a}, 1) << 24) >> 24) >>> 0)`;
-    default: return `(((cpu.readU(${a}, 2) << 16) >> 16) >>> 0)`;
+    // signed forms as int32, as the handler (handlers/load-store/single.ts readAccess): only stored into r
+    case ACCESS_SBYTE: return `((cpu.readU(${a}, 1) << 24) >> 24)`;
+    default: return `((cpu.readU(${a}, 2) << 16) >> 16)`;
   }
 }
 

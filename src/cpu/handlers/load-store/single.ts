@@ -16,13 +16,19 @@ export const ACCESS_HALF = 2;
 export const ACCESS_SBYTE = 3;
 export const ACCESS_SHALF = 4;
 
+/**
+ * The loaded value as R[t] receives it. The signed forms return the int32 (not `>>> 0`): the value
+ * only goes into a register (a Uint32Array stores the same bits), and a negative int32 stays a small
+ * integer in V8 where 0xFFFFFFxx would be boxed as a new heap number at every call boundary (int8
+ * code sign-extends nearly every load).
+ */
 function readAccess(cpu: Cpu, op: number, address: number): number {
   switch (op) {
     case ACCESS_WORD: return cpu.readU(address, 4);
     case ACCESS_BYTE: return cpu.readU(address, 1);
     case ACCESS_HALF: return cpu.readU(address, 2);
-    case ACCESS_SBYTE: return ((cpu.readU(address, 1) << 24) >> 24) >>> 0;
-    default: return ((cpu.readU(address, 2) << 16) >> 16) >>> 0;
+    case ACCESS_SBYTE: return (cpu.readU(address, 1) << 24) >> 24;
+    default: return (cpu.readU(address, 2) << 16) >> 16;
   }
 }
 
