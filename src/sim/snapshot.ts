@@ -24,13 +24,64 @@ type ArraySlot = { target: unknown[]; items: unknown[] };
 type MapSlot = { target: Map<unknown, unknown>; entries: [unknown, unknown][] };
 type SetSlot = { target: Set<unknown>; items: unknown[] };
 
+/**
+ * Large buffers (board memory: mps2-an386 has 24 MB of RAM) are saved in pages, and a page that is
+ * all zero at snapshot time is not copied: on restore it is compared with zeros and cleared only if a
+ * run wrote to it. A whole copy would make every untouched (never resident) page of RAM resident
+ * twice, in the copy and again in the memory at each restore: ~48 MB of RSS for a session on
+ * mps2-an386, against the few pages a firmware really uses. The comparison is memcmp (Buffer.compare)
+ * a chunk of pages at a time, so an untouched chunk costs one call; reading an untouched page maps
+ * the kernel's shared zero page and does not make it resident.
+ */
+const PAGE_BYTES = 4096;
+const PAGES_PER_CHUNK = 16;
+const CHUNK_BYTES = PAGE_BYTES * PAGES_PER_CHUNK;
+const ZEROS = new Uint8Array(CHUNK_BYTES);
+
+/** A saved buffer: one copy, or its pages (undefined: the page was all zero). */
+type BufferCopy = { whole: Uint8Array } | { pages: (Uint8Array | undefined)[] };
+
+const isZero = (bytes: Uint8Array, off: number, length: number): boolean =>
+  Buffer.compare(bytes.subarray(off, off + length), ZEROS.subarray(0, length)) === 0;
+
+function copyBuffer(buffer: ArrayBufferLike): BufferCopy {
+  if (buffer.byteLength < CHUNK_BYTES || buffer.byteLength % CHUNK_BYTES !== 0) return { whole: new Uint8Array(buffer.slice(0)) };
+  const bytes = new Uint8Array(buffer);
+  const pages: (Uint8Array | undefined)[] = [];
+  for (let off = 0; off < bytes.length; off += PAGE_BYTES) {
+    pages.push(isZero(bytes, off, PAGE_BYTES) ? undefined : bytes.slice(off, off + PAGE_BYTES));
+  }
+  return { pages };
+}
+
+function restoreBuffer(buffer: ArrayBufferLike, copy: BufferCopy): void {
+  const bytes = new Uint8Array(buffer);
+  if ('whole' in copy) {
+    bytes.set(copy.whole);
+    return;
+  }
+  const { pages } = copy;
+  for (let first = 0; first < pages.length; first += PAGES_PER_CHUNK) {
+    let saved = false;
+    for (let k = first; k < first + PAGES_PER_CHUNK; k++) saved ||= pages[k] !== undefined;
+    // A chunk that was all zero and still is: nothing to do (most of a large RAM).
+    if (!saved && isZero(bytes, first * PAGE_BYTES, CHUNK_BYTES)) continue;
+    for (let k = first; k < first + PAGES_PER_CHUNK; k++) {
+      const off = k * PAGE_BYTES;
+      const page = pages[k];
+      if (page !== undefined) bytes.set(page, off);
+      else if (!isZero(bytes, off, PAGE_BYTES)) bytes.fill(0, off, off + PAGE_BYTES);
+    }
+  }
+}
+
 export class MachineSnapshot {
   private readonly objects: Slot[] = [];
   private readonly arrays: ArraySlot[] = [];
   private readonly maps: MapSlot[] = [];
   private readonly sets: SetSlot[] = [];
-  /** A copy of every typed array's whole buffer (memory regions and their views share one). */
-  private readonly buffers = new Map<ArrayBufferLike, Uint8Array>();
+  /** A copy of every typed array's buffer (memory regions and their views share one). */
+  private readonly buffers = new Map<ArrayBufferLike, BufferCopy>();
 
   /** Saves the state reachable from `roots`; objects in `exclude` are neither saved nor entered. */
   constructor(roots: object[], exclude: ReadonlySet<object> = new Set()) {
@@ -46,7 +97,7 @@ export class MachineSnapshot {
       if (seen.has(o)) continue;
       seen.add(o);
       if (ArrayBuffer.isView(o)) {
-        if (!this.buffers.has(o.buffer)) this.buffers.set(o.buffer, new Uint8Array(o.buffer.slice(0)));
+        if (!this.buffers.has(o.buffer)) this.buffers.set(o.buffer, copyBuffer(o.buffer));
       } else if (Array.isArray(o)) {
         this.arrays.push({ target: o, items: o.slice() });
         o.forEach(visit);
@@ -75,7 +126,7 @@ export class MachineSnapshot {
 
   /** Puts every saved value back into the objects it came from. */
   restore(): void {
-    for (const [buffer, copy] of this.buffers) new Uint8Array(buffer).set(copy);
+    for (const [buffer, copy] of this.buffers) restoreBuffer(buffer, copy);
     for (const { target, fields, values } of this.objects) {
       for (let k = 0; k < fields.length; k++) target[fields[k]!] = values[k];
     }
@@ -93,10 +144,13 @@ export class MachineSnapshot {
     }
   }
 
-  /** Bytes held by the copies of typed arrays (memory, mostly). */
+  /** Bytes held by the copies of typed arrays (memory, mostly; all-zero pages are not copied). */
   get bytes(): number {
     let n = 0;
-    for (const c of this.buffers.values()) n += c.byteLength;
+    for (const c of this.buffers.values()) {
+      if ('whole' in c) n += c.whole.byteLength;
+      else for (const p of c.pages) n += p?.byteLength ?? 0;
+    }
     return n;
   }
 }
