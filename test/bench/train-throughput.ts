@@ -200,6 +200,12 @@ const rows = batches.map((n) => {
     fullStep2Threads: medianRate(two),
     /** Median of the per-repetition ratios: each pairs 1 and 2 threads run back to back, under the same load. */
     twoThreadSpeedupWall: median(one.map((o, r) => two[r]!.wall / o.wall)),
+    /**
+     * CPU time per sample of 1 thread over that of 2 (1 = no extra work for the second thread):
+     * twice this is the most 2 threads can gain in wall time when both cores are free, which a
+     * loaded machine hides (its wall ratio stays near 1 when other jobs take the second core).
+     */
+    twoThreadCpuEfficiency: median(two.map((t, r) => t.cpu / one[r]!.cpu)),
     pytorchSamplesPerSecond: PYTORCH_SAMPLES_PER_SECOND[n] ?? null,
   };
 });
@@ -214,7 +220,7 @@ const f = (v: number): string => v.toFixed(1).padStart(6);
 console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min) on ${availableParallelism()} cores`);
 console.log(`at batch ${batch}: ours ${ours.wall.toFixed(1)} samples/s, tfjs-cpu ${tfjs.wall.toFixed(2)} samples/s: ${result.ratioToTfjs.toFixed(1)}x (wall, median of paired reps)`);
 console.log('samples/s, wall (cpu): ours = forward + backward + Adam, 1 thread; full step = detection loss + CutMix + flips');
-console.log('batch |    ours (cpu)      | full, 1 thread (cpu) | full, 2 threads (cpu) | 2 vs 1 (wall) | pytorch-cpu 1 thread (constant): ours is');
+console.log('batch |    ours (cpu)      | full, 1 thread (cpu) | full, 2 threads (cpu) | 2 vs 1: wall, cpu efficiency | pytorch-cpu 1 thread (constant): ours is');
 for (const r of rows) {
   const torch = r.pytorchSamplesPerSecond;
   const vsTorch = torch
@@ -222,7 +228,7 @@ for (const r of rows) {
     : 'no figure recorded';
   console.log(
     `${String(r.batch).padStart(5)} | ${f(r.ours.wall)} (${f(r.ours.cpu)})    | ${f(r.fullStep1Thread.wall)} (${f(r.fullStep1Thread.cpu)})      |` +
-    ` ${f(r.fullStep2Threads.wall)} (${f(r.fullStep2Threads.cpu)})       | ${r.twoThreadSpeedupWall.toFixed(2).padStart(5)}x        | ${vsTorch}`,
+    ` ${f(r.fullStep2Threads.wall)} (${f(r.fullStep2Threads.cpu)})       | ${r.twoThreadSpeedupWall.toFixed(2).padStart(5)}x, ${r.twoThreadCpuEfficiency.toFixed(2)} (at most ${(2 * r.twoThreadCpuEfficiency).toFixed(2)}x) | ${vsTorch}`,
   );
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2) + '\n');
