@@ -21,6 +21,8 @@ export interface ParetoRow {
   macs: number | null;
   fits: boolean | null;
   pareto: boolean;
+  /** Fine-tune frames the model received in all (the chosen model and the uniform baseline). */
+  fineTuneFrames?: number;
 }
 
 export interface SearchResults {
@@ -66,6 +68,7 @@ export function searchResults(state: SearchState, chosen?: CandidateRecord, unif
     latencyMs: c.measured?.latencyMs ?? c.estimatedLatencyMs, latencyMeasured: c.measured !== undefined,
     sramBytes: c.measured?.sramBytes ?? null, flashBytes: c.measured?.flashBytes ?? null, macs: c.measured?.macs ?? null,
     fits: candidateFits(c, budget), pareto: false,
+    ...(c.fineTuneFrames !== undefined ? { fineTuneFrames: c.fineTuneFrames } : {}),
   }));
   // Pareto: no other row is at least as accurate and at least as fast, and strictly better in one.
   for (const r of rows) {
@@ -102,7 +105,7 @@ export function searchResults(state: SearchState, chosen?: CandidateRecord, unif
 export function renderResults(r: SearchResults): string {
   const table = new Table({
     head: ['candidate', 'widths s1/s2/s3/s4/fpn/head', 'mAP@0.5', 'F1', 'latency ms', 'SRAM B', 'flash B', 'MACs', 'fits', 'Pareto'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
   });
   for (const row of r.rows) {
@@ -117,7 +120,9 @@ export function renderResults(r: SearchResults): string {
     lines.push(`latency table vs full runs: mean |error| ${r.predictionError.meanAbsPct.toFixed(2)} %, max ${r.predictionError.maxAbsPct.toFixed(2)} % over ${r.predictionError.candidates} verified candidates`);
   }
   if (r.mAP50VsUniform !== null) {
-    lines.push(`chosen ${r.chosen} vs uniform scaling ${r.uniform}: mAP@0.5 ${r.mAP50VsUniform >= 0 ? '+' : ''}${r.mAP50VsUniform.toFixed(3)}`);
+    const frames = (id: string | null): string => r.rows.find((row) => row.id === id)?.fineTuneFrames?.toLocaleString('en-US') ?? '?';
+    lines.push(`chosen ${r.chosen} vs uniform scaling ${r.uniform}: mAP@0.5 ${r.mAP50VsUniform >= 0 ? '+' : ''}${r.mAP50VsUniform.toFixed(3)} ` +
+      `(fine-tuned on ${frames(r.chosen)} and ${frames(r.uniform)} frames in all)`);
   } else if (r.chosen) {
     lines.push('uniform scaling: no width multiplier fits the budget');
   }
