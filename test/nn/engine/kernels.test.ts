@@ -6,7 +6,7 @@ import { Rng } from '../../../src/nn/layers/rng.js';
 import { convGeometry, type ConvSpec } from '../../../src/nn/kernels/conv-geometry.js';
 import { col2imAdd, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, im2col } from '../../../src/nn/kernels/conv2d.js';
 import { gemm, gemmABt, gemmAtB, gemmStrided, gemmStridedJs } from '../../../src/nn/kernels/gemm.js';
-import { avgPoolForward } from '../../../src/nn/kernels/pool.js';
+import { avgPoolForward, maxPoolForward } from '../../../src/nn/kernels/pool.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward } from '../../../src/nn/kernels/depthwise.js';
 
 function random(n: number, rng: Rng): Float32Array {
@@ -197,6 +197,31 @@ describe('depthwise kernels', () => {
 });
 
 describe('pooling', () => {
+  for (const [c, k, stride, pad] of [[8, 3, 1, 1], [6, 2, 2, 0], [5, 3, 2, 1]] as const) {
+    it(`max pool ${k}x${k} stride ${stride} (c=${c}) matches the definition, ties going to the first tap`, () => {
+      const rng = new Rng(60 + c);
+      const g = convGeometry(2, 7, 9, c, { cout: c, kh: k, kw: k, stride, pad });
+      // few distinct values, so windows hold ties
+      const x = Float32Array.from({ length: 2 * 7 * 9 * c }, () => Math.floor(rng.next() * 4));
+      const out = new Float32Array(2 * g.oh * g.ow * c), argmax = new Int32Array(out.length);
+      maxPoolForward(x, g, out, argmax);
+      for (let b = 0, o = 0; b < 2; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) for (let ch = 0; ch < c; ch++, o++) {
+        let best = -Infinity, at = -1;
+        for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+          const iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+          if (iy < 0 || iy >= 7 || ix < 0 || ix >= 9) continue;
+          const i = ((b * 7 + iy) * 9 + ix) * c + ch;
+          if (x[i]! > best) {
+            best = x[i]!;
+            at = i;
+          }
+        }
+        expect(out[o]).toBe(best);
+        expect(argmax[o]).toBe(at);
+      }
+    });
+  }
+
   it('avg pool divides by the cells inside the map (corner of a padded 3x3 window sees 4)', () => {
     const x = Float32Array.from({ length: 9 }, (_, i) => i + 1); // 3x3, one channel: 1..9
     const g = convGeometry(1, 3, 3, 1, { cout: 1, kh: 3, kw: 3, stride: 1, pad: 1 });
