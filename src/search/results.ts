@@ -34,6 +34,8 @@ export interface SearchResults {
   uniform: string | null;
   /** The chosen model's mAP@0.5 minus the uniform baseline's (null when either is missing). */
   mAP50VsUniform: number | null;
+  /** Why there is no uniform baseline when it was not run. */
+  uniformSkipped?: string;
   /** Predicted vs measured latency of every candidate the table estimated before its run. */
   predictionError: { candidates: number; meanAbsPct: number; maxAbsPct: number } | null;
   macProxy: { kendallTau: number; measuredCandidates: number; pickByMacs: string | null; pickByMacsFits: boolean | null } | null;
@@ -94,6 +96,7 @@ export function searchResults(state: SearchState, chosen?: CandidateRecord, unif
   return {
     format: 'mcusim-search-results', version: 1, board: state.settings.board, budget,
     chosen: chosen?.id ?? null, uniform: uniform?.id ?? null,
+    ...(state.uniformSkipped ? { uniformSkipped: state.uniformSkipped } : {}),
     mAP50VsUniform: chosen && uniform ? chosen.accuracy.mAP50 - uniform.accuracy.mAP50 : null,
     predictionError: errors.length === 0 ? null : {
       candidates: errors.length, meanAbsPct: errors.reduce((s, e) => s + e, 0) / errors.length, maxAbsPct: Math.max(...errors),
@@ -123,6 +126,8 @@ export function renderResults(r: SearchResults): string {
     const frames = (id: string | null): string => r.rows.find((row) => row.id === id)?.fineTuneFrames?.toLocaleString('en-US') ?? '?';
     lines.push(`chosen ${r.chosen} vs uniform scaling ${r.uniform}: mAP@0.5 ${r.mAP50VsUniform >= 0 ? '+' : ''}${r.mAP50VsUniform.toFixed(3)} ` +
       `(fine-tuned on ${frames(r.chosen)} and ${frames(r.uniform)} frames in all)`);
+  } else if (r.uniformSkipped) {
+    lines.push(r.uniformSkipped);
   } else if (r.chosen) {
     lines.push('uniform scaling: no width multiplier fits the budget');
   }

@@ -377,7 +377,15 @@ async function search(s: Search): Promise<SearchOutcome> {
   s.state.phase = 'uniform';
   s.save();
 
-  const uniform = await uniformBaseline(s, final.fineTuneFrames ?? 0);
+  // The baseline needs at least a build and a simulation; with the time budget spent it is left out
+  // (said in the results) rather than overrunning the budget.
+  let uniform: CandidateRecord | undefined;
+  if (s.remainingMs() < s.measureMs) {
+    s.state.uniformSkipped = `uniform baseline left out: the time budget of ${o.timeBudgetMinutes} min is spent`;
+    o.progress(s.state.uniformSkipped);
+  } else {
+    uniform = await uniformBaseline(s, final.fineTuneFrames ?? 0);
+  }
   s.state.phase = 'done';
   s.save();
   copyFileSync(join(o.outDir, final.weights), join(o.outDir, 'chosen.weights.json'));

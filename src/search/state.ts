@@ -75,6 +75,8 @@ export interface SearchState {
   /** searching -> uniform (the baseline) -> done; infeasible when the budget cannot be reached. */
   phase: 'searching' | 'uniform' | 'done' | 'infeasible';
   message?: string;
+  /** Why the uniform baseline was not run (the time budget was spent). */
+  uniformSkipped?: string;
 }
 
 export class StateFileError extends Error {}

@@ -80,3 +80,29 @@ describe('mcusim search budget and resume', () => {
     expect(oneLine(r.stderr)[0]).toMatch(/search-state\.json: not valid JSON/);
   });
 });
+
+describe('mcusim search --time-budget', () => {
+  it('a budget spent before the search converges ends cleanly with the best fitting model so far, exit 0 and a warning', async () => {
+    // 0.6 s: spent by the start and narrowest models' builds, so the first step never starts, the
+    // narrowest model (the one measured to fit) gets what time is left (no fine-tune frames), is
+    // verified, and the uniform baseline is left out.
+    const out = join(dir, 'time');
+    const saved = join(dir, 'time-model');
+    const r = await runCli([
+      'search', '--latency-ms', '20', '--time-budget', '0.01', '--out', out, '--save-model', saved,
+      '--fine-tune-frames', '16', '--final-fine-tune-frames', '64', '--eval-frames', '16',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: time budget of 0\.01 min nearly spent at step 1 before the search reached the budget; continuing with the best fitting candidate so far, floor/);
+    expect(r.stderr).toContain('the time budget leaves 0 of the 64 final fine-tune frames');
+    const state = readState(join(out, 'search-state.json'))!;
+    expect(state.candidates.some((c) => c.kind === 'proposal')).toBe(false);
+    const final = state.candidates.find((c) => c.id === 'final')!;
+    expect(final.widths).toEqual(state.candidates.find((c) => c.id === 'floor')!.widths);
+    expect(final.measured!.latencyMs).toBeLessThanOrEqual(20);
+    expect(statSync(`${saved}.weights.json`).size).toBeGreaterThan(0);
+    // No time left for the baseline: said, not run.
+    expect(state.candidates.some((c) => c.kind === 'uniform')).toBe(false);
+    expect(r.stdout).toContain('uniform baseline left out: the time budget of 0.01 min is spent');
+  }, 600_000);
+});
