@@ -14,7 +14,8 @@
  * is still one float64 sum over p = 0..K-1 in order, rounded once to float32 (a K-blocked sum waits
  * in a float64 buffer between blocks), so the bits equal gemmStridedJs's.
  */
-import { tilesWideAt, tilesWideSumsAt, wasmHeap } from './gemm-wasm.js';
+import { tilesWideAt, tilesWideSumsAt } from './gemm-wasm.js';
+import { reserveFloats } from './wasm-module.js';
 
 /**
  * Writes rows r0..r1-1 of a row-major operand into `heap` from float index `at`, at the row stride
@@ -50,7 +51,7 @@ export function gemmRowBlocks(
   const R = Math.max(4, Math.floor(ROW_BLOCK_FLOATS / (K + N)) & ~3);
   // float indices: B widened, A's block as written, A's block widened, C's block
   const bWideAt = 0, aAt = align4(2 * K * N4), aWideAt = align4(aAt + R * K), cAt = align4(aWideAt + 2 * R * K);
-  const heap = wasmHeap(cAt + R * N);
+  const heap = reserveFloats(cAt + R * N);
   const wide = new Float64Array(heap.buffer);
   // B's tile columns, packed to [K, N4] with unit column stride (the weights, small)
   for (let p = 0, o = bWideAt / 2; p < K; p++) for (let j = 0; j < N4; j++, o++) wide[o] = b[bOff + p * bsr + j * bsc]!;
@@ -79,7 +80,7 @@ export function gemmAtBBlocked(
   // float indices: the float64 sums (M x N), then A's and B's blocks as written and widened
   const sumsAt = 0, aAt = align4(2 * M * N), aWideAt = align4(aAt + K_BLOCK * aStride);
   const bAt = align4(aWideAt + 2 * K_BLOCK * aStride), bWideAt = align4(bAt + K_BLOCK * bStride);
-  const heap = wasmHeap(bWideAt + 2 * K_BLOCK * bStride);
+  const heap = reserveFloats(bWideAt + 2 * K_BLOCK * bStride);
   const wide = new Float64Array(heap.buffer);
   const sums = wide.subarray(sumsAt / 2, sumsAt / 2 + M * N);
   sums.fill(0);

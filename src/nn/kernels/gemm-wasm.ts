@@ -11,80 +11,27 @@
  * pair of B is one load and an element of A one load-and-splat: 22 instructions per step of p
  * where widening in the loop took 32 (1.07-1.12x on a whole training step, measured).
  *
- * No assembler is involved: the few instructions are emitted as bytes below (the WebAssembly
- * binary format, core spec section 5 and the SIMD proposal's opcode table), because no npm
- * package we depend on assembles text format at run time and the function is small.
+ * No assembler is involved: the few instructions are emitted as bytes (wasm-module.ts), because
+ * no npm package we depend on assembles text format at run time and the function is small.
  *
  * Operands are copied into the module's memory (one widening copy each; B is packed to unit column
  * stride when it is read transposed) and C is copied back; the caller handles the edge rows and
  * columns that do not fill a 4x4 tile.
  *
  * The conv layers' large products do not go through that copy: gemm-blocks.ts writes their
- * operands into this memory a block of rows at a time (tilesWideAt, tilesWideSumsAt, wasmHeap) so the
+ * operands into this memory a block of rows at a time (tilesWideAt, tilesWideSumsAt) so the
  * working set stays in cache whatever the batch.
  */
 
-// ---- byte emission ----
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-};
-const sleb = (v: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-
-const I32 = 0x7f, V128 = 0x7b, F64 = 0x7c, VOID = 0x40;
-const op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  get: 0x20, set: 0x21,
-  f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41,
-  i32GeS: 0x4e, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
-  f64Add: 0xa0, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
-};
-const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
-const v128Const0 = simd(0x0c, ...new Array(16).fill(0));
-const f64x2Add = simd(0xf0);
-const f64x2Mul = simd(0xf2);
-const extractLane = (lane: number): number[] => simd(0x21, lane);
-const v128Load = (offset: number): number[] => simd(0x00, 4, ...uleb(offset));
-const v128Store = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
-const load64Splat = (offset: number): number[] => simd(0x0a, 3, ...uleb(offset));
-const f32Load = (offset: number): number[] => [op.f32Load, 2, ...uleb(offset)];
-const f32Store = (offset: number): number[] => [op.f32Store, 2, ...uleb(offset)];
-const get = (l: number): number[] => [op.get, ...uleb(l)];
-const set = (l: number): number[] => [op.set, ...uleb(l)];
-const i32 = (v: number): number[] => [op.i32Const, ...sleb(v)];
+import {
+  I32, V128, VOID, countedLoop, extractLane, f32Load, f32Store, f64x2Add, f64x2Mul, get, i32, instantiate,
+  load64Splat, op, reserveFloats, set, uleb, v128Const0, v128Load, v128Store, vec,
+} from './wasm-module.js';
 
 // locals: parameters first (byte pointers and byte strides), then the loop state and the tile
 const [M4, N4, K, A, ASR, ASC, B, BSR, C, LDC, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const [I, J, P, A0, BP, AP, CP] = [11, 12, 13, 14, 18, 19, 20]; // A0..A3 are 14..17
 const S0 = 21, B01 = 29, B23 = 30, X = 31; // S0..S7: rows r -> S0 + 2r (columns 0,1) and S0 + 2r + 1 (2,3)
-
-/** while (counter < limit) { body; counter += step } */
-function countedLoop(counter: number, limit: number, step: number[], body: number[]): number[] {
-  return [
-    op.block, VOID, op.loop, VOID,
-    ...get(counter), ...get(limit), op.i32GeS, op.brIf, 1,
-    ...body,
-    ...get(counter), ...step, op.i32Add, ...set(counter),
-    op.br, 0, op.end, op.end,
-  ];
-}
 
 /**
  * 'f32': the tile's sums start at 0 and end in C (float32, stored or added). 'f64': C is a float64
@@ -154,38 +101,21 @@ function functionBody(mode: TileMode): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const type = [0x60, ...vec(new Array(11).fill([I32])), 0];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])), // memory import, min 1 page
-    ...section(3, vec([uleb(0), uleb(0)])),
-    ...section(7, vec([[...name('gemm4'), 0x00, ...uleb(0)], [...name('gemm4Sums'), 0x00, ...uleb(1)]])),
-    ...section(10, vec([functionBody('f32'), functionBody('f64')])),
-  ];
-  return new Uint8Array(bytes);
-}
-
-// ---- the instance and its memory ----
+// ---- the instance ----
 type Gemm4 = (m4: number, n4: number, k: number, a: number, asr: number, asc: number,
   b: number, bsr: number, c: number, ldc: number, acc: number) => void;
 
-const memory = new WebAssembly.Memory({ initial: 16 });
-const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { e: { m: memory } });
-const gemm4 = instance.exports['gemm4'] as Gemm4;
+const params11 = new Array<number>(11).fill(I32);
+const exports = instantiate([
+  { name: 'gemm4', params: params11, body: functionBody('f32') },
+  { name: 'gemm4Sums', params: params11, body: functionBody('f64') },
+]);
+const gemm4 = exports['gemm4'] as Gemm4;
 /** gemm4 resuming from and leaving float64 sums in C (row stride ldc bytes); acc is ignored. */
-const gemm4Sums = instance.exports['gemm4Sums'] as Gemm4;
-let heap = new Float32Array(memory.buffer);
+const gemm4Sums = exports['gemm4Sums'] as Gemm4;
 
 /** Float index, 16-byte aligned, past `end`. */
 const align4 = (end: number): number => (end + 3) & ~3;
-
-function reserve(floats: number): void {
-  const needed = floats * 4 - memory.buffer.byteLength;
-  if (needed > 0) memory.grow(Math.ceil(needed / 65536));
-  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
-}
 
 /**
  * The M4 x N4 tiles (M4 = M & ~3, N4 = N & ~3) of C[i, j] (+)= sum_p A[aOff + i*asr + p*asc] *
@@ -203,8 +133,8 @@ export function gemmTilesWasm(
   const cLen = (M4 - 1) * ldc + N4;
   // float indices: A and B widened to float64 (two floats an element), C as float32
   const aAt = 0, bAt = align4(2 * aLen), cAt = align4(bAt + 2 * bLen);
-  reserve(cAt + cLen);
-  const wide = new Float64Array(memory.buffer);
+  const heap = reserveFloats(cAt + cLen);
+  const wide = new Float64Array(heap.buffer);
   wide.set(a.subarray(aOff, aOff + aLen), aAt / 2);
   if (packB) {
     // B read transposed (the weights in the input gradient): pack to [K, N4] so columns are adjacent
@@ -217,14 +147,8 @@ export function gemmTilesWasm(
   c.set(heap.subarray(cAt, cAt + cLen), cOff);
 }
 
-/** The module's memory as floats, grown to at least `floats`; valid until the next call here. */
-export function wasmHeap(floats: number): Float32Array {
-  reserve(floats);
-  return heap;
-}
-
 /**
- * The tiles on float64 operands already in wasmHeap(), at float64 indices (aAt, bAt) with strides in
+ * The tiles on float64 operands already in the kernels' memory (wasm-module.ts), at float64 indices (aAt, bAt) with strides in
  * float64 elements: C[i, j] (+)= sum_p A[aAt + i*asr + p*asc] * B[bAt + p*bsr + j], j < N4; C is
  * float32 at float index cAt with row stride ldc.
  */
