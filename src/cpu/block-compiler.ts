@@ -182,17 +182,27 @@ function collectBlock(pc: number, fetch: (address: number) => Insn): { steps: Bl
   return { steps, end: address };
 }
 
-/** What every emitter needs: the block's start and length, the cycle model and whether an observer is attached. */
+/** What every emitter needs: the block's start and steps, the cycle model and whether an observer is attached. */
 interface EmitContext {
   pc: number;
   length: number;
+  steps: BlockStep[];
   model: Cpu['cycleModel'];
   observed: boolean;
 }
 
-/** The cycle model's specialised call for `insn` (CycleModel.blockCostCall), or its generic cost(). */
-function costSource(ctx: EmitContext, s: BlockStep, k: number, passed: string): string {
-  return ctx.model.blockCostCall?.(s.insn, s.at, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
+/**
+ * The cycle model's specialised call for step k (CycleModel.blockCostCall), told which instruction
+ * retires just before it in the block (none for the first: the block is entered from anywhere), or
+ * its generic cost().
+ */
+function specialisedCost(ctx: EmitContext, k: number, passed: string): string | undefined {
+  const s = ctx.steps[k]!, before = ctx.steps[k - 1];
+  return ctx.model.blockCostCall?.(s.insn, s.at, passed, before && { pc: before.at, size: before.insn.size });
+}
+
+function costSource(ctx: EmitContext, k: number, passed: string): string {
+  return specialisedCost(ctx, k, passed) ?? `model.cost(cpu, I${k}, ${passed})`;
 }
 
 /** The retire step (src/cpu/instruction-protocol.ts): cycles, count, and the observer when one is attached. */
@@ -229,14 +239,14 @@ const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
  */
 function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
   const { insn, at } = s;
-  const registerOnly = REGISTER_ONLY.has(insn.timing) && ctx.model.blockCostCall?.(insn, at, 'true') !== undefined;
+  const registerOnly = REGISTER_ONLY.has(insn.timing) && specialisedCost(ctx, k, 'true') !== undefined;
   const inline = emitInline(insn, at);
   const lines: string[] = [];
   if (!registerOnly) lines.push(`cpu.pc = ${at};`);
   // an inline form reads the PC as a constant (block-emit.ts); a handler reads r[15]
   if (inline === null && (!registerOnly || readsPc(insn))) lines.push(`r[15] = ${(at + 4) >>> 0};`);
   lines.push(inline ?? `if (!H${k}(cpu, I${k})) { cpu.pc = ${at}; throw undefinedInstruction(); }`);
-  lines.push(retire(ctx, at, costSource(ctx, s, k, 'true')));
+  lines.push(retire(ctx, at, costSource(ctx, k, 'true')));
   const next = nextOf(s);
   if (registerOnly) lines.push(...leaveAfter(next));
   else if (inline !== null && insn.timing === T.ld) lines.push(...leaveAfterRead(next));
@@ -267,7 +277,7 @@ function emitIt(ctx: EmitContext, s: BlockStep, k: number): string[] {
  * returns for an executed instruction that did not write the PC, as no member does), else cost().
  */
 function itMemberCost(ctx: EmitContext, s: BlockStep, k: number): string {
-  const executed = ctx.model.blockCostCall?.(s.insn, s.at, 'true');
+  const executed = specialisedCost(ctx, k, 'true');
   return executed === undefined ? `model.cost(cpu, I${k}, passed)` : `(passed ? ${executed} : model.cost(cpu, I${k}, false))`;
 }
 
@@ -298,11 +308,11 @@ function emitFinal(ctx: EmitContext, s: BlockStep, k: number): string[] {
   const { insn, at } = s;
   const inline = emitFinalInline(insn, at);
   const lines: string[] = [];
-  if (inline === null || ctx.model.blockCostCall?.(insn, at, 'passed') === undefined) lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0};`);
+  if (inline === null || specialisedCost(ctx, k, 'passed') === undefined) lines.push(`cpu.pc = ${at}; r[15] = ${(at + 4) >>> 0};`);
   lines.push(`cpu.nextPC = ${nextOf(s)}; cpu.branched = false;`);
   lines.push(`const passed = ${conditionSource(insn.cond)};`);
   lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
-  lines.push(`${retire(ctx, at, costSource(ctx, s, k, 'passed'))} cpu.pc = cpu.nextPC;`);
+  lines.push(`${retire(ctx, at, costSource(ctx, k, 'passed'))} cpu.pc = cpu.nextPC;`);
   lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
   lines.push(`if (cpu.pc !== ${ctx.pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${ctx.length} > cpu.instructionStop || ` +
     'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
@@ -325,7 +335,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   raiseInliningBudget();
   const { steps, end } = collectBlock(pc, fetch);
   if (steps.length === 0) return null;
-  const ctx: EmitContext = { pc, length: steps.length, model: cpu.cycleModel, observed: cpu.observer !== null };
+  const ctx: EmitContext = { pc, length: steps.length, steps, model: cpu.cycleModel, observed: cpu.observer !== null };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
   const lines: string[] = ['const r = cpu.r;', 'let reads = cpu.busReads;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
   steps.forEach((s, k) => lines.push(...EMIT_STEP[s.kind](ctx, s, k)));

@@ -26,9 +26,10 @@ export interface CycleModel {
   /**
    * For translated blocks: the source of a call (with `model` and `cpu` in scope, `passed` the
    * source of the condition result) returning cost(cpu, insn, passed) for `insn` at `pc`, or
-   * undefined to have the block call cost() itself.
+   * undefined to have the block call cost() itself. `previous`: the instruction the block retires
+   * just before this one, if any (what the model may settle at translation time, such as no fetch-line change).
    */
-  blockCostCall?(insn: Insn, pc: number, passed: string): string | undefined;
+  blockCostCall?(insn: Insn, pc: number, passed: string, previous?: { pc: number; size: number }): string | undefined;
 }
 
 /** The empty data window (size 0: every access misses). */

@@ -121,8 +121,8 @@ export class M4CycleModel implements CycleModel {
    * then the state the previous instruction left is cleared (each method first reads what it needs
    * into locals, and afterwards sets only what its own instruction leaves behind).
    */
-  private begin(cpu: Cpu, pc: number, size: number): number {
-    const fetch = this.fetchStall(cpu, pc, size);
+  private begin(cpu: Cpu, pc: number, size: number, sameLine: boolean): number {
+    const fetch = this.fetchStall(cpu, pc, size, sameLine);
     this.overlap = OVERLAP_NONE;
     this.storeImmPrev = false;
     this.storeWbBase = NONE;
@@ -136,11 +136,13 @@ export class M4CycleModel implements CycleModel {
   /**
    * Instruction fetch stalls of the `size`-byte instruction at `pc`: one compare per instruction
    * (the memory model runs on a line change only), plus the unaligned 32-bit run rule (TIMING.md §5.2).
+   * `sameLine`: the instruction that just retired ended in this instruction's fetch line (known when
+   * a block is translated: fetchLineOf), so the line has not changed and the compare is skipped.
    */
-  private fetchStall(cpu: Cpu, pc: number, size: number): number {
+  private fetchStall(cpu: Cpu, pc: number, size: number, sameLine: boolean): number {
     let fetch = 0;
-    if (this.memory !== null) {
-      const line = (pc + size - 2) >>> this.lineShift;
+    if (this.memory !== null && !sameLine) {
+      const line = this.fetchLineOf(pc, size);
       if (line !== this.line) {
         this.line = line;
         fetch = this.memory.fetchLine(pc, cpu.cycles);
@@ -158,6 +160,11 @@ export class M4CycleModel implements CycleModel {
     return fetch;
   }
 
+  /** The fetch line an instruction is counted in: the line of its last halfword. */
+  private fetchLineOf(pc: number, size: number): number {
+    return (pc + size - 2) >>> this.lineShift;
+  }
+
   /**
    * For translated blocks (src/cpu/block-compiler.ts): the source of a call that returns what
    * cost(cpu, insn, passed) returns for `insn` at `pc`, with the decoded fields the rule needs as
@@ -165,28 +172,29 @@ export class M4CycleModel implements CycleModel {
    * store cpu.pc before instructions that cannot fault, so the address is an argument too).
    * Undefined: the block calls cost(). Only the branch method handles a PC write.
    */
-  blockCostCall(insn: Insn, pc: number, passed: string): string | undefined {
+  blockCostCall(insn: Insn, pc: number, passed: string, previous?: { pc: number; size: number }): string | undefined {
     const cls = insn.timing;
     const size = insn.size;
+    const sameLine = previous !== undefined && this.fetchLineOf(previous.pc, previous.size) === this.fetchLineOf(pc, size);
     if (cls === ALU || cls === SAT || cls === DSP || cls === MUL || cls === MULL) {
       if (insn.d === 15) return undefined;
       const dA = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
       const dB = insn.dHi >= 0 ? insn.dHi : NONE;
-      return `model.costAlu(cpu, ${pc}, ${size}, ${dA}, ${dB})`;
+      return `model.costAlu(cpu, ${pc}, ${size}, ${sameLine}, ${dA}, ${dB})`;
     }
     if (cls === LD) {
       if (insn.t === 15) return undefined;
-      return `model.costLoad(cpu, ${pc}, ${size}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.access}, ${insn.wback ? insn.n : NONE})`;
+      return `model.costLoad(cpu, ${pc}, ${size}, ${sameLine}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.access}, ${insn.wback ? insn.n : NONE})`;
     }
-    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${insn.n}, ${insn.m}, ${insn.wback ? insn.n : NONE})`;
-    if (cls === BRANCH || cls === COND_BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${passed}, ${cls === COND_BRANCH})`;
+    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${sameLine}, ${insn.n}, ${insn.m}, ${insn.wback ? insn.n : NONE})`;
+    if (cls === BRANCH || cls === COND_BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${sameLine}, ${passed}, ${cls === COND_BRANCH})`;
     return undefined;
   }
 
   /** cost() of a branch-class instruction (B, BL, BX, BLX; `conditional`: B<c>, CBZ, CBNZ), taken or not. */
-  costBranch(cpu: Cpu, pc: number, size: number, passed: boolean, conditional: boolean): number {
+  costBranch(cpu: Cpu, pc: number, size: number, sameLine: boolean, passed: boolean, conditional: boolean): number {
     const excReturn = this.exceptionReturned, lead = this.fetchLead;
-    const fetch = this.begin(cpu, pc, size);
+    const fetch = this.begin(cpu, pc, size, sameLine);
     if (!passed || !cpu.branched) return this.notTaken(cpu, conditional, lead, fetch);
     // TIMING.md §5.1: 1+P when taken; an EXC_RETURN's refill is part of the 10-cycle return (§8).
     return this.account(cpu, excReturn ? 1 : 1 + this.refill(cpu), C_BRANCH, fetch, 0);
@@ -202,17 +210,17 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed ALU/SAT/DSP/MUL/MULL instruction that did not write the PC (dA, dB: its destinations). */
-  costAlu(cpu: Cpu, pc: number, size: number, dA: number, dB: number): number {
-    const fetch = this.begin(cpu, pc, size);
+  costAlu(cpu: Cpu, pc: number, size: number, sameLine: boolean, dA: number, dB: number): number {
+    const fetch = this.begin(cpu, pc, size, sameLine);
     this.aluDest = dA;
     this.aluDest2 = dB;
     return fetch === 0 ? 1 : this.account(cpu, 1, C_OTHER, fetch, 0);
   }
 
   /** cost() of an executed load (LD class) whose destination t is not the PC; wb = the base when it writes back. */
-  costLoad(cpu: Cpu, pc: number, size: number, t: number, n: number, m: number, access: number, wb: number): number {
+  costLoad(cpu: Cpu, pc: number, size: number, sameLine: boolean, t: number, n: number, m: number, access: number, wb: number): number {
     const overlap = this.overlap, storeImm = this.storeImmPrev, aluDest = this.aluDest, aluDest2 = this.aluDest2;
-    const fetch = this.begin(cpu, pc, size);
+    const fetch = this.begin(cpu, pc, size, sameLine);
     const cycles = this.loadCycles(cpu, n, m, access, overlap, storeImm, aluDest, aluDest2);
     this.overlap = OVERLAP_LOAD;
     this.loadDest = t;
@@ -223,9 +231,9 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** cost() of an executed store (ST class) with base n, offset register m (-1: immediate), wb = n when it writes back. */
-  costStore(cpu: Cpu, pc: number, size: number, n: number, m: number, wb: number): number {
+  costStore(cpu: Cpu, pc: number, size: number, sameLine: boolean, n: number, m: number, wb: number): number {
     const overlap = this.overlap, storeWbBase = this.storeWbBase, aluDest = this.aluDest, aluDest2 = this.aluDest2;
-    const fetch = this.begin(cpu, pc, size);
+    const fetch = this.begin(cpu, pc, size, sameLine);
     return this.account(cpu, this.storeCycles(cpu, n, m, wb, overlap, storeWbBase, aluDest, aluDest2), C_LSU, fetch, 0);
   }
 
@@ -280,7 +288,7 @@ export class M4CycleModel implements CycleModel {
     const overlap = this.overlap, storeImm = this.storeImmPrev, storeWbBase = this.storeWbBase, aluDest = this.aluDest;
     const aluDest2 = this.aluDest2, fpDest = this.fpDest, prev16 = this.prev16, lead = this.fetchLead;
     const excReturn = this.exceptionReturned;
-    const fetch = this.begin(cpu, cpu.pc, insn.size);
+    const fetch = this.begin(cpu, cpu.pc, insn.size, false);
     // A failed condition (IT block, B<c> not taken) costs 1, or 2 for a branch after 32-bit code.
     if (!passed) return this.notTaken(cpu, cls === COND_BRANCH, lead, fetch);
     let cycles = 1;
