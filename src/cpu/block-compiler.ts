@@ -85,10 +85,13 @@ function readsPc(insn: Insn): boolean {
  * handlers and cost methods it calls are inlined into it (see the top of this file), and V8 counts a
  * candidate at its own size plus what it already inlined, times 1.2: the cycle model's costLoad with
  * its preamble, load rules and accounting weighs ~910 bytes, so under the default it is never inlined
- * into any block and every load pays a call (issue 12's crc_matmul loss). Measured on crc_matmul
- * (mps2-an386, CPU-time MIPS, same machine and load): 76 at 920, 68 at 2000, 113 at 4000, 114 at 8000;
- * coremark-lite loses ~5 % to the longer compiles at 4000. Only inlining heuristics change, so results
- * cannot; Node applies V8 flags set at run time to the compilations that follow.
+ * into any block and every load pays a call (issue 12's crc_matmul loss). Measured in-process on
+ * crc_matmul (mps2-an386, simulation CPU-time MIPS, one session, load ~10): 69-76 at 920, 61-68 at
+ * 2000, 68 at 2500, 81 at 3000, 113-117 at 4000, 114 at 8000 (the budget is shared by every call of a
+ * block, so it pays only once both loads' cost calls fit); coremark-lite (short warm-up-bound run)
+ * loses ~5 % at 4000 to longer compiles, within noise at times. A process-wide flag: the run loop and
+ * handlers are compiled with it too. Only inlining heuristics change, so results cannot; Node applies
+ * V8 flags set at run time to the compilations that follow.
  */
 const INLINED_BYTECODE_BUDGET = 4000;
 let inliningBudgetRaised = false;
