@@ -5,12 +5,12 @@
  */
 import { train } from '../nn/train/loop.js';
 import { validate } from '../nn/train/validate.js';
-import { openFrameSource } from '../nn/train/frames.js';
+import { openFrameSource, type SyntheticSourceSpec } from '../nn/train/frames.js';
 import { buildAnchors } from '../nn/detect/anchors.js';
 import { detectorAnchorSpec, type Detector } from '../nn/model/detector.js';
 import { defaultLossConfig, type LossConfig } from '../nn/loss/index.js';
 import { fromWeightsFile, toWeightsFile, type InputTransform, type WeightsFile } from '../nn/model/serialize.js';
-import { recalibrateBatchNorm } from './recalibrate.js';
+import { recalibrateBatchNorm, RECALIBRATION_SEED, type FrameScenes } from './recalibrate.js';
 import { cutmixConfigFrom } from '../nn/augment/cutmix.js';
 import type { AugmentOptions } from '../nn/train/batch.js';
 import type { Accuracy } from './state.js';
@@ -23,6 +23,12 @@ export interface FineTuneSetup {
   loss: LossConfig;
   /** The augmentation the model was trained with (flip, and CutMix when its loss config has it). */
   augment: AugmentOptions;
+  /**
+   * The scenes of its training frames (generator options, lens mix), so fine-tunes, recalibration
+   * and the held-out score see the distribution the model is for (a model trained on two lenses
+   * scored on one would be judged on half its job).
+   */
+  scenes: FrameScenes;
 }
 
 /**
@@ -32,7 +38,14 @@ export interface FineTuneSetup {
 export function setupFromWeightsFile(file: WeightsFile): FineTuneSetup {
   const trained = file.training?.loss as Partial<LossConfig> | undefined;
   const loss = { ...defaultLossConfig, numClasses: file.config.classes.length, ...trained };
-  return { inputTransform: file.inputTransform, loss, augment: { flip: true, cutmix: loss.cutmix ? cutmixConfigFrom(loss) : null } };
+  const frames = file.training?.frames as SyntheticSourceSpec | { kind: string } | undefined;
+  const scenes: FrameScenes = {};
+  if (frames?.kind === 'synthetic') {
+    const { generator, sensors } = frames as SyntheticSourceSpec;
+    if (generator) scenes.generator = generator;
+    if (sensors) scenes.sensors = sensors;
+  }
+  return { inputTransform: file.inputTransform, loss, augment: { flip: true, cutmix: loss.cutmix ? cutmixConfigFrom(loss) : null }, scenes };
 }
 
 /**
@@ -73,22 +86,22 @@ export const FINAL_RECIPE: FineTuneRecipe = { lr: 1e-2, batchSize: 32, warmupFra
  */
 export async function fineTune(model: Detector, setup: FineTuneSetup, frames: number, seed: number, recipe: FineTuneRecipe = PROPOSAL_RECIPE): Promise<Detector> {
   const copy = fromWeightsFile(toWeightsFile(model, setup.inputTransform, false), 'fine-tune').model;
-  recalibrateBatchNorm(copy, setup.inputTransform, setup.augment, recipe.recalibrationFrames);
+  recalibrateBatchNorm(copy, setup.inputTransform, setup.augment, recipe.recalibrationFrames, RECALIBRATION_SEED, setup.scenes);
   if (frames <= 0) return copy;
   const batchSize = Math.min(recipe.batchSize, frames);
   const result = await train({
     config: model.config, epochs: 1, batchSize, lr: recipe.lr, weightDecay: 1e-4, warmupEpochs: recipe.warmupFraction,
-    threads: 1, seed, frames: { kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 },
+    threads: 1, seed, frames: { ...setup.scenes, kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 },
     loss: setup.loss, augment: FINE_TUNE_AUGMENT, inputTransform: setup.inputTransform,
     initialWeights: toWeightsFile(copy, setup.inputTransform, false),
   });
-  recalibrateBatchNorm(result.model, setup.inputTransform, FINE_TUNE_AUGMENT, recipe.recalibrationFrames);
+  recalibrateBatchNorm(result.model, setup.inputTransform, FINE_TUNE_AUGMENT, recipe.recalibrationFrames, RECALIBRATION_SEED, setup.scenes);
   result.model.setTraining(false);
   return result.model;
 }
 
 export function heldOutAccuracy(model: Detector, setup: FineTuneSetup, frames: number): Accuracy {
-  const source = openFrameSource({ kind: 'synthetic', seed: EVAL_SEED, trainFrames: 0, valFrames: frames });
+  const source = openFrameSource({ ...setup.scenes, kind: 'synthetic', seed: EVAL_SEED, trainFrames: 0, valFrames: frames });
   const m = validate(model, source, setup.loss, setup.inputTransform, buildAnchors(detectorAnchorSpec(model.config)));
   model.setTraining(false);
   return { mAP50: m.mAP50, f1: m.f1 };

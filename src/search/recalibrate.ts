@@ -14,7 +14,7 @@
 import { BatchNorm } from '../nn/layers/basic.js';
 import type { Layer } from '../nn/layers/layer.js';
 import type { Detector } from '../nn/model/detector.js';
-import { openFrameSource } from '../nn/train/frames.js';
+import { openFrameSource, type SyntheticSourceSpec } from '../nn/train/frames.js';
 import { augmentBatch, inputTensor, type AugmentOptions } from '../nn/train/batch.js';
 import { Rng } from '../nn/layers/rng.js';
 import type { InputTransform } from '../nn/model/serialize.js';
@@ -22,6 +22,9 @@ import type { InputTransform } from '../nn/model/serialize.js';
 /** Seed of the recalibration frames: training-distribution frames the held-out score never sees. */
 export const RECALIBRATION_SEED = 8_000;
 const BATCH = 32;
+
+/** What synthetic frames a model was trained on: generator options and lens mix (src/nn/train/frames.ts). */
+export type FrameScenes = Pick<SyntheticSourceSpec, 'generator' | 'sensors'>;
 
 function batchNorms(layer: Layer): BatchNorm[] {
   const own = layer instanceof BatchNorm ? [layer] : [];
@@ -36,10 +39,11 @@ function batchNorms(layer: Layer): BatchNorm[] {
  */
 export function recalibrateBatchNorm(
   model: Detector, transform: InputTransform, augment: AugmentOptions, frames: number, seed = RECALIBRATION_SEED,
+  scenes: FrameScenes = {},
 ): void {
   const layers = batchNorms(model);
   if (layers.length === 0 || frames <= 0) return;
-  const source = openFrameSource({ kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 });
+  const source = openFrameSource({ ...scenes, kind: 'synthetic', seed, trainFrames: frames, valFrames: 0 });
   const rng = new Rng(seed);
   const sums = layers.map((bn) => ({ mean: new Float64Array(bn.channels), square: new Float64Array(bn.channels), variance: new Float64Array(bn.channels) }));
   let batches = 0;

@@ -22,7 +22,7 @@ describe('recalibrateBatchNorm', () => {
     const broken = load();
     for (const b of broken.buffers()) b.data.fill(b.name.endsWith('runningVar') ? 1 : 0);
     const brokenMap = heldOutAccuracy(broken, setup, 64).mAP50;
-    recalibrateBatchNorm(broken, setup.inputTransform, setup.augment, 256);
+    recalibrateBatchNorm(broken, setup.inputTransform, setup.augment, 256, RECALIBRATION_SEED, setup.scenes);
     const recalibrated = heldOutAccuracy(broken, setup, 64).mAP50;
     expect(brokenMap).toBeLessThan(shipped - 0.2);
     expect(recalibrated).toBeGreaterThan(shipped - 0.05);
@@ -31,10 +31,10 @@ describe('recalibrateBatchNorm', () => {
   it('the first BatchNorm gets the mean and variance of its input over the frames', () => {
     const model = load();
     const frames = 64;
-    recalibrateBatchNorm(model, setup.inputTransform, { flip: false, cutmix: null }, frames);
+    recalibrateBatchNorm(model, setup.inputTransform, { flip: false, cutmix: null }, frames, RECALIBRATION_SEED, setup.scenes);
     const buffers = new Map(model.buffers().map((b) => [b.name, b.data]));
     const conv = model.stage1Conv.conv;
-    const source = openFrameSource({ kind: 'synthetic', seed: RECALIBRATION_SEED, trainFrames: frames, valFrames: 0 });
+    const source = openFrameSource({ ...setup.scenes, kind: 'synthetic', seed: RECALIBRATION_SEED, trainFrames: frames, valFrames: 0 });
     const cout = conv.spec.cout;
     // Two batches of 32 (the module's batch): the average of their means and unbiased variances,
     // plus the variance of the two means.
