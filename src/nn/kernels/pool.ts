@@ -5,6 +5,10 @@
  */
 import type { ConvGeometry } from './conv-geometry.js';
 import { windowTaps } from './window-taps.js';
+import { maxPoolForwardWasm } from './maxpool-wasm.js';
+
+/** Compares below which copying the map into WebAssembly memory does not pay. */
+const WASM_MIN_COMPARES = 4096;
 
 /**
  * out = windowed max; argmax[i] = flat input index of out[i]'s winner (the first in tap order, as
@@ -14,6 +18,10 @@ import { windowTaps } from './window-taps.js';
 export function maxPoolForward(x: Float32Array, g: ConvGeometry, out: Float32Array, argmax: Int32Array): void {
   const c = g.cin, c4 = c & ~3;
   const { positions, start, pixel } = windowTaps(g);
+  if (c4 === c && pixel.length * c >= WASM_MIN_COMPARES) {
+    maxPoolForwardWasm(positions, start, pixel, c, x, out, argmax);
+    return;
+  }
   for (let p = 0; p < positions; p++) {
     const o = p * c, t0 = start[p]!, t1 = start[p + 1]!;
     for (let ch = 0; ch < c4; ch += 4) {

@@ -39,13 +39,19 @@ export const op = {
   f64Add: 0xa0, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
 };
 const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code), ...imm];
-export const v128Const0 = simd(0x0c, ...new Array(16).fill(0));
+export const v128Const0 = simd(0x0c, ...new Array<number>(16).fill(0));
 export const f64x2Add = simd(0xf0);
 export const f64x2Mul = simd(0xf2);
 /** f32x4.demote_f64x2_zero and f64x2.promote_low_f32x4: two float64 lanes to float32 and back. */
 export const demoteToF32 = simd(0x5e);
 export const promoteLow = simd(0x5f);
 export const extractLane = (lane: number): number[] => simd(0x21, lane);
+export const v128Const = (bytes: number[]): number[] => simd(0x0c, ...bytes);
+export const i32x4Splat = simd(0x11);
+export const i32x4Add = simd(0xae);
+export const f32x4Gt = simd(0x44);
+/** v128.bitselect: lanes of the first operand where the mask is set, else of the second. */
+export const bitselect = simd(0x52);
 export const v128Load = (offset: number): number[] => simd(0x00, 4, ...uleb(offset));
 export const v128Store = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
 export const load64Splat = (offset: number): number[] => simd(0x0a, 3, ...uleb(offset));
