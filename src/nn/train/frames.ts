@@ -4,7 +4,8 @@
  * worker generates exactly the frames of its shards, and no pixels cross threads.
  * Synthetic frames can mix lenses (frame i is taken through sensors[i mod n]) and be fresh every
  * epoch (epoch e trains on frame indices e*N .. e*N+N-1), so a run never sees one frame twice and
- * cannot learn one fixed set's quirks; rendering costs ~2-3 ms a frame, under a tenth of a step's work.
+ * cannot learn one fixed set's quirks; rendering costs ~2-3 ms a frame, 10-20 % of a
+ * sample's training work.
  */
 import type { ThermalFrame } from '../data/types.js';
 import { generateFrame, resolveGeneratorConfig, type GeneratorConfig, type GeneratorOptions } from '../data/generate.js';
