@@ -63,8 +63,8 @@ describe('mcusim train defaults and schedules', () => {
   it('--calibrate-from names an unreadable weights file in one line', async () => {
     const args = await yargs(['train', '--calibrate-from', '/nonexistent/w.json', '-o', '/tmp/never.json'])
       .command(trainCommand.command, trainCommand.describe, trainCommand.builder).strict().parseAsync();
-    await expect(trainCommand.handler(args as unknown as TrainArgs)).rejects.toThrow(UserError);
-    await expect(trainCommand.handler(args as unknown as TrainArgs)).rejects.toThrow(/^\/nonexistent\/w\.json: cannot read \(ENOENT\)$/);
+    await expect(trainCommand.handler(args as unknown as Parameters<typeof trainCommand.handler>[0])).rejects.toThrow(UserError);
+    await expect(trainCommand.handler(args as unknown as Parameters<typeof trainCommand.handler>[0])).rejects.toThrow(/^\/nonexistent\/w\.json: cannot read \(ENOENT\)$/);
   });
 
   it('names an unknown lens in one line', async () => {
