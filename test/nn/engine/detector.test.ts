@@ -85,8 +85,13 @@ describe('detector', () => {
     // frames from a seed the training never saw (training used seed 1 and its validation stream)
     const source = openFrameSource({ kind: 'synthetic', seed: 4242, trainFrames: 0, valFrames: 96 });
     const m = validate(model, source, makeLossConfig(), inputTransform, buildAnchors(detectorAnchorSpec(config)));
-    expect(m.mAP50).toBeGreaterThan(0.4); // shipped: 0.54 on 512 such frames
-    expect(m.f1).toBeGreaterThan(0.45); // shipped: 0.60
+    expect(m.mAP50).toBeGreaterThan(0.4); // shipped: 0.58 on these 96 frames (0.64 on 512)
+    expect(m.f1).toBeGreaterThan(0.45); // shipped: 0.65
+    // and through the 110° lens, which the session-3 model never trained on (it scored mAP@0.5 0.16 here)
+    const wide = openFrameSource({ kind: 'synthetic', seed: 4242, trainFrames: 0, valFrames: 96, sensors: ['mlx90640-wide'] });
+    const w = validate(model, wide, makeLossConfig(), inputTransform, buildAnchors(detectorAnchorSpec(config)));
+    expect(w.mAP50).toBeGreaterThan(0.35); // shipped: 0.45
+    expect(w.f1).toBeGreaterThan(0.4); // shipped: 0.53
   });
 });
 
