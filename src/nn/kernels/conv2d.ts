@@ -12,7 +12,8 @@
  */
 import type { ConvGeometry } from './conv-geometry.js';
 import { WASM_MIN_MACS, gemm, gemmABt, gemmAtB } from './gemm.js';
-import { gemmAtBBlocked, gemmRowBlocks, matrixRows, type RowBlock } from './gemm-blocks.js';
+import { gemmAtBBlocked, gemmRowBlocks, matrixRows, type RowSource } from './gemm-blocks.js';
+import { im2colWide } from './im2col-wasm.js';
 import { depthwiseBackwardInput, depthwiseBackwardWeight, depthwiseForward } from './depthwise.js';
 import { windowTaps } from './window-taps.js';
 
@@ -72,11 +73,34 @@ function blocked(g: ConvGeometry): boolean {
   return (g.n * g.oh * g.ow & ~3) * (g.cout & ~3) * g.kh * g.kw * g.cin >= WASM_MIN_MACS;
 }
 
-/** The rows of the column matrix: the input itself for a pointwise conv, else im2col on the spot. */
-function columnRows(x: Float32Array, g: ConvGeometry): RowBlock {
+const align4 = (end: number): number => (end + 3) & ~3;
+
+/**
+ * The rows of the column matrix: the input itself for a pointwise conv, else im2col on the spot in
+ * WebAssembly (im2col-wasm.ts) from a copy of the input and its window taps in kernel memory.
+ */
+function columnRows(x: Float32Array, g: ConvGeometry): RowSource {
   const k = g.kh * g.kw * g.cin;
   if (isPointwise(g)) return matrixRows(x, 0, k, k);
-  return (heap, at, r0, r1) => im2colRows(x, g, heap, at, r0, r1);
+  const { positions, start, pixel, tap } = windowTaps(g);
+  let xAt = 0, startAt = 0, pixelAt = 0, tapAt = 0; // float indices, set by prepare()
+  return {
+    scratchFloats: x.length + positions + 1 + pixel.length + tap.length + 12,
+    prepare(heap, at) {
+      xAt = at;
+      startAt = align4(xAt + x.length);
+      pixelAt = align4(startAt + positions + 1);
+      tapAt = align4(pixelAt + pixel.length);
+      heap.set(x, xAt);
+      const ints = new Int32Array(heap.buffer);
+      ints.set(start, startAt);
+      ints.set(pixel, pixelAt);
+      ints.set(tap, tapAt);
+    },
+    rows(_wide, at, r0, r1) {
+      im2colWide(r0, r1, startAt * 4, pixelAt * 4, tapAt * 4, xAt * 4, at * 8, g.cin, g.kh * g.kw);
+    },
+  };
 }
 
 /** out[n, oh, ow, cout] = conv(x, weight) + bias. */

@@ -18,50 +18,79 @@ import { tilesWideAt, tilesWideSumsAt } from './gemm-wasm.js';
 import { reserveFloats } from './wasm-module.js';
 
 /**
- * Writes rows r0..r1-1 of a row-major operand into `heap` from float index `at`, at the row stride
- * the caller of the product declared; or, as a sink, reads rows r0..r1-1 of C from there.
+ * Where the rows of an operand come from. `rows` writes rows r0..r1-1, widened to float64, into
+ * `wide` from float64 index `at`, at the row stride the caller of the product declared. A source
+ * that keeps operands of its own in kernel memory (im2col's input and window) asks for
+ * `scratchFloats` floats there; `prepare` gets their float index once, before the first block.
  */
-export type RowBlock = (heap: Float32Array, at: number, r0: number, r1: number) => void;
-
-/** Rows of a matrix stored row-major in `a` from `off` with row stride `stride` (the block keeps that stride). */
-export function matrixRows(a: Float32Array, off: number, stride: number, width: number): RowBlock {
-  return (heap, at, r0, r1) => heap.set(a.subarray(off + r0 * stride, off + (r1 - 1) * stride + width), at);
+export interface RowSource {
+  scratchFloats: number;
+  prepare?(heap: Float32Array, scratchAt: number): void;
+  rows(wide: Float64Array, at: number, r0: number, r1: number): void;
 }
 
-/** Floats of one row block (A and C rows together) for gemmRowBlocks: 128 KB (plus A widened), L2-resident. */
+/** Receives rows r0..r1-1 of C (float32, row stride N) from `heap` at float index `at`. */
+export type RowSink = (heap: Float32Array, at: number, r0: number, r1: number) => void;
+
+/** Rows of a matrix stored row-major in `a` from `off` with row stride `stride` (the block keeps that stride). */
+export function matrixRows(a: Float32Array, off: number, stride: number, width: number): RowSource {
+  return {
+    scratchFloats: 0,
+    rows: (wide, at, r0, r1) => wide.set(a.subarray(off + r0 * stride, off + (r1 - 1) * stride + width), at),
+  };
+}
+
+/** Floats of one row block (A widened and C rows together) for gemmRowBlocks: ~192 KB, L2-resident. */
 const ROW_BLOCK_FLOATS = 32768;
 /**
- * Rows of A and B per block of gemmAtBBlocked: 256 rows of the widest column matrix (216 floats)
- * are 221 KB, 663 KB with their float64 copy, in L2 (2 MB a core here).
+ * Rows of A and B per block of gemmAtBBlocked: 256 rows of the widest column matrix (216 values)
+ * are 442 KB as float64, in L2 (2 MB a core here).
  */
 export const K_BLOCK = 256;
 
 const align4 = (end: number): number => (end + 3) & ~3;
 
+/** Reserves kernel memory for `floats` plus the source's scratch after them, and prepares the source. */
+function reserveWith(floats: number, ...sources: RowSource[]): Float32Array {
+  let at = align4(floats);
+  const starts = sources.map((s) => {
+    const start = at;
+    at = align4(at + s.scratchFloats);
+    return start;
+  });
+  const heap = reserveFloats(at);
+  sources.forEach((s, k) => s.prepare?.(heap, starts[k]!));
+  return heap;
+}
+
 /**
- * C = A B, M x N, one block of rows at a time: `aRows` writes rows of A (K floats a row, row stride
- * K), B is read from `b` (element [p, j] at bOff + p*bsr + j*bsc), and `cRows` receives each block
- * of C (row stride N) to copy out or scatter.
+ * C = A B, M x N, one block of rows at a time: `aRows` writes rows of A (K values a row, row
+ * stride K), B is read from `b` (element [p, j] at bOff + p*bsr + j*bsc), and `cRows` receives
+ * each block of C (row stride N) to copy out or scatter.
  */
 export function gemmRowBlocks(
-  M: number, N: number, K: number, aRows: RowBlock,
-  b: Float32Array, bOff: number, bsr: number, bsc: number, cRows: RowBlock,
+  M: number, N: number, K: number, aRows: RowSource,
+  b: Float32Array, bOff: number, bsr: number, bsc: number, cRows: RowSink,
 ): void {
   const N4 = N & ~3;
   const R = Math.max(4, Math.floor(ROW_BLOCK_FLOATS / (K + N)) & ~3);
-  // float indices: B widened, A's block as written, A's block widened, C's block
-  const bWideAt = 0, aAt = align4(2 * K * N4), aWideAt = align4(aAt + R * K), cAt = align4(aWideAt + 2 * R * K);
-  const heap = reserveFloats(cAt + R * N);
+  // float indices: B widened, A's block widened, C's block
+  const bWideAt = 0, aWideAt = align4(2 * K * N4), cAt = align4(aWideAt + 2 * R * K);
+  const heap = reserveWith(cAt + R * N, aRows);
   const wide = new Float64Array(heap.buffer);
   // B's tile columns, packed to [K, N4] with unit column stride (the weights, small)
   for (let p = 0, o = bWideAt / 2; p < K; p++) for (let j = 0; j < N4; j++, o++) wide[o] = b[bOff + p * bsr + j * bsc]!;
+  const aw = aWideAt / 2;
   for (let r0 = 0; r0 < M; r0 += R) {
     const rows = Math.min(R, M - r0), M4 = rows & ~3;
-    aRows(heap, aAt, r0, r0 + rows);
-    wide.set(heap.subarray(aAt, aAt + rows * K), aWideAt / 2);
-    tilesWideAt(M4, N4, K, aWideAt / 2, K, 1, bWideAt / 2, N4, cAt, N, false);
+    aRows.rows(wide, aw, r0, r0 + rows);
+    tilesWideAt(M4, N4, K, aw, K, 1, bWideAt / 2, N4, cAt, N, false);
     for (let i = 0; i < rows; i++) {
-      for (let j = i < M4 ? N4 : 0; j < N; j++) dot(K, heap, aAt + i * K, 1, b, bOff + j * bsc, bsr, heap, cAt + i * N + j, false);
+      for (let j = i < M4 ? N4 : 0; j < N; j++) {
+        let s = 0;
+        for (let p = 0, ai = aw + i * K, bi = bOff + j * bsc; p < K; p++, ai++, bi += bsr) s += wide[ai]! * b[bi]!;
+        heap[cAt + i * N + j] = s;
+      }
     }
     cRows(heap, cAt, r0, r0 + rows);
   }
@@ -73,29 +102,27 @@ export function gemmRowBlocks(
  * aStride (>= M), `bRows` rows of B at row stride bStride (>= N).
  */
 export function gemmAtBBlocked(
-  M: number, N: number, K: number, aRows: RowBlock, aStride: number, bRows: RowBlock, bStride: number,
+  M: number, N: number, K: number, aRows: RowSource, aStride: number, bRows: RowSource, bStride: number,
   c: Float32Array, cOff: number, ldc: number, acc: boolean,
 ): void {
   const M4 = M & ~3, N4 = N & ~3;
-  // float indices: the float64 sums (M x N), then A's and B's blocks as written and widened
-  const sumsAt = 0, aAt = align4(2 * M * N), aWideAt = align4(aAt + K_BLOCK * aStride);
-  const bAt = align4(aWideAt + 2 * K_BLOCK * aStride), bWideAt = align4(bAt + K_BLOCK * bStride);
-  const heap = reserveFloats(bWideAt + 2 * K_BLOCK * bStride);
+  // float indices: the float64 sums (M x N), then A's and B's blocks widened
+  const sumsAt = 0, aWideAt = align4(2 * M * N), bWideAt = align4(aWideAt + 2 * K_BLOCK * aStride);
+  const heap = reserveWith(bWideAt + 2 * K_BLOCK * bStride, aRows, bRows);
   const wide = new Float64Array(heap.buffer);
   const sums = wide.subarray(sumsAt / 2, sumsAt / 2 + M * N);
   sums.fill(0);
+  const aw = aWideAt / 2, bw = bWideAt / 2;
   for (let p0 = 0; p0 < K; p0 += K_BLOCK) {
     const rows = Math.min(K_BLOCK, K - p0);
-    aRows(heap, aAt, p0, p0 + rows);
-    bRows(heap, bAt, p0, p0 + rows);
-    wide.set(heap.subarray(aAt, aAt + rows * aStride), aWideAt / 2);
-    wide.set(heap.subarray(bAt, bAt + rows * bStride), bWideAt / 2);
-    tilesWideSumsAt(M4, N4, rows, aWideAt / 2, 1, aStride, bWideAt / 2, bStride, sumsAt / 2, N);
+    aRows.rows(wide, aw, p0, p0 + rows);
+    bRows.rows(wide, bw, p0, p0 + rows);
+    tilesWideSumsAt(M4, N4, rows, aw, 1, aStride, bw, bStride, sumsAt / 2, N);
     // the edges (columns N4.. of the tile rows, then rows M4..), continuing their sums likewise
     for (let i = 0; i < M; i++) {
       for (let j = i < M4 ? N4 : 0; j < N; j++) {
         let s = sums[i * N + j]!;
-        for (let p = 0, ai = aAt + i, bi = bAt + j; p < rows; p++, ai += aStride, bi += bStride) s += heap[ai]! * heap[bi]!;
+        for (let p = 0, ai = aw + i, bi = bw + j; p < rows; p++, ai += aStride, bi += bStride) s += wide[ai]! * wide[bi]!;
         sums[i * N + j] = s;
       }
     }
@@ -106,14 +133,4 @@ export function gemmAtBBlocked(
     if (acc) for (let j = 0; j < N; j++, s++) c[o + j] = c[o + j]! + sums[s]!;
     else for (let j = 0; j < N; j++, s++) c[o + j] = sums[s]!;
   }
-}
-
-/** One element of C outside the 4x4 tiles: c[o] (+)= sum_p a[ai + p*astep] * b[bi + p*bstep]. */
-export function dot(
-  K: number, a: Float32Array, ai: number, astep: number, b: Float32Array, bi: number, bstep: number,
-  c: Float32Array, o: number, acc: boolean,
-): void {
-  let s = 0;
-  for (let p = 0; p < K; p++, ai += astep, bi += bstep) s += a[ai]! * b[bi]!;
-  c[o] = acc ? c[o]! + s : s;
 }

@@ -11,7 +11,7 @@
  * (gemm-wasm.ts), bit-identical to the JS tiles; the edges that do not fill a tile stay here.
  */
 import { gemmTilesWasm } from './gemm-wasm.js';
-import { K_BLOCK, dot, gemmAtBBlocked, matrixRows } from './gemm-blocks.js';
+import { K_BLOCK, gemmAtBBlocked, matrixRows } from './gemm-blocks.js';
 
 /** Multiply-adds below which the JS tiles win over copying the operands into WebAssembly memory. */
 export const WASM_MIN_MACS = 1 << 14;
@@ -148,4 +148,14 @@ function store4(c: Float32Array, o: number, acc: boolean, v0: number, v1: number
     c[o + 2] = v2;
     c[o + 3] = v3;
   }
+}
+
+/** One element of C outside the 4x4 tiles: c[o] (+)= sum_p a[ai + p*astep] * b[bi + p*bstep]. */
+function dot(
+  K: number, a: Float32Array, ai: number, astep: number, b: Float32Array, bi: number, bstep: number,
+  c: Float32Array, o: number, acc: boolean,
+): void {
+  let s = 0;
+  for (let p = 0; p < K; p++, ai += astep, bi += bstep) s += a[ai]! * b[bi]!;
+  c[o] = acc ? c[o]! + s : s;
 }

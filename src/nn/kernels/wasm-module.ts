@@ -34,7 +34,8 @@ export const I32 = 0x7f, V128 = 0x7b, VOID = 0x40;
 export const op = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
   get: 0x20, set: 0x21,
-  i32Load: 0x28, f32Load: 0x2a, f32Store: 0x38, i32Const: 0x41,
+  i32Load: 0x28, f32Load: 0x2a, f32Store: 0x38, f64Store: 0x39, i32Const: 0x41, i32And: 0x71, i32Sub: 0x6b,
+  i32LtS: 0x48,
   i32Eq: 0x46, i32GeS: 0x4e, i32Add: 0x6a, i32Mul: 0x6c, i32Shl: 0x74,
   f64Add: 0xa0, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
 };
@@ -60,6 +61,9 @@ export const load64Zero = (offset: number): number[] => simd(0x5d, 3, ...uleb(of
 /** v128.store64_lane 0: the low two floats. */
 export const store64Low = (offset: number): number[] => simd(0x5b, 3, ...uleb(offset), 0);
 export const i32Load = (offset: number): number[] => [op.i32Load, 2, ...uleb(offset)];
+export const f64Store = (offset: number): number[] => [op.f64Store, 3, ...uleb(offset)];
+/** memory.fill (bulk memory): [dest, byte value, length] from the stack. */
+export const memoryFill = [0xfc, ...uleb(11), 0x00];
 export const f32Load = (offset: number): number[] => [op.f32Load, 2, ...uleb(offset)];
 export const f32Store = (offset: number): number[] => [op.f32Store, 2, ...uleb(offset)];
 export const get = (l: number): number[] => [op.get, ...uleb(l)];
