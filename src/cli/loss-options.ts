@@ -23,7 +23,7 @@ export function lossConfigOptions(base: LossConfig = defaultLossConfig): Record<
       type: f.kind === 'boolean' ? 'boolean' : f.kind === 'variant' ? 'string' : 'number',
       describe: f.describe,
       default: value,
-      group: 'Loss and CutMix (default: PAPER.md settings, CutMix off):',
+      group: 'Loss and CutMix (default: PAPER.md settings, CutMix off, IoU-aware score on):',
       ...(f.kind === 'variant' ? { choices: ['final', 'geometric'] } : {}),
     };
   }
