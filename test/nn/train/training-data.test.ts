@@ -95,7 +95,7 @@ describe('IoU-aware confidence targets', () => {
     const boxes = [[{ x: 0, y: 0, w: 4, h: 4, cls: 0 }]];
     const head = Float64Array.of(0, 0, 0, 0, 0.3, 5, 5, 0, 0, -2); // anchor 0: centred 4x4 box -> IoU 1 with the ground truth
     head[0] = 2.5; // dx = 2.5 * 0.1 * 4 = 1 px: IoU 0.6
-    const cfg = { ...defaultLossConfig, fbeta: false, hardNegative: false, hardPositive: false, focal: false, conf: true };
+    const cfg = { ...defaultLossConfig, fbeta: false, hardNegative: false, hardPositive: false, focal: false, conf: true, iouScore: false };
     const plain = detectionLoss(head, boxes, anchors, cfg), aware = detectionLoss(head, boxes, anchors, { ...cfg, iouScore: true });
     expect(plain.counts.positives).toBe(1);
     const confAt = (y: number) => confidenceLoss([0.3, -2], [y, 0], [1, 1], cfg.a, cfg.b) / 2;
