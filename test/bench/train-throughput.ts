@@ -169,10 +169,12 @@ const poolSteps = (pool: ShardPool, n: number, count: number) => async (): Promi
     await pool.step(flattenParameters(model), flattenBuffers(model), indices.slice(at, at + n), s);
   }
 };
-// the first pass renders and caches the frames in every thread, and warms the compiled code
-for (const pool of pools) await poolSteps(pool, largest, 2)();
-/** About 0.5 s of work per measurement at every batch (our step costs ~3.5 ms a sample). */
+/** About 0.3 s of work per measurement at every batch (our step costs ~2.5 ms a sample). */
 const stepsFor = (n: number): number => Math.max(2, Math.round(128 / n));
+// A first pass over exactly the steps timed below renders and caches every thread's frames (a
+// thread renders the frames of its own shards, 1.9 ms each: timed, they would count against the
+// pool) and warms the compiled code.
+for (const pool of pools) for (const n of batches) await poolSteps(pool, n, stepsFor(n))();
 const bare = new Map<number, Rate[]>(batches.map((n) => [n, []]));
 const full = new Map<string, Rate[]>();
 const fullKey = (n: number, t: number): string => `${n}x${t}`;
