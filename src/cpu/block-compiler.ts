@@ -42,9 +42,14 @@ export const MAX_BLOCK_LENGTH = 64;
  * 1,254 blocks (6.7 MB of generated source) that each run only thousands of times. Measured (one
  * process per run, CPU-time MIPS, load 3-7): detector 2.9 (32) / 5.3 (2000) / 9.4 (10000), where
  * the interpreter does ~15; coremark-lite mps2 34.3 / 34.1 / 36.1; crc_matmul unchanged within noise
- * (~73-81). Cycles identical in every case.
+ * (~73-81). Cycles identical in every case. With the larger inlining budget (below) each block costs
+ * more compiler time, and 30000 pays: in-process simulation CPU-time MIPS, interleaved medians of 3
+ * (load 5-7), 10000 -> 30000: coremark-lite x2000 mps2 31.1 -> 35.0 (91 -> 52 blocks), stm32f411re
+ * with the ART 25.2 -> 28.8, detector (8 frames) 8.4 -> 11.0 (144 -> 95 blocks), crc_matmul 112.4 ->
+ * 112.4, coremark-lite x20000 72.9 -> 73.6; at 100000 the detector translates nothing and
+ * coremark-lite drops again (35.1, 27.2; x20000 68.1 -> 63.9).
  */
-export const HOT_THRESHOLD = 10000;
+export const HOT_THRESHOLD = 30000;
 /** Blocks translated at the plain threshold before it starts to rise (heatScaleAfter). */
 export const FREE_BLOCKS = 128;
 /** Each further BLOCKS_PER_DOUBLING translated blocks double the threshold. */
