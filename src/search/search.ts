@@ -21,7 +21,7 @@ import type { Detector } from '../nn/model/detector.js';
 import { detectorWidths, pruneDetector, STAGES, type Stage, type StageWidths } from './prune.js';
 import { CompileError } from '../codegen/firmware-build.js';
 import { firmwareLayers, LatencyTable, latencyFrames, measureFirmware, type Measurement } from './latency.js';
-import { FINAL_RECIPE, fineTune, heldOutAccuracy, PROPOSAL_RECIPE, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
+import { calibrateOperatingPoint, FINAL_RECIPE, fineTune, heldOutAccuracy, PROPOSAL_RECIPE, setupFromWeightsFile, type FineTuneSetup } from './fine-tune.js';
 import { ProposalPool } from './worker-pool.js';
 import { ProposalQueue } from './queue.js';
 import { minWidths, narrowerWidths, WIDTH_STEP } from './width-grid.js';
@@ -377,6 +377,7 @@ async function search(s: Search): Promise<SearchOutcome> {
     if (frames < o.settings.finalFineTuneFrames) o.progress(`the time budget leaves ${frames} of the ${o.settings.finalFineTuneFrames} final fine-tune frames`);
     o.progress(`final fine-tune of ${fitted.id}'s widths, pruned from the start model, on ${lineage + frames} frames`);
     const tuned = await fineTune(pruneDetector(s.base, fitted.widths).model, s.setup, lineage + frames, o.settings.seed + 9_999, FINAL_RECIPE);
+    calibrateOperatingPoint(tuned, s.setup);
     final = s.addCandidate('final', 'final', steps, tuned, { estimatedLatencyMs: fitted.measured!.latencyMs, fineTuneFrames: lineage + frames });
   }
   await s.measure(final, 'chosen.report.json');
@@ -450,6 +451,7 @@ async function uniformBaseline(s: Search, frames: number): Promise<CandidateReco
       }
       o.progress(`uniform baseline: width multiplier ${m.toFixed(2)} (measured ${untuned.latencyMs.toFixed(2)} ms), fine-tune on ${frames} frames`);
       const tuned = await fineTune(pruned, s.setup, frames, o.settings.seed + 5_000, FINAL_RECIPE);
+      calibrateOperatingPoint(tuned, s.setup);
       record = s.addCandidate(id, 'uniform', 0, tuned, { estimatedLatencyMs: estimated, fineTuneFrames: frames });
     }
     try {
