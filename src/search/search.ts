@@ -4,9 +4,10 @@
  * smallest channel cut whose estimated latency reaches the step's target, prunes it by importance
  * (src/search/prune.ts, weights inherited), fine-tunes it briefly and scores it on held-out frames;
  * the proposal losing the least accuracy per millisecond saved is built and simulated (verified),
- * and becomes the next step's model. When latency, SRAM and flash all fit, a longer fine-tune.
- * In the same run: the uniform width-multiplier baseline at the same budget, fine-tuned for as many
- * frames as the chosen model's lineage. Every candidate is written to the state file as it
+ * and becomes the next step's model. When latency, SRAM and flash all fit, the widths found are
+ * pruned from the start model again and get the long fine-tune and an operating-point calibration.
+ * In the same run: the uniform width-multiplier baseline at the same budget, with the same treatment
+ * and as many fine-tune frames. Every candidate is written to the state file as it
  * finishes (src/search/state.ts), so `--resume` repeats no finished work.
  *
  * A step's proposals are fine-tuned and scored in parallel worker threads (src/search/worker-pool.ts);
