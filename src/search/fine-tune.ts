@@ -50,8 +50,8 @@ export function setupFromWeightsFile(file: WeightsFile): FineTuneSetup {
 }
 
 /**
- * How a fine-tune runs. Measured on the shipped model pruned in one shot to widths 8/8/8/32/8/32
- * (mAP@0.5 on 256 held-out frames; start 0.544, pruned 0.002): BatchNorm recalibration alone 0.057;
+ * How a fine-tune runs. Measured on the one-lens model of commit 0af0ff8 pruned in one shot to
+ * widths 8/8/8/32/8/32 (mAP@0.5 on 256 held-out frames; start 0.544, pruned 0.002): BatchNorm recalibration alone 0.057;
  * 512 frames at lr 2e-3, no warm-up (the old recipe) 0.103, at lr 5e-3 with 10 % warm-up 0.146;
  * 4096 frames at 2e-3 0.254, at 1e-2 batch 32 with warm-up 0.366 (0.381 recalibrated after);
  * 16384 frames at 1e-2 0.469 (0.485 recalibrated). The cosine decay is the trainer's
@@ -108,7 +108,7 @@ const OPERATING_POINT_FRAMES = 512;
 /**
  * After the long fine-tune: the class logits shifted so that score 0.5 (the firmware's threshold)
  * is the best-F1 point again (src/nn/train/score-calibration.ts, as `mcusim train` does; mAP is
- * unchanged). Without it the retrained shipped model's pruned descendants scored F1 0.2-0.3 at 0.5
+ * unchanged). Without it the two-lens model's (commit ebe86dd) pruned descendants scored F1 0.2-0.3 at 0.5
  * for mAP@0.5 0.43 (calibrated: 0.50-0.52): their IoU-aware scores sit lower than the start model's calibration assumed.
  */
 export function calibrateOperatingPoint(model: Detector, setup: FineTuneSetup): void {

@@ -177,7 +177,7 @@ export function channelImportance(model: Detector, consumers = true): Record<Spa
 /**
  * Consumer importance: a channel its own conv makes strong may still be read weakly by every
  * partner (the SPPF, the FPN laterals, the next stage, the head's predictor), and their input
- * weights say so. Measured on the shipped model, one-shot cuts (mAP@0.5 on 256 held-out frames after
+ * weights say so. Measured on the one-lens model of commit 0af0ff8, one-shot cuts (mAP@0.5 on 256 held-out frames after
  * BatchNorm recalibration / after a 512-frame fine-tune), producers only -> producers and consumers:
  * head 32 -> 16 0.103/0.113 -> 0.512/0.502; stage 2 16 -> 8 0.177/0.382 -> 0.382/0.374; stage 3 24 -> 16
  * 0.431/0.462 -> 0.447/0.482; FPN 16 -> 8 0.350/0.398 -> 0.388/0.390; stage 4 32 -> 16 0.502/0.473 ->

@@ -8,8 +8,9 @@
  * cumulative average, momentum=None), so the result does not depend on the order of the batches.
  *
  * The frames must be augmented as in training: the weights learnt to work with statistics of
- * augmented batches. Measured on the shipped model (trained with CutMix): recalibrated on plain
- * frames its mAP@0.5 fell from 0.544 to 0.42 (first-conv variance 30-50 % below the trained one).
+ * augmented batches. Measured on the one-lens model shipped at commit 0af0ff8 (trained with
+ * CutMix): recalibrated on plain frames its mAP@0.5 fell from 0.544 to 0.42 (first-conv variance
+ * 30-50 % below the trained one).
  */
 import { BatchNorm } from '../nn/layers/basic.js';
 import type { Layer } from '../nn/layers/layer.js';

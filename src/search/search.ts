@@ -366,7 +366,7 @@ async function search(s: Search): Promise<SearchOutcome> {
   // search found the widths; the final model inherits them from the fully trained start model
   // (one-shot prune, importance as in every step) and gets as many fine-tune frames as the steps and
   // the final fine-tune together, exactly the uniform baseline's treatment. Measured on the
-  // retrained shipped model (two lenses), widths 8/8/8/32/8/32, 512 held-out frames: from the last
+  // two-lens model of commit ebe86dd, widths 8/8/8/32/8/32, 512 held-out frames: from the last
   // step 0.372, from the start model 0.435 (uniform 0.428). On the one-lens model before it the
   // last step gave 0.507 and one-shot with 16,384 frames 0.485 on 256 frames: close either way.
   fitted ??= s.find(s.state.accepted.at(-1)!)!;
