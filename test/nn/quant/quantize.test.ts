@@ -98,7 +98,12 @@ describe('quantised graph invariants', () => {
 });
 
 describe('int8 reference', () => {
-  it('tracks the float model layer by layer (relative RMS error < 15 % on every tensor)', () => {
+  // The bound is a sanity line, not a tuning target: the session-4 model (both lenses, wider
+  // activation ranges) measures at most 0.157 (stage4.resize_p2; 0.13-0.16 on the deep layers as the
+  // error accumulates), the session-3 model stayed under 0.15; one op's shift off by one (stage2.conv,
+  // a factor of 2) puts 45 of the 65 tensors above 0.2, up to 0.95. End to end the int8 model stays
+  // within 0.005 mAP@0.5 of float (accuracy.test.ts, test/bench/quant-accuracy.ts).
+  it('tracks the float model layer by layer (relative RMS error < 20 % on every tensor)', () => {
     const floatGraph = buildFloatGraph(model);
     const worst: Array<[string, number]> = [];
     const err = new Float64Array(graph.tensors.length), sig = new Float64Array(graph.tensors.length);
@@ -114,7 +119,7 @@ describe('int8 reference', () => {
       });
     }
     graph.tensors.forEach((t, id) => worst.push([t.name, Math.sqrt(err[id]! / sig[id]!)]));
-    for (const [name, rel] of worst) expect({ name, ok: rel < 0.15 }).toEqual({ name, ok: true });
+    for (const [name, rel] of worst) expect({ name, ok: rel < 0.2 }).toEqual({ name, ok: true });
   });
 
   it('is deterministic: same graph from the same model and frames, same bytes from the same frame', () => {
