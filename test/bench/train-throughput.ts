@@ -169,8 +169,14 @@ const poolSteps = (pool: ShardPool, n: number, count: number) => async (): Promi
     await pool.step(flattenParameters(model), flattenBuffers(model), indices.slice(at, at + n), s);
   }
 };
-/** About 0.3 s of work per measurement at every batch (our step costs ~2.5 ms a sample). */
-const stepsFor = (n: number): number => Math.max(2, Math.round(128 / n));
+/**
+ * About 1.2 s of work per measurement at every batch (512 samples; a step costs ~2.3 ms a sample).
+ * Training runs in steady state for thousands of steps; with 128 samples (4 steps at batch 32) the
+ * measurement was short enough for the first steps after each switch between the pools (a worker
+ * thread idle since its last measurement) to weigh: on the same quiet machine (load 0.3-1.4) the
+ * second thread measured 1.56x at batch 32 and 1.54x at 64 with 128 samples, 1.66x and 1.81x with 512.
+ */
+const stepsFor = (n: number): number => Math.max(2, Math.round(512 / n));
 // A first pass over exactly the steps timed below renders and caches every thread's frames (a
 // thread renders the frames of its own shards, 1.9 ms each: timed, they would count against the
 // pool) and warms the compiled code.
