@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `mcusim` executable. Runs the compiled JavaScript in .dist/ (built by the install step, or here
-// at the first start after a source change: see ./build-dist.mjs), so a start costs no TypeScript
-// transpiling. When .dist/ cannot be built (esbuild missing, a syntax error being fixed), or with
+// The `mcusim` executable. Runs the compiled JavaScript in node_modules/.cache/mcusim-dist/ (built by
+// the install step, or here at the first start after a source change: see ./build-dist.mjs), so a
+// start costs no TypeScript transpiling. When it cannot be built (esbuild missing, a syntax error being fixed), or with
 // MCUSIM_TSX=1, it registers tsx and runs the TypeScript sources directly, as before.
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';

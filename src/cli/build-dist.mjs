@@ -1,13 +1,15 @@
-// Compiles src/ to plain JavaScript in .dist/ (gitignored, never committed) so the CLI starts without
-// transpiling TypeScript at every start (tsx cost ~0.6 s per process). .dist/ mirrors src/ at the same
-// depth (src/cpu/x.ts -> .dist/cpu/x.js), so paths computed from import.meta.url ('../../isa/', the
-// board JSON next to its loader, the worker entry) resolve the same way from both trees; every file
-// that is not TypeScript (board JSON, .mjs entries) is copied as is.
+// Compiles src/ to plain JavaScript in node_modules/.cache/mcusim-dist/ (npm's usual place for a tool's
+// build cache: never committed, gone with node_modules, outside the checkout's own layout) so the CLI
+// starts without transpiling TypeScript at every start (tsx cost ~0.6 s per process). The cache
+// mirrors src/ (src/cpu/x.ts -> mcusim-dist/cpu/x.js), so paths taken from import.meta.url to a
+// module's neighbours (the board JSON next to its loader, the worker entry) resolve the same way from
+// both trees; files of the checkout (isa/, models/, firmware/) are found through
+// src/common/checkout.ts; every file that is not TypeScript (board JSON, .mjs entries) is copied as is.
 //
 // esbuild (tsx's own transpiler, so the emitted code behaves exactly as under tsx) transpiles file by
 // file without type checks (`npm run typecheck` does those): the whole tree takes ~0.2 s, cheap
 // enough to redo at the first start after any source change. Freshness is a fingerprint of every
-// source's path, size and mtime, written last (.dist/.fingerprint), so an interrupted build is stale.
+// source's path, size and mtime, written last (mcusim-dist/.fingerprint), so an interrupted build is stale.
 //
 //   node src/cli/build-dist.mjs          # build if stale (the install step and `npm run build` do this)
 //   node src/cli/build-dist.mjs --force  # rebuild
@@ -18,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SRC_DIR = join(REPO_ROOT, 'src');
-export const DIST_DIR = join(REPO_ROOT, '.dist');
+export const DIST_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'mcusim-dist');
 const FINGERPRINT_FILE = join(DIST_DIR, '.fingerprint');
 const LOCK_FILE = join(DIST_DIR, '.build.lock');
 const TSCONFIG = join(REPO_ROOT, 'tsconfig.json');
@@ -53,7 +55,7 @@ export function isFresh(fingerprint = sourceFingerprint().fingerprint) {
   }
 }
 
-/** Write-then-rename, so a process loading .dist/ meanwhile sees the old file or the new one. */
+/** Write-then-rename, so a process loading the compiled tree meanwhile sees the old file or the new one. */
 function writeAtomic(path, contents) {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -83,7 +85,7 @@ async function compile(files, fingerprint) {
 }
 
 /**
- * .dist/cli/commands.json: each command's name and description, in src/cli/index.ts's order, so the
+ * mcusim-dist/cli/commands.json: each command's name and description, in src/cli/index.ts's order, so the
  * top-level help needs no command module loaded (src/cli/command-loader.ts). Written by importing
  * every command once here, at build time; without it (an import failed) every start loads them all.
  */
@@ -103,9 +105,9 @@ async function writeCommandManifest() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Builds .dist/ unless it is fresh. Concurrent callers (test suites start the CLI many times at once)
+ * Builds the compiled tree unless it is fresh. Concurrent callers (test suites start the CLI many times at once)
  * build once: the first takes a lock file, the others wait for the fingerprint. Returns false when
- * .dist/ could not be built (esbuild missing, a syntax error): the caller falls back to tsx.
+ * the compiled tree could not be built (esbuild missing, a syntax error): the caller falls back to tsx.
  */
 export async function ensureBuilt({ force = false } = {}) {
   const { files, fingerprint } = sourceFingerprint();
@@ -134,7 +136,7 @@ export async function ensureBuilt({ force = false } = {}) {
       await compile(files, fingerprint);
       return true;
     } catch (e) {
-      if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: build of .dist/ failed: ${e.stack ?? e}\n`);
+      if (process.env.MCUSIM_DEBUG) process.stderr.write(`mcusim: build of the compiled CLI failed: ${e.stack ?? e}\n`);
       return false;
     } finally {
       rmSync(LOCK_FILE, { force: true });
@@ -145,7 +147,7 @@ export async function ensureBuilt({ force = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ok = await ensureBuilt({ force: process.argv.includes('--force') });
   if (!ok) {
-    process.stderr.write('mcusim: could not build .dist/ (run with MCUSIM_DEBUG=1 for details)\n');
+    process.stderr.write('mcusim: could not build the compiled CLI (run with MCUSIM_DEBUG=1 for details)\n');
     process.exitCode = 1;
   }
 }

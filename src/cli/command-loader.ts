@@ -5,7 +5,7 @@
  * loader plus its export name, and a start imports:
  *   - the named command only, when the first word of the command line names one;
  *   - nothing, for the top-level help/version, when the command names and descriptions are known
- *     from .dist/cli/commands.json (written by src/cli/build-dist.mjs from the same list);
+ *     from mcusim-dist/cli/commands.json (written by src/cli/build-dist.mjs from the same list);
  *   - every command otherwise (an unknown word, options before the command, running from sources).
  * Commands not loaded are registered with their name and description only, so the top-level help
  * and yargs' "did you mean" suggestions still list them.
@@ -16,7 +16,7 @@ import type { Command } from './command.js';
 /** A command module's loader and the name of its Command export. */
 export type CommandModule = readonly [load: () => Promise<unknown>, exportName: string];
 
-/** What the top-level help shows of a command (.dist/cli/commands.json holds one per CommandModule). */
+/** What the top-level help shows of a command (mcusim-dist/cli/commands.json holds one per CommandModule). */
 export interface CommandSummary {
   command: string | string[];
   describe: string;
@@ -38,7 +38,7 @@ function readSummaries(manifest: URL, count: number): CommandSummary[] | undefin
     const s = JSON.parse(readFileSync(manifest, 'utf8')) as CommandSummary[];
     return Array.isArray(s) && s.length === count ? s : undefined;
   } catch {
-    return undefined; // running from the sources, or .dist/ being rebuilt: load everything
+    return undefined; // running from the sources, or the compiled tree being rebuilt: load everything
   }
 }
 

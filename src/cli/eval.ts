@@ -9,9 +9,10 @@
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import type { Command } from './command.js';
+import { checkoutPath } from '../common/checkout.js';
+import { HELD_OUT_SEED } from '../nn/quant/evaluate.js';
 import { UserError } from '../common/errors.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { nonNegativeInteger, numberBetween, positiveInteger } from './flags.js';
@@ -22,11 +23,8 @@ import type { BreakdownKind, BreakdownRow } from '../nn/eval/breakdown.js';
 import type { DetectionMetrics } from '../nn/eval/evaluate.js';
 import type { EvalReport } from '../nn/eval/model-eval.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEFAULT_EVAL_MODEL = `${REPO_ROOT}models/detector-default.weights.json`;
+export const DEFAULT_EVAL_MODEL = checkoutPath('models', 'detector-default.weights.json');
 const BY_CHOICES = ['size', 'visibility', 'count', 'mount', 'tag'] as const;
-/** Seed of the held-out synthetic stream (src/nn/quant/evaluate.ts HELD_OUT_SEED): never trained on. */
-const HELD_OUT_SEED = 4242;
 
 export interface EvalArgs {
   model?: string;

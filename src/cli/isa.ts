@@ -11,8 +11,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from './command.js';
+import { CHECKOUT_ROOT } from '../common/checkout.js';
 import { UserError } from '../common/errors.js';
 import { exitCodesEpilogue } from '../common/exit-codes.js';
 import { thumbDecoder, type Decoder } from '../cpu/decoder.js';
@@ -20,8 +20,7 @@ import { disassemble } from '../cpu/disassemble.js';
 import type { IsaEntry } from '../cpu/isa-format.js';
 import { TIMING_CLASSES } from '../cpu/timing-classes.js';
 
-/** The checkout (src/cli/ and .dist/cli/ both sit two levels below it). */
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = `${CHECKOUT_ROOT}/`;
 const HANDLERS_DIR = 'src/cpu/handlers';
 const TIMING_CLASSES_FILE = 'src/cpu/timing-classes.ts';
 /** Where classes are costed: the cycle model, and the timing modules it hands classes to (FP in timing/fpu.ts). */

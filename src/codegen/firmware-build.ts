@@ -8,8 +8,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { CHECKOUT_ROOT } from '../common/checkout.js';
 import { promisify } from 'node:util';
 import type { Board } from '../mcu/boards/types.js';
 import { readElf } from '../elf/index.js';
@@ -23,7 +23,7 @@ export { ModelFileError };
 
 const execFileAsync = promisify(execFile);
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO_ROOT = CHECKOUT_ROOT;
 export const DEFAULT_MODEL = join(REPO_ROOT, 'models/detector-default.weights.json');
 export const GENERATED_DIR = join(REPO_ROOT, 'firmware/generated');
 const APP_DIR = join(REPO_ROOT, 'firmware/nn/app');

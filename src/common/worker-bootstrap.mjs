@@ -1,5 +1,5 @@
 // Starts a worker thread's module: the compiled JavaScript beside the entry file when the CLI runs
-// from .dist/ (src/cli/build-dist.mjs), else the TypeScript source through tsx, registered here
+// from its compiled tree (src/cli/build-dist.mjs), else the TypeScript source through tsx, registered here
 // because module hooks of the main thread do not carry over into workers.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,7 @@
  * of candidates per first halfword, in priority order. Callers cache the result per address.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { checkoutPath } from '../common/checkout.js';
 import { join } from 'node:path';
 import { Insn, SETFLAGS_OUTSIDE_IT, type Handler } from './insn.js';
 import { type IsaEntry, IsaFormatError, parseIsaText } from './isa-format.js';
@@ -13,7 +13,7 @@ import { compileExpr, type FieldValues } from './isa-expr.js';
 import { handlers } from './handlers/index.js';
 import { timingClassId } from './timing-classes.js';
 
-export const ISA_DIR = fileURLToPath(new URL('../../isa/', import.meta.url));
+export const ISA_DIR = `${checkoutPath('isa')}/`;
 
 /** Slots filled from a field of the same role when no attribute names them. */
 const DEFAULT_SLOTS: [field: string, slots: (keyof Insn)[]][] = [

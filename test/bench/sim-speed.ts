@@ -86,7 +86,7 @@ const startup = { helpS: [] as number[], trivialS: [] as number[], helpRssMb: []
 const trivial = await buildTestProgram('cmdline', { opt: 'O2', float: 'hard' });
 const list = await workloads();
 const samples = list.map(() => ({ runs: Object.fromEntries(Object.keys(MODES).map((m) => [m, [] as ProcessRun[]])) as Record<Mode, ProcessRun[]>, qemu: [] as number[] }));
-mcusim(['--help']); // builds .dist/ if a source changed, so the first measured start is not a build
+mcusim(['--help']); // builds the compiled CLI if a source changed, so the first measured start is not a build
 for (let rep = 0; rep < reps; rep++) {
   load.sample();
   const help = mcusim(['--help']);
