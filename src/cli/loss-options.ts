@@ -20,11 +20,11 @@ export function lossConfigOptions(base: LossConfig = defaultLossConfig): Record<
   for (const f of LOSS_CONFIG_FIELDS) {
     const value = base[f.key] as boolean | number | string;
     out[f.flag] = {
-      type: f.kind === 'boolean' ? 'boolean' : f.kind === 'variant' ? 'string' : 'number',
+      type: f.kind === 'boolean' ? 'boolean' : f.kind === 'choice' ? 'string' : 'number',
       describe: f.describe,
       default: value,
       group: 'Loss and CutMix (default: PAPER.md settings, CutMix off, IoU-aware score on):',
-      ...(f.kind === 'variant' ? { choices: ['final', 'geometric'] } : {}),
+      ...(f.choices ? { choices: [...f.choices] } : {}),
     };
   }
   return out;

@@ -6,6 +6,8 @@
 import type { Variances } from '../detect/types.js';
 
 export type LossVariant = 'final' | 'geometric';
+/** Anchor assignment: 'iou' = fixed IoU thresholds (SSD, PAPER.md); 'atss' = adaptive per box (match.ts). */
+export type MatchingStrategy = 'iou' | 'atss';
 
 export interface LossConfig {
   /** Classification term: focal loss when on, plain BCE (= 2 x focal at alpha 0.5, gamma 0) when off. */
@@ -22,8 +24,16 @@ export interface LossConfig {
   cutmix: boolean;
   /** Confidence target on positives = IoU of the predicted box with its ground truth (iou-target.ts). */
   iouScore: boolean;
+  /**
+   * Classification target on positives = the predicted box's IoU, with quality focal loss
+   * (quality-focal.ts); off = PAPER.md's 0/1 focal target.
+   */
+  qualityFocal: boolean;
   /** 'final' = PAPER.md's Final formula; 'geometric' = the earlier geometric-mean combination. */
   variant: LossVariant;
+  matching: MatchingStrategy;
+  /** ATSS: candidate anchors per box and output scale, nearest centres first. */
+  atssTopK: number;
   alpha: number;
   gamma: number;
   /** Huber threshold, in encoded (variance-scaled) offset units. */
@@ -66,7 +76,10 @@ export const defaultLossConfig: Readonly<LossConfig> = Object.freeze({
   // seed 777 at the same schedule and frames (README "Thermal data and the trainer");
   // --no-iou-score gives the paper's plain confidence targets
   iouScore: true,
+  qualityFocal: false,
   variant: 'final',
+  matching: 'iou',
+  atssTopK: 9,
   alpha: 0.25,
   gamma: 2,
   delta: 1,
@@ -88,7 +101,7 @@ export const defaultLossConfig: Readonly<LossConfig> = Object.freeze({
   variances: [0.1, 0.2] as Variances,
 });
 
-type FieldKind = 'boolean' | 'number' | 'integer' | 'variant';
+type FieldKind = 'boolean' | 'number' | 'integer' | 'choice';
 
 export interface LossConfigField {
   key: keyof LossConfig;
@@ -100,6 +113,8 @@ export interface LossConfigField {
   max?: number;
   /** Whether min/max are exclusive. */
   openMin?: boolean;
+  /** The allowed values of a 'choice' field. */
+  choices?: readonly string[];
 }
 
 export const LOSS_CONFIG_FIELDS: ReadonlyArray<LossConfigField> = [
@@ -110,7 +125,10 @@ export const LOSS_CONFIG_FIELDS: ReadonlyArray<LossConfigField> = [
   { key: 'hardPositive', flag: 'hard-pos', kind: 'boolean', describe: 'hard positive mining' },
   { key: 'cutmix', flag: 'cutmix', kind: 'boolean', describe: 'CutMix with the IoU constraint' },
   { key: 'iouScore', flag: 'iou-score', kind: 'boolean', describe: "confidence target on positives = the predicted box's IoU (score ranks by placement)" },
-  { key: 'variant', flag: 'loss-variant', kind: 'variant', describe: "loss combination: 'final' or 'geometric'" },
+  { key: 'qualityFocal', flag: 'quality-focal', kind: 'boolean', describe: "classification target on positives = the predicted box's IoU (quality focal loss; off: 0/1 target)" },
+  { key: 'variant', flag: 'loss-variant', kind: 'choice', choices: ['final', 'geometric'], describe: "loss combination: 'final' or 'geometric'" },
+  { key: 'matching', flag: 'matching', kind: 'choice', choices: ['iou', 'atss'], describe: "anchor assignment: 'iou' (fixed --pos-iou/--neg-iou) or 'atss' (adaptive IoU threshold per box)" },
+  { key: 'atssTopK', flag: 'atss-top-k', kind: 'integer', describe: 'ATSS: candidate anchors per box and output scale', min: 1 },
   { key: 'alpha', flag: 'alpha', kind: 'number', describe: 'focal alpha (positives; 1-alpha for negatives)', min: 0, max: 1 },
   { key: 'gamma', flag: 'gamma', kind: 'number', describe: 'focal gamma', min: 0, max: 10 },
   { key: 'delta', flag: 'delta', kind: 'number', describe: 'Huber threshold', min: 0, openMin: true },
@@ -137,8 +155,9 @@ function checkField(f: LossConfigField, v: unknown): void {
     if (typeof v !== 'boolean') throw new Error(`${name} must be true or false, got ${JSON.stringify(v)}`);
     return;
   }
-  if (f.kind === 'variant') {
-    if (v !== 'final' && v !== 'geometric') throw new Error(`${name} must be 'final' or 'geometric', got ${JSON.stringify(v)}`);
+  if (f.kind === 'choice') {
+    const choices = f.choices ?? [];
+    if (typeof v !== 'string' || !choices.includes(v)) throw new Error(`${name} must be ${choices.map((c) => `'${c}'`).join(' or ')}, got ${JSON.stringify(v)}`);
     return;
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name} must be a finite number, got ${JSON.stringify(v)}`);

@@ -17,7 +17,9 @@
  *              F-beta of the background class (targets and probabilities complemented; the person
  *              F-beta of a set with no person is constantly 0 and would teach nothing),
  *              L = w_cls sqrt(max(L_cls L_f1, eps)) + w_box L_box_pos (+ L_conf_pos when conf is on).
- * With iouScore the confidence term's positive targets are the predicted boxes' IoU (iou-target.ts).
+ * With iouScore the confidence term's positive targets are the predicted boxes' IoU (iou-target.ts);
+ * with qualityFocal the classification term's are too (quality focal loss, quality-focal.ts; plain
+ * BCE with those soft targets when focal is off). The F-beta term keeps 0/1 targets: it counts people.
  * Masks and IoU targets are constants for the gradient (as in SSD); everything else is differentiated exactly.
  */
 import type { Box } from '../data/types.js';
@@ -27,6 +29,7 @@ import { POSITIVE, NEGATIVE } from '../detect/match.js';
 import { validateLossConfig, type LossConfig } from './config.js';
 import { buildTargets } from './targets.js';
 import { focalLoss } from './focal.js';
+import { qualityFocalLoss } from './quality-focal.js';
 import { confidenceLoss } from './confidence.js';
 import { iouAwareTargets } from './iou-target.js';
 import { huberLoss } from './huber.js';
@@ -56,8 +59,13 @@ export interface LossResult {
   hardPositiveMask: Uint8Array;
 }
 
-/** Classification term (focal, or BCE when focal is off); writes grad and per-element loss. */
+/**
+ * Classification term (focal, or BCE when focal is off; quality focal loss with soft targets when
+ * qualityFocal is on); writes grad and per-element loss.
+ */
 function classificationTerm(cfg: LossConfig, x: Float64Array, y: Float64Array, w: Float64Array, grad?: Float64Array, per?: Float64Array): number {
+  if (cfg.qualityFocal && cfg.focal) return qualityFocalLoss(x, y, w, cfg.alpha, cfg.gamma, grad, per);
+  // BCE takes soft targets as they are
   return cfg.focal ? focalLoss(x, y, w, cfg.alpha, cfg.gamma, grad, per) : confidenceLoss(x, y, w, 1, 1, grad, per);
 }
 
@@ -103,6 +111,11 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
   const isPos = new Uint8Array(nA), isNeg = new Uint8Array(nA);
   for (let k = 0; k < nA; k++) { isPos[k] = t.label[k] === POSITIVE ? 1 : 0; isNeg[k] = t.label[k] === NEGATIVE ? 1 : 0; }
   const ones = new Float64Array(nA * C).fill(1);
+  // IoU of each positive's predicted box: the confidence target with iouScore, the class target with qualityFocal.
+  const iouTarget = cfg.qualityFocal || (cfg.conf && cfg.iouScore)
+    ? iouAwareTargets(t.classTarget, offsets, t.boxTarget, isPos, anchors, C, cfg.variances)
+    : t.classTarget;
+  const clsTarget = cfg.qualityFocal ? iouTarget : t.classTarget;
 
   // Mining scores: confidence loss of negatives, classification loss of positives (summed over classes).
   let hn: Uint8Array = isNeg;
@@ -114,7 +127,7 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
   let hp: Uint8Array = new Uint8Array(nA);
   if (cfg.hardPositive) {
     const per = new Float64Array(nA * C);
-    classificationTerm(cfg, logits, t.classTarget, ones, undefined, per);
+    classificationTerm(cfg, logits, clsTarget, ones, undefined, per);
     hp = hardPositiveMask(sumPerAnchor(per, C), isPos, cfg.hardPosRatio);
   }
   const wPosA = new Float64Array(nA), wNegA = new Float64Array(nA), wSelA = new Float64Array(nA);
@@ -144,7 +157,7 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
 
   if (cfg.variant === 'final') {
     const gCls = new Float64Array(nA * C);
-    const lCls = classificationTerm(cfg, logits, t.classTarget, wSel, gCls) / nSel;
+    const lCls = classificationTerm(cfg, logits, clsTarget, wSel, gCls) / nSel;
     terms.cls = lCls;
     if (cfg.fbeta) {
       const gF = new Float64Array(nA * C);
@@ -163,8 +176,8 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
   } else {
     const nP = Math.max(total(wPosA), 1), nN = Math.max(total(wNegA), 1);
     const gCp = new Float64Array(nA * C), gCn = new Float64Array(nA * C);
-    const lCp = classificationTerm(cfg, logits, t.classTarget, wPos, gCp) / nP;
-    const lCn = classificationTerm(cfg, logits, t.classTarget, wNeg, gCn) / nN;
+    const lCp = classificationTerm(cfg, logits, clsTarget, wPos, gCp) / nP;
+    const lCn = classificationTerm(cfg, logits, clsTarget, wNeg, gCn) / nN;
     const [lCls, dCls] = sqrtFloor(lCp * lCn, cfg.eps);
     terms.clsPos = lCp;
     terms.clsHardNeg = lCn;
@@ -197,9 +210,7 @@ export function detectionLoss(headOutput: Float32Array | Float64Array, batchTarg
 
   if (cfg.conf) {
     const gConf = new Float64Array(nA * C);
-    const confTarget = cfg.iouScore
-      ? iouAwareTargets(t.classTarget, offsets, t.boxTarget, isPos, anchors, C, cfg.variances)
-      : t.classTarget;
+    const confTarget = cfg.iouScore ? iouTarget : t.classTarget;
     const lConf = confidenceLoss(logits, confTarget, wSel, cfg.a, cfg.b, gConf) / nSel;
     terms.conf = lConf;
     totalLoss += lConf;

@@ -31,7 +31,7 @@ export function buildTargets(anchors: AnchorSet, batchBoxes: ReadonlyArray<Reado
   const classTarget = new Float64Array(batch * A * C);
   const boxTarget = new Float64Array(batch * A * 4);
   let positives = 0, negatives = 0, ignored = 0;
-  const match = { positiveIou: cfg.positiveIou, negativeIou: cfg.negativeIou };
+  const match = { positiveIou: cfg.positiveIou, negativeIou: cfg.negativeIou, strategy: cfg.matching, topK: cfg.atssTopK };
   for (let img = 0; img < batch; img++) {
     const boxes = batchBoxes[img];
     boxes.forEach((b, i) => checkBox(b, i, img, C));
