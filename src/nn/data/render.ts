@@ -14,7 +14,7 @@ import type { Box } from './types.js';
 import { isDifficult } from './difficult.js';
 import { intrinsicsOf, poseCamera, toCamera, toImagePlane, type Camera } from './camera.js';
 import { drawCapsule, drawCuboid, targetFor, type Target } from './raster.js';
-import type { Scene } from './scene.js';
+import type { Capsule, Scene } from './scene.js';
 import type { SensorConfig } from './sensors.js';
 
 export interface RenderResult {
@@ -58,6 +58,7 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
       b[2] = Math.min(b[2], j0);
       b[3] = Math.max(b[3], j1);
     }
+    if (obj.bodies) drawBodies(t, cam, obj.bodies, -(k + 1), b);
   });
   scene.objects.forEach((obj, k) => {
     for (const c of obj.reflections ?? []) drawCapsule(t, cam, c, -(k + 1), true, null);
@@ -75,6 +76,21 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
     visible.tags = [...visible.tags, 'ambiguous-count'].sort();
   }
   return { ideal: integrate(t, sensor), ...visible };
+}
+
+/**
+ * An object's capsules (an animal), z-buffered under the object's owner id; widens the object's
+ * projected bounds [i0, i1, j0, j1] by the capsules' extent (drawCapsule's amodal record).
+ */
+function drawBodies(t: Target, cam: Camera, bodies: Capsule[], id: number, bounds: Int32Array): void {
+  const extent = new Int32Array([t.sw, t.sh, -1, -1, 0]);
+  t.stampSeq = t.stampSeq >= 0x7ffffff0 ? (t.coverStamp.fill(0), 1) : t.stampSeq + 1;
+  for (const c of bodies) drawCapsule(t, cam, c, id, false, extent);
+  if (extent[2] < 0) return;
+  bounds[0] = Math.min(bounds[0], extent[0]);
+  bounds[1] = Math.max(bounds[1], extent[2]);
+  bounds[2] = Math.min(bounds[2], extent[1]);
+  bounds[3] = Math.max(bounds[3], extent[3]);
 }
 
 /**

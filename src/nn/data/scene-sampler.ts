@@ -3,7 +3,8 @@
  * Temperatures and sizes follow src/nn/data/THERMAL.md §2.2 (skin, clothing model), §5 (distractor ranges:
  * radiators 35-70 °C, monitors/laptops 30-45 °C, mugs up to 70 °C, LED lamps 40-60 °C and halogen
  * >100 °C, residual seat heat +1-4 K, sun patches +5-15 K, windows cold or sunlit with glass
- * emissivity 0.85 reflecting the room) and §6 (overlapping people: adjacent groups, depth order).
+ * emissivity 0.85 reflecting the room), §5.1 (cats and dogs: fur-insulated surfaces 25-35 °C) and §6
+ * (overlapping people: adjacent groups, depth order).
  * Ranges marked [M]/[assumption] there are sampled, not fixed.
  */
 import { intrinsicsOf, poseCamera, toCamera, toImagePlane, type Camera } from './camera.js';
@@ -204,13 +205,18 @@ function desk(ctx: Ctx, x: number, z: number): Cuboid {
 function addDistractor(ctx: Ctx, kind: DistractorKind, objects: SceneObject[]): boolean {
   const { rng, room, mount } = ctx;
   const ta = room.ambientC;
-  const spot = visibleFloorPoint(ctx, kind === 'sun-patch' ? 0 : 0.8, null, 0);
+  // An animal is on the floor and, like a person, not inside anyone's footprint.
+  const spot = kind === 'animal' ? visibleFloorPoint(ctx, 0.2, null, 0.4)
+    : visibleFloorPoint(ctx, kind === 'sun-patch' ? 0 : 0.8, null, 0);
   if (!spot) return false;
   const [x, z] = spot;
   const wallZ = room.zMax;
   const parts: Cuboid[] = [];
   let reflections: Capsule[] | undefined;
   switch (kind) {
+    case 'animal':
+      objects.push({ kind, parts, bodies: animalBody(ctx, x, z) });
+      return true;
     case 'radiator': {
       const w = rng.uniform(0.6, 1.2);
       const h = rng.uniform(0.4, 0.7);
@@ -264,4 +270,49 @@ function addDistractor(ctx: Ctx, kind: DistractorKind, objects: SceneObject[]): 
   }
   objects.push(reflections ? { kind, parts, reflections } : { kind, parts });
   return true;
+}
+
+/**
+ * A cat or a dog (src/nn/data/THERMAL.md §5.1): a trunk capsule, a head sphere and, standing, four
+ * legs; lying, the trunk rests on the floor and the legs are tucked under it. Surface temperatures
+ * follow the clothing model of §2.2 with fur as the insulation: skin 35-38 °C under the coat, trunk
+ * fur 0.4-1.5 clo, legs 0.2-0.8 clo, the head (face, ears: short fur) 0.1-0.4 clo, which gives a
+ * trunk 26-31 °C and a face 31-34 °C in a 22 °C room.
+ */
+function animalBody(ctx: Ctx, x: number, z: number): Capsule[] {
+  const { rng, room } = ctx;
+  const dog = rng.chance(0.5);
+  // Trunk length and radius, leg length (floor to the trunk's underside), head radius, in metres [M].
+  const length = dog ? rng.uniform(0.4, 0.8) : rng.uniform(0.3, 0.45);
+  const radius = dog ? rng.uniform(0.09, 0.17) : rng.uniform(0.06, 0.09);
+  const legM = dog ? rng.uniform(0.18, 0.4) : rng.uniform(0.1, 0.16);
+  const headR = dog ? rng.uniform(0.06, 0.1) : rng.uniform(0.04, 0.055);
+  const lying = rng.chance(0.4);
+  const skinC = rng.uniform(35, 38);
+  const surface = (clo: [number, number]) => clothingSurfaceC(skinC, room.ambientC, rng.uniform(...clo));
+  const trunkC = surface([0.4, 1.5]);
+  const legC = surface([0.2, 0.8]);
+  const headC = surface([0.1, 0.4]);
+  const yaw = rng.uniform(0, 2 * Math.PI);
+  const ux = Math.cos(yaw), uz = Math.sin(yaw);
+  const half = length / 2;
+  const trunkY = lying ? radius : legM + radius;
+  const bodies: Capsule[] = [];
+  const cap = (ax: number, ay: number, az: number, bx: number, by: number, bz: number, r: number, c: number) =>
+    bodies.push({ ax, ay, az, bx, by, bz, radiusM: r, celsius: c });
+  cap(x - ux * half, trunkY, z - uz * half, x + ux * half, trunkY, z + uz * half, radius, trunkC);
+  const headAhead = half + radius * 0.6 + headR;
+  cap(x + ux * headAhead, trunkY + radius * (lying ? 0.3 : 0.9), z + uz * headAhead,
+    x + ux * headAhead, trunkY + radius * (lying ? 0.3 : 0.9), z + uz * headAhead, headR, headC);
+  if (!lying) {
+    const legR = Math.max(0.015, radius * 0.25);
+    const side = radius * 0.6;
+    for (const along of [-half * 0.8, half * 0.8]) {
+      for (const across of [-side, side]) {
+        const lx = x + ux * along - uz * across, lz = z + uz * along + ux * across;
+        cap(lx, legR, lz, lx, trunkY, lz, legR, legC);
+      }
+    }
+  }
+  return bodies;
 }

@@ -25,9 +25,13 @@ export interface Cuboid {
 }
 
 export type DistractorKind =
-  | 'radiator' | 'monitor' | 'laptop' | 'mug' | 'lamp' | 'warm-seat' | 'sun-patch' | 'window';
+  | 'radiator' | 'monitor' | 'laptop' | 'mug' | 'lamp' | 'warm-seat' | 'sun-patch' | 'window' | 'animal';
+/**
+ * 'animal' came last (session 5): a config that lists kinds explicitly (a dataset's recorded
+ * `info.generator`) draws the same frames as before; only the default list gained it.
+ */
 export const DISTRACTOR_KINDS: readonly DistractorKind[] =
-  ['radiator', 'monitor', 'laptop', 'mug', 'lamp', 'warm-seat', 'sun-patch', 'window'];
+  ['radiator', 'monitor', 'laptop', 'mug', 'lamp', 'warm-seat', 'sun-patch', 'window', 'animal'];
 
 /** A non-person object: hot distractors, and furniture ('furniture' is near ambient, not a distractor). */
 export interface SceneObject {
@@ -38,6 +42,8 @@ export interface SceneObject {
    * visible surface, as a specular mirror image would be (glass is opaque in LWIR, §2.1).
    */
   reflections?: Capsule[];
+  /** Rounded bodies (an animal's trunk, head, legs), z-buffered like `parts` and owned by this object. */
+  bodies?: Capsule[];
 }
 
 export type Posture = 'standing' | 'seated';
