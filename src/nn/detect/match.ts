@@ -76,9 +76,12 @@ export function matchAnchors(anchors: AnchorSet, boxes: ReadonlyArray<Box>, cfg:
   }
   if (cfg.strategy === 'atss') assignAtss(anchors, boxes, ious, cfg.topK ?? 9, labels, matchedBox);
   // Forced anchors: g rounds, each picking the highest-IoU (unforced box, unused anchor) pair.
-  // Under ATSS a box that already holds a positive needs none.
+  // Under ATSS a box that already holds a positive needs none, and a forced anchor never takes
+  // another box's positive (it may be that box's only one).
   const boxDone = new Uint8Array(g), anchorUsed = new Uint8Array(n);
-  if (cfg.strategy === 'atss') for (let a = 0; a < n; a++) if (matchedBox[a] >= 0) boxDone[matchedBox[a]] = 1;
+  if (cfg.strategy === 'atss') {
+    for (let a = 0; a < n; a++) if (matchedBox[a] >= 0) { boxDone[matchedBox[a]] = 1; anchorUsed[a] = 1; }
+  }
   for (let round = 0; round < g; round++) {
     let best = 0, bestA = -1, bestJ = -1;
     for (let a = 0; a < n; a++) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box } from '../../../src/nn/data/types.js';
 import { buildAnchors, matchAnchors, POSITIVE, NEGATIVE, type AnchorSpec } from '../../../src/nn/detect/index.js';
 import {
-  ablationVariants, confidenceLoss, detectionLoss, focalLoss, makeLossConfig, topKMask, defaultLossConfig, type LossConfig,
+  ablationVariants, buildTargets, confidenceLoss, detectionLoss, focalLoss, makeLossConfig, topKMask, defaultLossConfig, type LossConfig,
 } from '../../../src/nn/loss/index.js';
 import { lcg, numericGradient, worstError } from './helpers.js';
 
@@ -182,5 +182,49 @@ describe('loss config', () => {
       expect(off.length).toBe(1);
     }
     expect(switches.every((s) => v[0].config[s])).toBe(true);
+  });
+});
+
+describe('quality focal loss and ATSS matching in the detection loss', () => {
+  it('gradient matches finite differences with --quality-focal (final and geometric) and --matching atss', () => {
+    checkGradient(makeLossConfig({ qualityFocal: true }), 21);
+    checkGradient(makeLossConfig({ qualityFocal: true, variant: 'geometric', conf: true }), 22);
+    checkGradient(makeLossConfig({ qualityFocal: true, focal: false }), 23);
+    checkGradient(makeLossConfig({ matching: 'atss' }), 24);
+    checkGradient(makeLossConfig({ matching: 'atss', atssTopK: 3, iouScore: false }), 25, targets, true);
+  });
+  it('with every positive box placed exactly (IoU 1), the quality focal target is the 0/1 target', () => {
+    const cfg = makeLossConfig({ qualityFocal: true });
+    const x = head(31);
+    const t = buildTargets(anchors, targets, cfg);
+    const stride = 4 + cfg.numClasses;
+    for (let k = 0; k < t.label.length; k++) {
+      if (t.label[k] === POSITIVE) for (let j = 0; j < 4; j++) x[k * stride + j] = t.boxTarget[k * 4 + j];
+    }
+    const soft = detectionLoss(x, targets, anchors, cfg), hard = detectionLoss(x, targets, anchors, { ...cfg, qualityFocal: false });
+    expect(soft.total).toBeCloseTo(hard.total, 9);
+    expect(soft.terms.cls).toBeCloseTo(hard.terms.cls, 9);
+  });
+  it('a badly placed positive aims its class score lower than a well placed one', () => {
+    const cfg = makeLossConfig({ qualityFocal: true, hardPositive: false, fbeta: false, conf: false });
+    const x = head(32);
+    const t = buildTargets(anchors, targets, cfg);
+    const stride = 4 + cfg.numClasses;
+    for (let k = 0; k < t.label.length; k++) {
+      x[k * stride + 4] = 0; // every score 0.5
+      if (t.label[k] === POSITIVE) for (let j = 0; j < 4; j++) x[k * stride + j] = t.boxTarget[k * 4 + j];
+    }
+    const pos = [...t.label.keys()].filter((k) => t.label[k] === POSITIVE);
+    x[pos[0] * stride] += 8; // shift one positive's box by 0.8 anchor widths: IoU well under 0.5
+    const g = detectionLoss(x, targets, anchors, cfg).grad;
+    expect(g[pos[0] * stride + 4]).toBeGreaterThan(0); // score 0.5 is above its target: pushed down
+    expect(g[pos[1] * stride + 4]).toBeLessThan(0); // target 1: pushed up
+  });
+  it('ATSS is chosen by the config and changes the positives', () => {
+    const iou = buildTargets(anchors, targets, makeLossConfig());
+    const atss = buildTargets(anchors, targets, makeLossConfig({ matching: 'atss' }));
+    expect(atss.positives).not.toBe(iou.positives);
+    expect(() => makeLossConfig({ matching: 'centre' })).toThrow(/'matching'.*'iou' or 'atss'/);
+    expect(() => makeLossConfig({ atssTopK: 0 })).toThrow(/atssTopK/);
   });
 });
