@@ -27,6 +27,8 @@ import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
 import { emitFinalInline, emitInline } from './block-emit.js';
 import { conditionSource, itAdvance } from './instruction-protocol.js';
+import { BlockCoster, takeExit } from './block-cost.js';
+import { M4CycleModel } from './cycle-model.js';
 
 /** A translated block: runs its instructions on `cpu` (the caller checked `length` against its limits). */
 export type BlockFunction = (cpu: Cpu) => void;
@@ -190,13 +192,18 @@ function collectBlock(pc: number, fetch: (address: number) => Insn): { steps: Bl
   return { steps, end: address };
 }
 
-/** What every emitter needs: the block's start and steps, the cycle model and whether an observer is attached. */
+/**
+ * What every emitter needs: the block's start and steps, the cycle model, whether an observer is
+ * attached, and the static coster (src/cpu/block-cost.ts; null with an observer, which sees every
+ * instruction retire with its cycles, or with a cycle model other than the Cortex-M4's).
+ */
 interface EmitContext {
   pc: number;
   length: number;
   steps: BlockStep[];
   model: Cpu['cycleModel'];
   observed: boolean;
+  coster: BlockCoster | null;
 }
 
 /**
@@ -246,6 +253,45 @@ const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
  * classes cannot fault except as UNDEFINED, and their specialised cost method takes the address.
  */
 function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
+  if (ctx.coster?.coversBody(s.insn)) return emitCostedBody(ctx.coster, s, k);
+  return modelCosted(ctx, s, emitModelBody(ctx, s, k));
+}
+
+/**
+ * A step the cycle model costs at run time: the coster's pending counts and state are written to
+ * the model first, and afterwards the model holds all of the state.
+ */
+function modelCosted(ctx: EmitContext, s: BlockStep, lines: string[]): string[] {
+  if (ctx.coster === null) return lines;
+  const before = ctx.coster.writeBack();
+  ctx.coster.afterModelCost(s.at, s.insn.size);
+  return [before, ...lines];
+}
+
+/**
+ * A straight-line instruction costed at translation time (block-cost.ts): the pending counts go to
+ * the Cpu before an instruction that may fault or reach a device, and on the way out.
+ */
+function emitCostedBody(coster: BlockCoster, s: BlockStep, k: number): string[] {
+  const { insn, at } = s;
+  const registerOnly = REGISTER_ONLY.has(insn.timing);
+  const inline = emitInline(insn, at);
+  const lines: string[] = [];
+  if (!registerOnly) lines.push(coster.flush(), `cpu.pc = ${at};`);
+  if (inline === null && (!registerOnly || readsPc(insn))) lines.push(`r[15] = ${(at + 4) >>> 0};`);
+  lines.push(inline ?? `if (!H${k}(cpu, I${k})) { ${coster.flushCopy()} cpu.pc = ${at}; throw undefinedInstruction(); }`);
+  lines.push(coster.costBody(insn, at));
+  const next = nextOf(s);
+  if (registerOnly) lines.push(coster.exitCheck(next));
+  else if (inline !== null && insn.timing === T.ld) {
+    lines.push(`if (cpu.busReads !== reads) { reads = cpu.busReads; ${REFRESH_STOP} ${coster.exitCheck(next, DEVICE_ATTENTION)} }`,
+      `else ${coster.exitCheck(next)}`);
+  } else lines.push(REFRESH_STOP, coster.exitCheck(next, DEVICE_ATTENTION));
+  return lines;
+}
+
+/** A straight-line instruction with the cycle model's cost call. */
+function emitModelBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
   const { insn, at } = s;
   const registerOnly = REGISTER_ONLY.has(insn.timing) && specialisedCost(ctx, k, 'true') !== undefined;
   const inline = emitInline(insn, at);
@@ -321,15 +367,41 @@ function emitFinal(ctx: EmitContext, s: BlockStep, k: number): string[] {
   lines.push(`const passed = ${conditionSource(insn.cond)};`);
   lines.push(inline !== null ? `if (passed) { ${inline} }` : `if (passed && !H${k}(cpu, I${k})) throw undefinedInstruction();`);
   lines.push(`${retire(ctx, at, costSource(ctx, k, 'passed'))} cpu.pc = cpu.nextPC;`);
-  lines.push('if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }');
-  lines.push(`if (cpu.pc !== ${ctx.pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${ctx.length} > cpu.instructionStop || ` +
-    'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;');
+  lines.push(...loopBack(ctx));
   return lines;
 }
 
 const EMIT_STEP: Record<BlockStep['kind'], (ctx: EmitContext, s: BlockStep, k: number) => string[]> = {
-  body: emitBody, it: emitIt, itMember: emitItMember, final: emitFinal,
+  body: emitBody,
+  it: (ctx, s, k) => modelCosted(ctx, s, emitIt(ctx, s, k)),
+  itMember: (ctx, s, k) => modelCosted(ctx, s, emitItMember(ctx, s, k)),
+  final: (ctx, s, k) => {
+    const inline = emitFinalInline(s.insn, s.at);
+    if (inline !== null && ctx.coster?.coversFinal(s.insn, k)) return emitCostedFinal(ctx, ctx.coster, s, inline);
+    return modelCosted(ctx, s, emitFinal(ctx, s, k));
+  },
 };
+
+/** The inline branch ending a block, costed at translation time (its target is a constant). */
+function emitCostedFinal(ctx: EmitContext, coster: BlockCoster, s: BlockStep, inline: string): string[] {
+  const { insn, at } = s;
+  const target = ((at + 4 + insn.imm) & ~1) >>> 0;
+  return [
+    `cpu.nextPC = ${nextOf(s)}; cpu.branched = false;`,
+    `const passed = ${conditionSource(insn.cond)};`,
+    `if (passed) { ${inline} }`,
+    coster.costFinal(insn, at, target),
+    'cpu.pc = cpu.nextPC;',
+    ...loopBack(ctx),
+  ];
+}
+
+/** After the final branch: a due device event, else run the block again when it branched to its own start. */
+function loopBack(ctx: EmitContext): string[] {
+  return ['if (cpu.cycles >= cpu.nextEventCycle) { cpu.onEvent(cpu); return; }',
+    `if (cpu.pc !== ${ctx.pc} || cpu.cycles >= cpu.cycleStop || cpu.instructions + ${ctx.length} > cpu.instructionStop || ` +
+    'cpu.exceptionCheck || cpu.halted || cpu.pendingInvState || bus.codeEpoch !== epoch) return;'];
+}
 
 /**
  * Translates the block that starts at `pc`: `fetch` returns the decoded instruction at an address.
@@ -343,18 +415,22 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   raiseInliningBudget();
   const { steps, end } = collectBlock(pc, fetch);
   if (steps.length === 0) return null;
-  const ctx: EmitContext = { pc, length: steps.length, steps, model: cpu.cycleModel, observed: cpu.observer !== null };
+  const model = cpu.cycleModel;
+  const coster = cpu.observer === null && model instanceof M4CycleModel ? new BlockCoster(model, (a) => cpu.startsWide(a)) : null;
+  const ctx: EmitContext = { pc, length: steps.length, steps, model, observed: cpu.observer !== null, coster };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
-  const lines: string[] = ['const r = cpu.r;', 'let reads = cpu.busReads;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
+  const lines: string[] = ['const r = cpu.r;', 'let reads = cpu.busReads;', 'let lb = 0;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];
   steps.forEach((s, k) => lines.push(...EMIT_STEP[s.kind](ctx, s, k)));
   // without a final branch the block falls through to the run loop
-  lines.push(steps[steps.length - 1]!.kind !== 'final' ? `cpu.pc = ${end};\nreturn;\n}` : '}');
+  lines.push(steps[steps.length - 1]!.kind !== 'final' ? `${coster?.writeBack() ?? ''} cpu.pc = ${end};\nreturn;\n}` : '}');
   const names = steps.flatMap((_, k) => [`H${k}`, `I${k}`]);
   const values = steps.flatMap((s) => [s.insn.exec, s.insn]);
   // new Function is the translation step itself: the source is built above from decoded fields
   // (numbers only), never from firmware bytes or user text.
-  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', 'leave', ...names,
+  const factory = new Function('model', 'bus', 'epoch', 'undefinedInstruction', 'obs', 'leave', 'MEM', 'ST', 'SC', 'X', 'EXITS', ...names,
     `return function block_${pc.toString(16)}(cpu) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => BlockFunction;
-  const fn = factory(ctx.model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), cpu.observer, leaveAt, ...values);
+  const timing = model instanceof M4CycleModel ? model : null;
+  const fn = factory(model, cpu.bus, cpu.bus.codeEpoch, () => new FaultSignal(Fault.UNDEFINSTR), cpu.observer, leaveAt,
+    timing?.memory ?? null, cpu.stalls, timing?.stallCycles ?? null, takeExit, coster?.exits ?? [], ...values);
   return { fn, length: steps.length };
 }

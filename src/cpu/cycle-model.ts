@@ -38,7 +38,7 @@ export interface MemoryTiming {
 /** Stall causes of the run summary (extra cycles beyond 1 per instruction). */
 export const STALL_CAUSES = ['flashWait', 'branch', 'loadStore', 'mulDiv', 'fpu', 'exception', 'other'] as const;
 export type StallCause = (typeof STALL_CAUSES)[number];
-const C_FLASH = 0, C_BRANCH = 1, C_LSU = 2, C_MULDIV = 3, C_FPU = 4, C_EXC = 5, C_OTHER = 6;
+export const C_FLASH = 0, C_BRANCH = 1, C_LSU = 2, C_MULDIV = 3, C_FPU = 4, C_EXC = 5, C_OTHER = 6;
 
 /** TIMING.md §8: entry 12, return 10, tail-chain 6; with an FP frame stacked/restored 29 and 27. */
 export const EXCEPTION_CYCLES: Record<ExceptionEvent, number> = {
@@ -52,11 +52,11 @@ export const EXCEPTION_CYCLES: Record<ExceptionEvent, number> = {
 };
 
 /** "No register" in the hazard slots. */
-const NONE = NO_REGISTER;
+export const NONE = NO_REGISTER;
 /** The previous instruction leaves a cycle the next one may overlap (TIMING.md §4). */
-const OVERLAP_NONE = 0;
-const OVERLAP_LOAD = 1;
-const OVERLAP_STORE_REG = 2;
+export const OVERLAP_NONE = 0;
+export const OVERLAP_LOAD = 1;
+export const OVERLAP_STORE_REG = 2;
 /** A PC loaded from memory cannot be speculated: a full refill of 3 (TIMING.md §4.9). */
 const LOADED_PC_REFILL = 3;
 
@@ -66,27 +66,31 @@ export class M4CycleModel implements CycleModel {
   /** ACTLR.DISFOLD (TRM §4.3.1) clear: IT folds onto a preceding 16-bit instruction. */
   foldIt = true;
 
-  // What the instruction just costed leaves for the next one (each cost method reads what it needs, then begin() clears it).
-  private overlap = OVERLAP_NONE;
-  private loadDest = NONE;
-  private loadBlock = -1;
-  private wbackBase = NONE;
-  private storeImmPrev = false;
+  // What the instruction just costed leaves for the next one (each cost method reads what it needs,
+  // then begin() clears it). Public for translated blocks only: src/cpu/block-cost.ts applies these
+  // rules at translation time and writes the state a run of instructions leaves (PIPELINE_FIELDS).
+  overlap = OVERLAP_NONE;
+  loadDest = NONE;
+  loadBlock = -1;
+  wbackBase = NONE;
+  storeImmPrev = false;
   /** The base a pre/post-indexed store wrote back (TIMING.md §4.5). */
-  private storeWbBase = NONE;
-  private aluDest = NONE;
-  private aluDest2 = NONE;
-  private fpDest = NONE;
-  private prev16 = false;
+  storeWbBase = NONE;
+  aluDest = NONE;
+  aluDest2 = NONE;
+  fpDest = NONE;
+  prev16 = false;
   /** 16-bit instructions since the last refill, up to 2: how far fetch ran ahead (TIMING.md §5.3). */
-  private fetchLead = 0;
-  private exceptionReturned = false;
+  fetchLead = 0;
+  exceptionReturned = false;
   private readonly fpu = new FpuTiming();
-  private line = -1;
-  private unalignedRun = 0;
-  private readonly lineShift: number;
+  /** The fetch line of the last instruction (with a MemoryTiming; see fetchStall). */
+  line = -1;
+  /** Consecutive 32-bit instructions on an odd halfword (TIMING.md §5.2). */
+  unalignedRun = 0;
+  readonly lineShift: number;
 
-  constructor(private readonly memory: MemoryTiming | null = null) {
+  constructor(readonly memory: MemoryTiming | null = null) {
     this.lineShift = memory ? memory.lineShift : 31;
   }
 
@@ -161,7 +165,7 @@ export class M4CycleModel implements CycleModel {
   }
 
   /** The fetch line an instruction is counted in: the line of its last halfword. */
-  private fetchLineOf(pc: number, size: number): number {
+  fetchLineOf(pc: number, size: number): number {
     return (pc + size - 2) >>> this.lineShift;
   }
 
@@ -437,7 +441,7 @@ export class M4CycleModel implements CycleModel {
 }
 
 /** TIMING.md §4.3: an address register written by the data-processing instruction just before. */
-function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
+export function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
   if (aluDest === NONE) return false;
   return n === aluDest || m === aluDest || (aluDest2 !== NONE && (n === aluDest2 || m === aluDest2));
 }
