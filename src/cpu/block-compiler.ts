@@ -20,7 +20,6 @@
  * decoded code. A fault thrown by a handler leaves `cpu.pc` at the faulting instruction, as the
  * interpreter does, so the exception model sees the same state.
  */
-import { setFlagsFromString } from 'node:v8';
 import type { Cpu } from './cpu.js';
 import { Fault, FaultSignal } from './faults.js';
 import type { Insn } from './insn.js';
@@ -84,29 +83,6 @@ const REGISTER_ONLY = new Set<number>([T.alu, T.mul, T.mull, T.sat, T.dsp]);
 function readsPc(insn: Insn): boolean {
   return insn.n === 15 || insn.m === 15 || insn.a === 15 || insn.d === 15 || insn.t === 15 || insn.t2 === 15 ||
     insn.dLo === 15 || insn.dHi === 15;
-}
-
-/**
- * V8's budget of bytecode inlined into one optimised function (`--max-inlined-bytecode-size-cumulative`,
- * default 920 bytes), raised once, before the first block is built. A block is only fast when the
- * handlers and cost methods it calls are inlined into it (see the top of this file), and V8 counts a
- * candidate at its own size plus what it already inlined, times 1.2: the cycle model's costLoad with
- * its preamble, load rules and accounting weighs ~910 bytes, so under the default it is never inlined
- * into any block and every load pays a call (issue 12's crc_matmul loss). Measured in-process on
- * crc_matmul (mps2-an386, simulation CPU-time MIPS, one session, load ~10): 69-76 at 920, 61-68 at
- * 2000, 68 at 2500, 81 at 3000, 113-117 at 4000, 114 at 8000 (the budget is shared by every call of a
- * block, so it pays only once both loads' cost calls fit); coremark-lite (short warm-up-bound run)
- * loses ~5 % at 4000 to longer compiles, within noise at times. A process-wide flag: the run loop and
- * handlers are compiled with it too. Only inlining heuristics change, so results cannot; Node applies
- * V8 flags set at run time to the compilations that follow.
- */
-const INLINED_BYTECODE_BUDGET = 4000;
-let inliningBudgetRaised = false;
-
-function raiseInliningBudget(): void {
-  if (inliningBudgetRaised) return;
-  inliningBudgetRaised = true;
-  setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`);
 }
 
 /** Whether `insn` can sit inside a block: it never writes the PC, is unconditional and is not IT/system. */
@@ -412,7 +388,6 @@ function loopBack(ctx: EmitContext): string[] {
  * Returns null when the first instruction cannot start a block.
  */
 export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu: Cpu): { fn: BlockFunction; length: number } | null {
-  raiseInliningBudget();
   const { steps, end } = collectBlock(pc, fetch);
   if (steps.length === 0) return null;
   const model = cpu.cycleModel;

@@ -286,7 +286,28 @@ export class M4CycleModel implements CycleModel {
     return LOADED_PC_REFILL;
   }
 
+  /**
+   * What `insn` (at cpu.pc, just executed) costs. The frequent cases go to the class methods the
+   * translated blocks call (each equal to costAny's case; test/sim/block-translation*.test.ts
+   * compares them through the blocks): small methods V8 optimises early and separately, where one
+   * large switch ran unoptimised for a long part of a short run and deoptimised whenever a class was
+   * first seen.
+   */
   cost(cpu: Cpu, insn: Insn, passed: boolean): number {
+    const cls = insn.timing;
+    if (passed) {
+      if ((cls === ALU || cls === MUL || cls === MULL || cls === SAT || cls === DSP) && !cpu.branched) {
+        return this.costAlu(cpu, cpu.pc, insn.size, false, insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE, insn.dHi >= 0 ? insn.dHi : NONE);
+      }
+      if (cls === LD && insn.t !== 15) return this.costLoad(cpu, cpu.pc, insn.size, false, insn.t, insn.n, insn.m, insn.access, insn.wback ? insn.n : NONE);
+      if (cls === ST) return this.costStore(cpu, cpu.pc, insn.size, false, insn.n, insn.m, insn.wback ? insn.n : NONE);
+    }
+    if (cls === BRANCH || cls === COND_BRANCH) return this.costBranch(cpu, cpu.pc, insn.size, false, passed, cls === COND_BRANCH);
+    return this.costAny(cpu, insn, passed);
+  }
+
+  /** cost() of any instruction, by the rules of every class. */
+  costAny(cpu: Cpu, insn: Insn, passed: boolean): number {
     const now = cpu.cycles;
     const cls = insn.timing;
     const overlap = this.overlap, storeImm = this.storeImmPrev, storeWbBase = this.storeWbBase, aluDest = this.aluDest;
