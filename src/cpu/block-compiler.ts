@@ -229,7 +229,12 @@ const nextOf = (s: BlockStep): number => (s.at + s.insn.size) >>> 0;
  * classes cannot fault except as UNDEFINED, and their specialised cost method takes the address.
  */
 function emitBody(ctx: EmitContext, s: BlockStep, k: number): string[] {
-  if (ctx.coster?.coversBody(s.insn)) return emitCostedBody(ctx.coster, s, k);
+  const coster = ctx.coster;
+  if (coster?.coversBody(s.insn)) return emitCostedBody(coster, s, k, () => coster.costBody(s.insn, s.at));
+  if (k === 0 && coster?.coversEntry(s.insn)) {
+    const model = specialisedCost(ctx, k, 'true');
+    if (model !== undefined) return emitCostedBody(coster, s, k, () => coster.costEntry(s.insn, s.at, model));
+  }
   return modelCosted(ctx, s, emitModelBody(ctx, s, k));
 }
 
@@ -248,7 +253,7 @@ function modelCosted(ctx: EmitContext, s: BlockStep, lines: string[]): string[] 
  * A straight-line instruction costed at translation time (block-cost.ts): the pending counts go to
  * the Cpu before an instruction that may fault or reach a device, and on the way out.
  */
-function emitCostedBody(coster: BlockCoster, s: BlockStep, k: number): string[] {
+function emitCostedBody(coster: BlockCoster, s: BlockStep, k: number, cost: () => string): string[] {
   const { insn, at } = s;
   const registerOnly = REGISTER_ONLY.has(insn.timing);
   const inline = emitInline(insn, at);
@@ -256,7 +261,7 @@ function emitCostedBody(coster: BlockCoster, s: BlockStep, k: number): string[] 
   if (!registerOnly) lines.push(coster.flush(), `cpu.pc = ${at};`);
   if (inline === null && (!registerOnly || readsPc(insn))) lines.push(`r[15] = ${(at + 4) >>> 0};`);
   lines.push(inline ?? `if (!H${k}(cpu, I${k})) { ${coster.flushCopy()} cpu.pc = ${at}; throw undefinedInstruction(); }`);
-  lines.push(coster.costBody(insn, at));
+  lines.push(cost());
   const next = nextOf(s);
   if (registerOnly) lines.push(coster.exitCheck(next));
   else if (inline !== null && insn.timing === T.ld) {

@@ -153,6 +153,36 @@ export class BlockCoster {
   }
 
   /**
+   * Whether the load or store `insn` that starts a block is costed by costEntry(): its hazards
+   * depend on what the instruction before the block left, known here only as a guess.
+   */
+  coversEntry(insn: Insn): boolean {
+    return (insn.timing === T.ld && insn.t !== 15) || insn.timing === T.st;
+  }
+
+  /**
+   * The cost of the load or store starting the block, source. Most blocks are entered by a branch
+   * (another block's end, or this block's own loop), which leaves no hazard for the next instruction
+   * (the model's begin() state: no overlap, no ALU destination, no store before); when the model
+   * holds that state the cost is static, else the model's class method (`modelCall`) costs it. Both
+   * ways leave the same state behind (written to the model, or known here with the same values), the
+   * counts added and the fetch counters in the model.
+   */
+  costEntry(insn: Insn, at: number, modelCall: string): string {
+    const s = this.state;
+    Object.assign(s, { overlap: OVERLAP_NONE, storeImmPrev: false, storeWbBase: NONE, aluDest: NONE, aluDest2: NONE });
+    const guard = `model.overlap === ${OVERLAP_NONE} && model.aluDest === ${NONE} && model.aluDest2 === ${NONE} && ` +
+      `${insn.timing === T.ld ? '!model.storeImmPrev' : `model.storeWbBase === ${NONE}`}`;
+    const known = [this.costBody(insn, at), this.flush()];
+    if (!s.fetchLead.model || s.fetchLead.add !== 0) known.push(`model.fetchLead = ${runSource(s.fetchLead, 'fetchLead')};`);
+    if (!s.unalignedRun.model || s.unalignedRun.add !== 0) known.push(`model.unalignedRun = ${runSource(s.unalignedRun, 'unalignedRun')};`);
+    s.fetchLead = fromModel();
+    s.unalignedRun = fromModel();
+    const viaModel = `cpu.cycles += ${modelCall}; cpu.instructions++;${insn.timing === T.ld ? ' lb = model.loadBlock;' : ''}`;
+    return `if (${guard}) { ${known.join(' ')} } else { ${viaModel} }`;
+  }
+
+  /**
    * Whether the block-ending branch `insn` (B, B<c>, CBZ/CBNZ written inline, target `target`) is
    * costed here: not as the block's first instruction, whose fetch state comes from anywhere.
    */
