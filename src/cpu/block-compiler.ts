@@ -1,8 +1,10 @@
 /**
  * Basic-block translation (README "Simulator speed": where an interpreter spends its time): a hot run of
- * straight-line instructions becomes one generated JavaScript function that calls each
- * instruction's handler and the cycle model in order, with the instruction's address, PC value and
- * successor as constants.
+ * straight-line instructions becomes one generated JavaScript function that runs each
+ * instruction's semantics in order, with the instruction's address, PC value and successor as
+ * constants, and its cycles mostly summed at translation time (src/cpu/block-cost.ts: only data
+ * addresses, flash/ART answers and branch directions are left to run time; the classes it does not
+ * cost call the cycle model's class-specialised methods).
  *
  * Why generated code rather than a loop over the block: every call site in the generated function
  * sees one handler only, so V8 can inline the handler (the interpreter's single `insn.exec(...)`
@@ -43,12 +45,17 @@ export const MAX_BLOCK_LENGTH = 64;
  * 1,254 blocks (6.7 MB of generated source) that each run only thousands of times. Measured (one
  * process per run, CPU-time MIPS, load 3-7): detector 2.9 (32) / 5.3 (2000) / 9.4 (10000), where
  * the interpreter does ~15; coremark-lite mps2 34.3 / 34.1 / 36.1; crc_matmul unchanged within noise
- * (~73-81). Cycles identical in every case. With the larger inlining budget (below) each block costs
- * more compiler time, and 30000 pays: in-process simulation CPU-time MIPS, interleaved medians of 3
+ * (~73-81). Cycles identical in every case. With each cost method inlined into every block (a raised
+ * V8 inlining budget, since dropped) each block cost more compiler time, and 30000 paid: in-process
+ * simulation CPU-time MIPS, interleaved medians of 3
  * (load 5-7), 10000 -> 30000: coremark-lite x2000 mps2 31.1 -> 35.0 (91 -> 52 blocks), stm32f411re
  * with the ART 25.2 -> 28.8, detector (8 frames) 8.4 -> 11.0 (144 -> 95 blocks), crc_matmul 112.4 ->
  * 112.4, coremark-lite x20000 72.9 -> 73.6; at 100000 the detector translates nothing and
- * coremark-lite drops again (35.1, 27.2; x20000 68.1 -> 63.9).
+ * coremark-lite drops again (35.1, 27.2; x20000 68.1 -> 63.9). With static costs (block-cost.ts) a
+ * block compiles in about half the TurboFan time, yet 30000 still pays best (in-process run CPU
+ * seconds, interleaved, load 7-8, 30000 / 15000 / 8000 / 60000: coremark-lite x2000 mps2 0.95 /
+ * 0.95-0.98 / 0.98 / 0.96-1.03, stm32f411re 1.16-1.19 / 1.29 / 1.28-1.38 / 1.30): a block below it
+ * runs ~28,000 times in the whole run, ~6 ms of interpretation against ~10 ms of compiler time.
  */
 export const HOT_THRESHOLD = 30000;
 /** Blocks translated at the plain threshold before it starts to rise (heatScaleAfter). */
