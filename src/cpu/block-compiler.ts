@@ -361,7 +361,9 @@ function emitFinal(ctx: EmitContext, s: BlockStep, k: number): string[] {
 
 const EMIT_STEP: Record<BlockStep['kind'], (ctx: EmitContext, s: BlockStep, k: number) => string[]> = {
   body: emitBody,
-  it: (ctx, s, k) => modelCosted(ctx, s, emitIt(ctx, s, k)),
+  it: (ctx, s, k) => (ctx.coster !== null
+    ? [`H${k}(cpu, I${k});`, ctx.coster.costIt(s.at, s.insn.size), ctx.coster.exitCheck(nextOf(s))]
+    : emitIt(ctx, s, k)),
   itMember: (ctx, s, k) => modelCosted(ctx, s, emitItMember(ctx, s, k)),
   final: (ctx, s, k) => {
     const inline = emitFinalInline(s.insn, s.at);

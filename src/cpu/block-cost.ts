@@ -290,6 +290,22 @@ export class BlockCoster {
   }
 
   /**
+   * The cost of IT at `at` (its handler only sets ITSTATE): TIMING.md §5.4, folded (0 cycles) after a
+   * 16-bit instruction unless ACTLR.DISFOLD (model.foldIt, read at run time), else 1.
+   */
+  costIt(at: number, size: number): string {
+    const prev16 = this.state.prev16;
+    const now = this.pending.cycles === 0 ? 'cpu.cycles' : `cpu.cycles + ${this.pending.cycles}`;
+    const pre: string[] = [];
+    const post: string[] = [];
+    this.begin(at, size, now, pre, post);
+    this.pending.instructions++;
+    if (prev16 === false) this.pending.cycles++;
+    else post.push(`if (${prev16 === undefined ? 'model.prev16' : 'true'} && model.foldIt) ST.fold++; else cpu.cycles++;`);
+    return `{ ${[...pre, ...post].join(' ')} }`;
+  }
+
+  /**
    * The cost of the block-ending branch at `at` to the constant `target` (coversFinal), run after its
    * semantics have set cpu.branched, then everything written back (the block returns or loops next).
    */
