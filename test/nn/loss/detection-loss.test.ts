@@ -39,7 +39,8 @@ function checkGradient(cfg: LossConfig, seed: number, boxes = targets, full = fa
   // With iouScore the confidence target of a positive is its predicted box's IoU, detached (a target,
   // as IoU-aware detectors treat it): the loss moves with the box offsets through that target, the
   // analytic gradient does not, so finite differences are compared on the class/confidence logits only.
-  const logitsOnly = cfg.iouScore;
+  // Likewise the quality focal class target (--quality-focal).
+  const logitsOnly = cfg.iouScore || cfg.qualityFocal;
   for (let i = 0; i < x.length; i++) {
     if (logitsOnly ? i % stride >= 4 : full || i % stride >= 4 || res.grad[i] !== 0 || i % 5 === 0) idx.push(i);
   }
@@ -58,8 +59,8 @@ describe('detection loss gradient (finite differences, float64)', () => {
   it('geometric variant with the confidence term and both F-beta factors', () => {
     checkGradient(makeLossConfig({ variant: 'geometric', conf: true, a: 2, b: 0.5 }), 7);
   });
-  it('the box offsets with plain confidence targets (--no-iou-score)', () => {
-    checkGradient(makeLossConfig({ iouScore: false }), 11, targets, true);
+  it('the box offsets with plain confidence and class targets (--no-iou-score --no-quality-focal)', () => {
+    checkGradient(makeLossConfig({ iouScore: false, qualityFocal: false }), 11, targets, true);
   });
   it('two classes', () => {
     const two = targets.map((f) => f.map((b, i) => ({ ...b, cls: i % 2 })));
@@ -80,7 +81,8 @@ describe('detection loss composition', () => {
     expect(r.total).toBeCloseTo(1.5 * t.clsCombined + 0.7 * t.box + t.conf, 12);
   });
   it('normalises the class terms by N_pos + N_hardneg + N_hardpos', () => {
-    const cfg = makeLossConfig({ fbeta: false, focal: false, conf: false, wBox: 0 });
+    // the paper's 0/1 targets on IoU-matched anchors, as recomputed below
+    const cfg = makeLossConfig({ fbeta: false, focal: false, conf: false, wBox: 0, qualityFocal: false, matching: 'iou' });
     const x = head(4);
     const r = detectionLoss(x, targets, anchors, cfg);
     const c = r.counts;
@@ -120,7 +122,7 @@ describe('detection loss composition', () => {
     expect(got.length).toBe(3 * r.counts.positives);
   });
   it('hard positive mining keeps the top-k positives by classification loss', () => {
-    const cfg = makeLossConfig({ hardPosRatio: 0.5 });
+    const cfg = makeLossConfig({ hardPosRatio: 0.5, qualityFocal: false, matching: 'iou' });
     const x = head(6);
     const r = detectionLoss(x, targets, anchors, cfg);
     const pos: { k: number; loss: number }[] = [];
@@ -191,7 +193,7 @@ describe('quality focal loss and ATSS matching in the detection loss', () => {
     checkGradient(makeLossConfig({ qualityFocal: true, variant: 'geometric', conf: true }), 22);
     checkGradient(makeLossConfig({ qualityFocal: true, focal: false }), 23);
     checkGradient(makeLossConfig({ matching: 'atss' }), 24);
-    checkGradient(makeLossConfig({ matching: 'atss', atssTopK: 3, iouScore: false }), 25, targets, true);
+    checkGradient(makeLossConfig({ matching: 'atss', atssTopK: 3, iouScore: false, qualityFocal: false }), 25, targets, true);
   });
   it('with every positive box placed exactly (IoU 1), the quality focal target is the 0/1 target', () => {
     const cfg = makeLossConfig({ qualityFocal: true });
@@ -221,7 +223,7 @@ describe('quality focal loss and ATSS matching in the detection loss', () => {
     expect(g[pos[1] * stride + 4]).toBeLessThan(0); // target 1: pushed up
   });
   it('ATSS is chosen by the config and changes the positives', () => {
-    const iou = buildTargets(anchors, targets, makeLossConfig());
+    const iou = buildTargets(anchors, targets, makeLossConfig({ matching: 'iou' }));
     const atss = buildTargets(anchors, targets, makeLossConfig({ matching: 'atss' }));
     expect(atss.positives).not.toBe(iou.positives);
     expect(() => makeLossConfig({ matching: 'centre' })).toThrow(/'matching'.*'iou' or 'atss'/);
