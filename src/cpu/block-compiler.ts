@@ -177,8 +177,8 @@ function collectBlock(pc: number, fetch: (address: number) => Insn): { steps: Bl
 
 /**
  * What every emitter needs: the block's start and steps, the cycle model, whether an observer is
- * attached, and the static coster (src/cpu/block-cost.ts; null with an observer, which sees every
- * instruction retire with its cycles, or with a cycle model other than the Cortex-M4's).
+ * attached, and the static coster (src/cpu/block-cost.ts; null with a cycle model other than the
+ * Cortex-M4's).
  */
 interface EmitContext {
   pc: number;
@@ -268,7 +268,7 @@ function emitCostedBody(coster: BlockCoster, s: BlockStep, k: number, cost: () =
   if (!registerOnly) lines.push(coster.flush(), `cpu.pc = ${at};`);
   if (inline === null && (!registerOnly || readsPc(insn))) lines.push(`r[15] = ${(at + 4) >>> 0};`);
   lines.push(inline ?? `if (!H${k}(cpu, I${k})) { ${coster.flushCopy()} cpu.pc = ${at}; throw undefinedInstruction(); }`);
-  lines.push(cost());
+  lines.push(cost(), coster.retired(at));
   const next = nextOf(s);
   if (registerOnly) lines.push(coster.exitCheck(next));
   else if (inline !== null && insn.timing === T.ld) {
@@ -362,7 +362,7 @@ function emitFinal(ctx: EmitContext, s: BlockStep, k: number): string[] {
 const EMIT_STEP: Record<BlockStep['kind'], (ctx: EmitContext, s: BlockStep, k: number) => string[]> = {
   body: emitBody,
   it: (ctx, s, k) => (ctx.coster !== null
-    ? [`H${k}(cpu, I${k});`, ctx.coster.costIt(s.at, s.insn.size), ctx.coster.exitCheck(nextOf(s))]
+    ? [`H${k}(cpu, I${k});`, ctx.coster.costIt(s.at, s.insn.size), ctx.coster.retired(s.at), ctx.coster.exitCheck(nextOf(s))]
     : emitIt(ctx, s, k)),
   itMember: (ctx, s, k) => modelCosted(ctx, s, emitItMember(ctx, s, k)),
   final: (ctx, s, k) => {
@@ -381,6 +381,7 @@ function emitCostedFinal(ctx: EmitContext, coster: BlockCoster, s: BlockStep, in
     `const passed = ${conditionSource(insn.cond)};`,
     `if (passed) { ${inline} }`,
     coster.costFinal(insn, at, target),
+    coster.retired(at),
     'cpu.pc = cpu.nextPC;',
     ...loopBack(ctx),
   ];
@@ -405,7 +406,7 @@ export function translateBlock(pc: number, fetch: (address: number) => Insn, cpu
   const { steps, end } = collectBlock(pc, fetch);
   if (steps.length === 0) return null;
   const model = cpu.cycleModel;
-  const coster = cpu.observer === null && model instanceof M4CycleModel ? new BlockCoster(model, (a) => cpu.startsWide(a)) : null;
+  const coster = model instanceof M4CycleModel ? new BlockCoster(model, (a) => cpu.startsWide(a), cpu.observer !== null) : null;
   const ctx: EmitContext = { pc, length: steps.length, steps, model, observed: cpu.observer !== null, coster };
   // cpu.branched is false inside a block (the generic cost() reads it); the loop back sets it
   const lines: string[] = ['const r = cpu.r;', 'let reads = cpu.busReads;', 'let lb = 0;', 'for (;;) {', 'cpu.branched = false;', `let ${REFRESH_STOP}`];

@@ -134,8 +134,21 @@ export class BlockCoster {
   readonly exits: BlockExit[] = [];
   private readonly memory: boolean;
 
-  constructor(private readonly model: M4CycleModel, private readonly startsWide: (address: number) => boolean) {
+  /**
+   * `observed`: an execution observer is attached (src/cpu/observer.ts): it is told of every
+   * instruction as it retires, with the counts up to it added (retired()).
+   */
+  constructor(private readonly model: M4CycleModel, private readonly startsWide: (address: number) => boolean, private readonly observed = false) {
     this.memory = model.memory !== null;
+  }
+
+  /**
+   * After a costed instruction at `at`: with an observer, the pending counts added and the
+   * observer told (`obs` in the generated source), the same calls with the same counts as the
+   * interpreter makes; without one, nothing.
+   */
+  retired(at: number): string {
+    return this.observed ? `${this.flush()} obs.retired(${at}, ${at}, 1);` : '';
   }
 
   /** Whether the body instruction `insn` is costed here (else the block calls the model, after writeBack()). */
