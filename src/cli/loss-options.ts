@@ -23,7 +23,7 @@ export function lossConfigOptions(base: LossConfig = defaultLossConfig): Record<
       type: f.kind === 'boolean' ? 'boolean' : f.kind === 'choice' ? 'string' : 'number',
       describe: f.describe,
       default: value,
-      group: 'Loss and CutMix (default: PAPER.md settings, CutMix off, IoU-aware score on):',
+      group: 'Loss, matching and CutMix (default: PAPER.md terms, CutMix off, IoU-aware score and quality focal target on, ATSS matching; PAPER.md: --no-quality-focal --matching iou):',
       ...(f.choices ? { choices: [...f.choices] } : {}),
     };
   }

@@ -53,7 +53,7 @@ export const DEFAULT_SCENE_CONFIG: Readonly<SceneConfig> = {
   walkSpeedMps: [0.5, 1.4],
   maxPeople: 6,
   maxDistractors: 3,
-  distractorKinds: DISTRACTOR_KINDS.filter((k) => k !== 'animal'),
+  distractorKinds: [...DISTRACTOR_KINDS],
   sideHeightM: [1.0, 2.5],
   sidePitchDeg: [0, 40],
   distanceM: [1, 8],

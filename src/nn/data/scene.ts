@@ -28,7 +28,8 @@ export type DistractorKind =
   | 'radiator' | 'monitor' | 'laptop' | 'mug' | 'lamp' | 'warm-seat' | 'sun-patch' | 'window' | 'animal';
 /**
  * 'animal' came last (session 5): a config that lists kinds explicitly (a dataset's recorded
- * `info.generator`) draws the same frames as before; only the default list gained it.
+ * `info.generator`) draws the same frames as before; the default list (scene-config.ts) gained it,
+ * so default frames of a given seed differ from those before it.
  */
 export const DISTRACTOR_KINDS: readonly DistractorKind[] =
   ['radiator', 'monitor', 'laptop', 'mug', 'lamp', 'warm-seat', 'sun-patch', 'window', 'animal'];
