@@ -150,7 +150,7 @@ export const LOSS_CONFIG_FIELDS: ReadonlyArray<LossConfigField> = [
   { key: 'cutmixMaxCover', flag: 'cutmix-max-cover', kind: 'number', describe: 'CutMix: max share of an existing box a paste may cover (1 = no check)', min: 0, max: 1, openMin: true },
   { key: 'eps', flag: 'loss-eps', kind: 'number', describe: 'floor inside the square roots', min: 0, openMin: true },
   { key: 'numClasses', flag: 'num-classes', kind: 'integer', describe: 'object classes (1 = person)', min: 1 },
-  { key: 'positiveIou', flag: 'pos-iou', kind: 'number', describe: 'anchor IoU for a positive', min: 0, max: 1, openMin: true },
+  { key: 'positiveIou', flag: 'pos-iou', kind: 'number', describe: 'anchor IoU for a positive (--matching iou; ATSS sets its own per box)', min: 0, max: 1, openMin: true },
   { key: 'negativeIou', flag: 'neg-iou', kind: 'number', describe: 'anchor IoU below which an anchor is negative', min: 0, max: 1 },
 ];
 
