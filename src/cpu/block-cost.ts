@@ -72,9 +72,21 @@ interface Pending {
 
 /** What a way out of the block adds and writes: the counts pending there and the pipeline state. */
 export interface BlockExit {
-  next: number;
   pending: Pending;
   state: Pipeline;
+}
+
+/**
+ * The exits of every block, one object per distinct content: a block has an exit after nearly every
+ * instruction and most are alike (the int8 detector: ~12,000 exits, ~10 MB when each had its own).
+ */
+const exitsByContent = new Map<string, BlockExit>();
+
+function internedExit(pending: Pending, state: Pipeline): BlockExit {
+  const key = JSON.stringify([pending, state]);
+  let exit = exitsByContent.get(key);
+  if (exit === undefined) exitsByContent.set(key, (exit = structuredClone({ pending, state })));
+  return exit;
 }
 
 const fromModel = (): RunCounter => ({ model: true, base: 0, add: 0 });
@@ -94,10 +106,10 @@ const PLAIN_FIELDS = ['overlap', 'loadDest', 'wbackBase', 'storeImmPrev', 'store
 
 /**
  * A way out of a block between two instructions (src/cpu/block-compiler.ts): adds what was pending,
- * writes the pipeline state, leaves cpu.pc at the next instruction and lets a due device event run,
- * as the interpreter does after every instruction. `lb`: the value of the block's `lb` local.
+ * writes the pipeline state, leaves cpu.pc at `next` (the next instruction) and lets a due device
+ * event run, as the interpreter does after every instruction. `lb`: the block's `lb` local.
  */
-export function takeExit(cpu: Cpu, model: M4CycleModel, exit: BlockExit, lb: number): void {
+export function takeExit(cpu: Cpu, model: M4CycleModel, exit: BlockExit, lb: number, next: number): void {
   addPending(cpu, model, exit.pending);
   const st = exit.state;
   for (const f of PLAIN_FIELDS) if (st[f] !== undefined) (model as unknown as Record<string, unknown>)[f] = st[f];
@@ -105,7 +117,7 @@ export function takeExit(cpu: Cpu, model: M4CycleModel, exit: BlockExit, lb: num
   model.fetchLead = runValue(st.fetchLead, model.fetchLead, true);
   model.unalignedRun = runValue(st.unalignedRun, model.unalignedRun, false);
   if (st.line !== undefined) model.line = st.line;
-  cpu.pc = exit.next;
+  cpu.pc = next;
   if (cpu.cycles >= cpu.nextEventCycle) cpu.onEvent(cpu);
 }
 
@@ -243,11 +255,12 @@ export class BlockCoster {
    * out adds the pending counts and writes the state (takeExit).
    */
   exitCheck(next: number, attention?: string): string {
-    const index = this.exits.length;
-    this.exits.push({ next, pending: structuredClone(this.pending), state: structuredClone(this.state) });
+    const exit = internedExit(this.pending, this.state);
+    let index = this.exits.indexOf(exit);
+    if (index < 0) index = this.exits.push(exit) - 1;
     const cycles = this.pending.cycles === 0 ? 'cpu.cycles' : `cpu.cycles + ${this.pending.cycles}`;
     const cond = attention === undefined ? `${cycles} >= stop` : `${cycles} >= stop || ${attention}`;
-    return `if (${cond}) { X(cpu, model, EXITS[${index}], lb); return; }`;
+    return `if (${cond}) { X(cpu, model, EXITS[${index}], lb, ${next}); return; }`;
   }
 
   /** The cost of body instruction `insn` at `at` (coversBody), as source run after its semantics. */
