@@ -118,7 +118,9 @@ describe('int8 reference', () => {
         }
       });
     }
-    graph.tensors.forEach((t, id) => worst.push([t.name, Math.sqrt(err[id]! / sig[id]!)]));
+    // a tensor that is zero in float on every frame (a ReLU whose channels never fire, e.g. the
+    // session-5 model's stage1.cbam.ca.squeeze.max) tracks when int8 is zero too: 0/0 is no error
+    graph.tensors.forEach((t, id) => worst.push([t.name, sig[id] === 0 && err[id] === 0 ? 0 : Math.sqrt(err[id]! / sig[id]!)]));
     for (const [name, rel] of worst) expect({ name, ok: rel < 0.2 }).toEqual({ name, ok: true });
   });
 
