@@ -1,7 +1,8 @@
 /**
- * How the anchors of models/detector-default.json are made: `fitAnchorSizes(k)` (src/nn/detect/anchor-fit.ts)
- * on the boxes of --frames frames per MLX90640 lens (both lenses, the generator's mixed mounts, seed 11),
- * the k/2 smallest shapes on p2_out (stride 4), the rest on p3_out (stride 8). Prints the fitted
+ * Anchor shapes fitted as those of models/detector-default.json were (session 4, on that session's
+ * generator): `fitAnchorSizes(k)` (src/nn/detect/anchor-fit.ts) on the boxes of --frames frames per
+ * MLX90640 lens (both lenses, the generator's mixed mounts, seed 11), the k/2 smallest shapes on p2_out
+ * (stride 4), the rest on p3_out (stride 8). Prints the fitted
  * `anchors` block and, per lens/mount case on 300 frames of seed 12 (neither a training nor a
  * validation seed), the share of boxes some anchor reaches at the positive IoU (0.4) without forcing
  * and the mean best IoU, for the config's anchors and the fitted ones.
