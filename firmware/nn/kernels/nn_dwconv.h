@@ -142,8 +142,12 @@ NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_
     return;
   }
   const int c4 = NN_ROUND4(c), gw = c4 / 2; /* words per widened pixel */
-  const int ph = in_h + 2 * pad_h, pw = in_w + 2 * pad_w, taps = kh * kw;
-  int32_t *xs = (int32_t *)scratch;     /* [ph][pw][c4/4][2] */
+  const int ph = in_h + 2 * pad_h, pw = in_w + 2 * pad_w, taps = kh * kw, gplane = ph * pw * 2;
+  /* Group-major ([c4/4][ph][pw][2]), so a tap's offset from its output pixel is (ky * pw + kx) * 8
+   * bytes whatever the channel count: an LDR immediate (< 4096) for any layer this board can hold.
+   * Pixel-major ([ph][pw][c4/4][2]) put whole pixels between taps, which at 96 channels overflowed
+   * the immediate and sent the FPN and head depthwise layers to the run-time-offset loop (~0.1 MAC/cycle). */
+  int32_t *xs = (int32_t *)scratch;     /* [c4/4][ph][pw][2] */
   int32_t *ws = xs + ph * pw * gw;      /* [c4/4][taps][2] */
   const uint32_t nz = (uint32_t)nn_zin_pair(-zin);
 
@@ -164,14 +168,14 @@ NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_
     const int iy = y - pad_h;
     for (int x = 0; x < pw; x++) {
       const int ix = x - pad_w;
-      int32_t *d = xs + (y * pw + x) * gw;
+      int32_t *d = xs + (y * pw + x) * 2;
       if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-        for (int i = 0; i < gw; i++) d[i] = 0;
+        for (int g = 0; g < c4 / 4; g++, d += gplane) d[0] = d[1] = 0;
         continue;
       }
       const int8_t *s = in + (iy * in_w + ix) * in_stride;
       int ch = 0;
-      for (; ch + 4 <= c; ch += 4, d += 2) {
+      for (; ch + 4 <= c; ch += 4, d += gplane) {
         uint32_t v = nn_load32(s + ch);
         d[0] = (int32_t)__sxtab16(nz, v);
         d[1] = (int32_t)__sxtab16(nz, nn_ror8(v));
@@ -198,10 +202,10 @@ NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_
                   b3 = count > 3 ? ch[3].bias : 0;
     int32_t *acc = accs;
     for (int oy = 0; oy < out_h; oy++) {
-      const int32_t *base = xs + (oy * stride * pw) * gw + 2 * g;
-      for (int ox = 0; ox < out_w; ox++, base += stride * gw, acc += 4) {
+      const int32_t *base = xs + g * gplane + (oy * stride * pw) * 2;
+      for (int ox = 0; ox < out_w; ox++, base += stride * 2, acc += 4) {
         int32_t a0 = b0, a1 = b1, a2 = b2, a3 = b3;
-        if (__builtin_constant_p(taps) && taps <= 25 && (kh * pw + kw) * gw * 4 < 4096) {
+        if (__builtin_constant_p(taps) && taps <= 25 && (kh * pw + kw) * 8 < 4096) {
 #pragma GCC unroll 25
           for (int t = 0; t < taps; t++) {
             uint32_t xe, xo, we, wo;
@@ -215,12 +219,12 @@ NN_INLINE void nn_dwconv_s8(const int8_t *in, int in_h, int in_w, int c, int in_
                     "smlatt %[a3], %[xo], %[wo], %[a3]"
                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xe] "=&r"(xe), [xo] "=&r"(xo),
                       [we] "=&r"(we), [wo] "=&r"(wo)
-                    : [x] "r"(base), [w] "r"(wg), [xoff] "i"(((t / kw) * pw + (t % kw)) * gw * 4), [woff] "i"(8 * t)
+                    : [x] "r"(base), [w] "r"(wg), [xoff] "i"(((t / kw) * pw + (t % kw)) * 8), [woff] "i"(8 * t)
                     : "memory");
           }
         } else {
           for (int t = 0; t < taps; t++) {
-            const int32_t *xp = base + ((t / kw) * pw + (t % kw)) * gw;
+            const int32_t *xp = base + ((t / kw) * pw + (t % kw)) * 2;
             uint32_t xe = (uint32_t)xp[0], xo = (uint32_t)xp[1];
             uint32_t we = (uint32_t)wg[2 * t], wo = (uint32_t)wg[2 * t + 1];
             a0 = __smlabb(xe, we, a0);
