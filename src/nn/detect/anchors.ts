@@ -56,6 +56,7 @@ export function buildAnchors(spec: AnchorSpec): AnchorSet {
     count += s.featureWidth * s.featureHeight * s.sizes.length;
   });
   scaleStart[spec.scales.length] = count;
+  const scaleStride = Float64Array.from(spec.scales, (s) => spec.inputWidth / s.featureWidth);
   const cx = new Float32Array(count), cy = new Float32Array(count);
   const w = new Float32Array(count), h = new Float32Array(count);
   let k = 0;
@@ -73,7 +74,7 @@ export function buildAnchors(spec: AnchorSpec): AnchorSet {
       }
     }
   }
-  return { count, cx, cy, w, h, scaleStart, inputWidth: spec.inputWidth, inputHeight: spec.inputHeight };
+  return { count, cx, cy, w, h, scaleStart, scaleStride, inputWidth: spec.inputWidth, inputHeight: spec.inputHeight };
 }
 
 /** Anchors per location of each scale: the head's output channels are this x (4 + numClasses). */

@@ -101,21 +101,6 @@ export function matchAnchors(anchors: AnchorSet, boxes: ReadonlyArray<Box>, cfg:
   return { labels, matchedBox, bestIou, positives };
 }
 
-/** Grid spacing of each output scale, read off its anchor centres (the smallest non-zero cx step). */
-function scaleStrides(anchors: AnchorSet): number[] {
-  const out: number[] = [];
-  for (let s = 0; s + 1 < anchors.scaleStart.length; s++) {
-    let stride = Infinity;
-    const first = anchors.cx[anchors.scaleStart[s]];
-    for (let a = anchors.scaleStart[s]; a < anchors.scaleStart[s + 1]; a++) {
-      const d = Math.abs(anchors.cx[a] - first);
-      if (d > 1e-6 && d < stride) stride = d;
-    }
-    out.push(Number.isFinite(stride) ? stride : anchors.inputWidth);
-  }
-  return out;
-}
-
 /**
  * ATSS positives (see the header), written into labels/matchedBox. An anchor that qualifies for
  * several boxes goes to the one it overlaps most, as in the paper. `ious` is [anchor, box].
@@ -123,19 +108,19 @@ function scaleStrides(anchors: AnchorSet): number[] {
 function assignAtss(anchors: AnchorSet, boxes: ReadonlyArray<Box>, ious: Float32Array, topK: number, labels: Int8Array, matchedBox: Int32Array): void {
   const g = boxes.length;
   if (g === 0) return;
-  const strides = scaleStrides(anchors);
+  const strides = anchors.scaleStride;
   const assignedIou = new Float32Array(anchors.count);
   for (let j = 0; j < g; j++) {
     const b = boxes[j];
     const bcx = b.x + b.w / 2, bcy = b.y + b.h / 2;
-    const candidates: number[] = [];
+    const candidates: number[] = [], candidateScale: number[] = [];
     for (let s = 0; s < strides.length; s++) {
       const start = anchors.scaleStart[s], end = anchors.scaleStart[s + 1];
       const order: number[] = [];
       for (let a = start; a < end; a++) order.push(a);
       const dist = (a: number) => (anchors.cx[a] - bcx) ** 2 + (anchors.cy[a] - bcy) ** 2;
       order.sort((p, q) => dist(p) - dist(q) || p - q);
-      candidates.push(...order.slice(0, topK));
+      for (const a of order.slice(0, topK)) { candidates.push(a); candidateScale.push(s); }
     }
     let mean = 0;
     for (const a of candidates) mean += ious[a * g + j];
@@ -143,10 +128,11 @@ function assignAtss(anchors: AnchorSet, boxes: ReadonlyArray<Box>, ious: Float32
     let variance = 0;
     for (const a of candidates) variance += (ious[a * g + j] - mean) ** 2;
     const threshold = mean + Math.sqrt(variance / candidates.length);
-    for (const a of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      const a = candidates[c];
       const v = ious[a * g + j];
       if (v <= 0 || v < threshold) continue;
-      const stride = strides[scaleOf(anchors, a)];
+      const stride = strides[candidateScale[c]];
       const halfW = Math.max(b.w, stride) / 2, halfH = Math.max(b.h, stride) / 2;
       if (Math.abs(anchors.cx[a] - bcx) > halfW || Math.abs(anchors.cy[a] - bcy) > halfH) continue;
       if (labels[a] === POSITIVE && assignedIou[a] >= v) continue;
@@ -155,10 +141,4 @@ function assignAtss(anchors: AnchorSet, boxes: ReadonlyArray<Box>, ious: Float32
       assignedIou[a] = v;
     }
   }
-}
-
-function scaleOf(anchors: AnchorSet, a: number): number {
-  let s = 0;
-  while (a >= anchors.scaleStart[s + 1]) s++;
-  return s;
 }

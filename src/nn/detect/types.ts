@@ -47,6 +47,8 @@ export interface AnchorSet {
   w: Float32Array;
   h: Float32Array;
   scaleStart: Int32Array;
+  /** Grid spacing along x of each scale in input pixels (inputWidth / featureWidth). */
+  scaleStride: Float64Array;
   inputWidth: number;
   inputHeight: number;
 }
