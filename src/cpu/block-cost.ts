@@ -25,7 +25,7 @@ import type { Insn } from './insn.js';
 import { T } from './timing-classes.js';
 import { ACCESS_HALF, ACCESS_SHALF, ACCESS_WORD } from './handlers/load-store/single.js';
 import {
-  type M4CycleModel, addressWaits, C_BRANCH, C_FLASH, C_LSU, C_OTHER, NONE, OVERLAP_LOAD, OVERLAP_NONE, OVERLAP_STORE_REG,
+  type M4CycleModel, addressWaits, aluDestA, aluDestB, writebackBase, C_BRANCH, C_FLASH, C_LSU, C_OTHER, NONE, OVERLAP_LOAD, OVERLAP_NONE, OVERLAP_STORE_REG,
   STALL_CAUSES,
 } from './cycle-model.js';
 import type { Cpu } from './cpu.js';
@@ -293,7 +293,7 @@ export class BlockCoster {
       s.overlap = OVERLAP_LOAD;
       s.loadDest = insn.t;
       s.loadBlock = 'lb';
-      s.wbackBase = insn.wback ? insn.n : NONE;
+      s.wbackBase = writebackBase(insn);
       post.push('lb = a >>> 24;');
     } else if (cls === T.st) {
       // TIMING.md §4.1-§4.5 as costStore/storeCycles
@@ -305,12 +305,12 @@ export class BlockCoster {
       }
       if (insn.m >= 0) s.overlap = OVERLAP_STORE_REG;
       else s.storeImmPrev = true;
-      s.storeWbBase = insn.wback ? insn.n : NONE;
+      s.storeWbBase = writebackBase(insn);
     } else {
       // TIMING.md §3: 1 cycle, and the destinations for §4.3
       p.cycles += 1;
-      s.aluDest = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
-      s.aluDest2 = insn.dHi >= 0 ? insn.dHi : NONE;
+      s.aluDest = aluDestA(insn);
+      s.aluDest2 = aluDestB(insn);
     }
     return pre.length + post.length === 0 ? '' : `{ ${[...pre, ...post].join(' ')} }`;
   }

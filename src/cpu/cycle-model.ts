@@ -182,15 +182,13 @@ export class M4CycleModel implements CycleModel {
     const sameLine = previous !== undefined && this.fetchLineOf(previous.pc, previous.size) === this.fetchLineOf(pc, size);
     if (cls === ALU || cls === SAT || cls === DSP || cls === MUL || cls === MULL) {
       if (insn.d === 15) return undefined;
-      const dA = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
-      const dB = insn.dHi >= 0 ? insn.dHi : NONE;
-      return `model.costAlu(cpu, ${pc}, ${size}, ${sameLine}, ${dA}, ${dB})`;
+      return `model.costAlu(cpu, ${pc}, ${size}, ${sameLine}, ${aluDestA(insn)}, ${aluDestB(insn)})`;
     }
     if (cls === LD) {
       if (insn.t === 15) return undefined;
-      return `model.costLoad(cpu, ${pc}, ${size}, ${sameLine}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.access}, ${insn.wback ? insn.n : NONE})`;
+      return `model.costLoad(cpu, ${pc}, ${size}, ${sameLine}, ${insn.t}, ${insn.n}, ${insn.m}, ${insn.access}, ${writebackBase(insn)})`;
     }
-    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${sameLine}, ${insn.n}, ${insn.m}, ${insn.wback ? insn.n : NONE})`;
+    if (cls === ST) return `model.costStore(cpu, ${pc}, ${size}, ${sameLine}, ${insn.n}, ${insn.m}, ${writebackBase(insn)})`;
     if (cls === BRANCH || cls === COND_BRANCH) return `model.costBranch(cpu, ${pc}, ${size}, ${sameLine}, ${passed}, ${cls === COND_BRANCH})`;
     return undefined;
   }
@@ -297,10 +295,10 @@ export class M4CycleModel implements CycleModel {
     const cls = insn.timing;
     if (passed) {
       if ((cls === ALU || cls === MUL || cls === MULL || cls === SAT || cls === DSP) && !cpu.branched) {
-        return this.costAlu(cpu, cpu.pc, insn.size, false, insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE, insn.dHi >= 0 ? insn.dHi : NONE);
+        return this.costAlu(cpu, cpu.pc, insn.size, false, aluDestA(insn), aluDestB(insn));
       }
-      if (cls === LD && insn.t !== 15) return this.costLoad(cpu, cpu.pc, insn.size, false, insn.t, insn.n, insn.m, insn.access, insn.wback ? insn.n : NONE);
-      if (cls === ST) return this.costStore(cpu, cpu.pc, insn.size, false, insn.n, insn.m, insn.wback ? insn.n : NONE);
+      if (cls === LD && insn.t !== 15) return this.costLoad(cpu, cpu.pc, insn.size, false, insn.t, insn.n, insn.m, insn.access, writebackBase(insn));
+      if (cls === ST) return this.costStore(cpu, cpu.pc, insn.size, false, insn.n, insn.m, writebackBase(insn));
     }
     if (cls === BRANCH || cls === COND_BRANCH) return this.costBranch(cpu, cpu.pc, insn.size, false, passed, cls === COND_BRANCH);
     return this.costAny(cpu, insn, passed);
@@ -322,8 +320,8 @@ export class M4CycleModel implements CycleModel {
     switch (cls) {
       case ALU: case SAT: case DSP: case MUL: case MULL:
         // TIMING.md §3: 1 cycle; MOV PC / ADD PC = 1+P.
-        this.aluDest = insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE;
-        this.aluDest2 = insn.dHi >= 0 ? insn.dHi : NONE;
+        this.aluDest = aluDestA(insn);
+        this.aluDest2 = aluDestB(insn);
         if (cpu.branched) {
           cycles += this.refill(cpu);
           cause = C_BRANCH;
@@ -348,13 +346,13 @@ export class M4CycleModel implements CycleModel {
           this.overlap = OVERLAP_LOAD;
           this.loadDest = insn.t;
           this.loadBlock = addr >>> 24;
-          this.wbackBase = insn.wback ? insn.n : NONE;
+          this.wbackBase = writebackBase(insn);
         }
         break;
       }
       case ST:
         cause = C_LSU;
-        cycles = this.storeCycles(cpu, insn.n, insn.m, insn.wback ? insn.n : NONE, overlap, storeWbBase, aluDest, aluDest2);
+        cycles = this.storeCycles(cpu, insn.n, insn.m, writebackBase(insn), overlap, storeWbBase, aluDest, aluDest2);
         break;
       case NOP:
         // §4.6: a NOP after a load or a register-offset store runs in that instruction's shadow.
@@ -460,6 +458,14 @@ export class M4CycleModel implements CycleModel {
     return total;
   }
 }
+
+/**
+ * The registers an instruction leaves for the next one's hazards (TIMING.md §4.3, §4.5): one
+ * derivation for cost(), its class methods' arguments, blockCostCall() and block-cost.ts.
+ */
+export function aluDestA(insn: Insn): number { return insn.d >= 0 ? insn.d : insn.dLo >= 0 ? insn.dLo : NONE; }
+export function aluDestB(insn: Insn): number { return insn.dHi >= 0 ? insn.dHi : NONE; }
+export function writebackBase(insn: Insn): number { return insn.wback ? insn.n : NONE; }
 
 /** TIMING.md §4.3: an address register written by the data-processing instruction just before. */
 export function addressWaits(n: number, m: number, aluDest: number, aluDest2: number): boolean {
