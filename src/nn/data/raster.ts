@@ -32,6 +32,14 @@ export interface Target {
   stampSeq: number;
 }
 
+/**
+ * Starts a new coverage stamp (one person's or one animal's capsules counted once each subpixel);
+ * clears the stamps when the counter would overflow.
+ */
+export function nextCoverStamp(t: Target): void {
+  t.stampSeq = t.stampSeq >= 0x7ffffff0 ? (t.coverStamp.fill(0), 1) : t.stampSeq + 1;
+}
+
 const targets = new Map<string, Target>();
 
 export function targetFor(sensor: SensorConfig, os: number): Target {

@@ -13,7 +13,7 @@
 import type { Box } from './types.js';
 import { isDifficult } from './difficult.js';
 import { intrinsicsOf, poseCamera, toCamera, toImagePlane, type Camera } from './camera.js';
-import { drawCapsule, drawCuboid, targetFor, type Target } from './raster.js';
+import { drawCapsule, drawCuboid, nextCoverStamp, targetFor, type Target } from './raster.js';
 import type { Capsule, Scene } from './scene.js';
 import type { SensorConfig } from './sensors.js';
 
@@ -53,10 +53,7 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
     b.set([t.sw, -1, t.sh, -1]);
     for (const part of obj.parts) {
       const [i0, i1, j0, j1] = drawCuboid(t, cam, part, -(k + 1));
-      b[0] = Math.min(b[0], i0);
-      b[1] = Math.max(b[1], i1);
-      b[2] = Math.min(b[2], j0);
-      b[3] = Math.max(b[3], j1);
+      widenBounds(b, i0, i1, j0, j1);
     }
     if (obj.bodies) drawBodies(t, cam, obj.bodies, -(k + 1), b);
   });
@@ -68,7 +65,7 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
   scene.people.forEach((person, k) => {
     const a = amodal.subarray(k * AMODAL_FIELDS, (k + 1) * AMODAL_FIELDS);
     a.set([t.sw, t.sh, -1, -1, 0]);
-    t.stampSeq = t.stampSeq >= 0x7ffffff0 ? (t.coverStamp.fill(0), 1) : t.stampSeq + 1;
+    nextCoverStamp(t);
     for (const c of person.parts) drawCapsule(t, cam, c, k + 1, false, a);
   });
   const visible = collectBoxes(t, scene, amodal, objectBounds);
@@ -84,13 +81,17 @@ export function renderScene(scene: Scene, sensor: SensorConfig, oversample: numb
  */
 function drawBodies(t: Target, cam: Camera, bodies: Capsule[], id: number, bounds: Int32Array): void {
   const extent = new Int32Array([t.sw, t.sh, -1, -1, 0]);
-  t.stampSeq = t.stampSeq >= 0x7ffffff0 ? (t.coverStamp.fill(0), 1) : t.stampSeq + 1;
+  nextCoverStamp(t);
   for (const c of bodies) drawCapsule(t, cam, c, id, false, extent);
-  if (extent[2] < 0) return;
-  bounds[0] = Math.min(bounds[0], extent[0]);
-  bounds[1] = Math.max(bounds[1], extent[2]);
-  bounds[2] = Math.min(bounds[2], extent[1]);
-  bounds[3] = Math.max(bounds[3], extent[3]);
+  if (extent[2] >= 0) widenBounds(bounds, extent[0], extent[2], extent[1], extent[3]);
+}
+
+/** Object bounds [i0, i1, j0, j1] grown to hold [i0, i1] x [j0, j1]. */
+function widenBounds(b: Int32Array, i0: number, i1: number, j0: number, j1: number): void {
+  b[0] = Math.min(b[0], i0);
+  b[1] = Math.max(b[1], i1);
+  b[2] = Math.min(b[2], j0);
+  b[3] = Math.max(b[3], j1);
 }
 
 /**
