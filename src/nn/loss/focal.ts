@@ -7,6 +7,7 @@
  * Targets are 0/1. Elements with weight 0 contribute nothing.
  */
 import { logSigmoid, sigmoid } from './sigmoid.js';
+import { sumElementLosses } from './element-sum.js';
 
 /**
  * Returns sum_i w_i FL_i. When given, grad[i] is set to w_i dFL_i/dx_i and perElement[i] to FL_i
@@ -16,21 +17,15 @@ export function focalLoss(
   logits: ArrayLike<number>, targets: ArrayLike<number>, weights: ArrayLike<number>,
   alpha: number, gamma: number, grad?: Float64Array, perElement?: Float64Array,
 ): number {
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const w = weights[i];
-    if (w === 0 && !perElement) { if (grad) grad[i] = 0; continue; }
-    const positive = targets[i] >= 0.5;
+  return sumElementLosses(logits, targets, weights, (x, y, w, wantGrad, out) => {
+    const positive = y >= 0.5;
     const s = positive ? 1 : -1;
-    const z = s * logits[i];
+    const z = s * x;
     const pt = sigmoid(z), qt = sigmoid(-z); // qt = 1 - p_t without cancellation
     const logPt = logSigmoid(z);
     const alphaT = positive ? alpha : 1 - alpha;
     const mod = gamma === 0 ? 1 : Math.pow(qt, gamma);
-    const loss = -alphaT * mod * logPt;
-    if (perElement) perElement[i] = loss;
-    sum += w * loss;
-    if (grad) grad[i] = w * s * alphaT * (gamma * mod * pt * logPt - mod * qt);
-  }
-  return sum;
+    out.loss = -alphaT * mod * logPt;
+    if (wantGrad) out.grad = w * s * alphaT * (gamma * mod * pt * logPt - mod * qt);
+  }, grad, perElement);
 }

@@ -11,6 +11,7 @@
  *   dQFL/dx = alpha_t [ gamma |d|^(gamma - 1) sign(d) p (1 - p) B + |d|^gamma d ].
  */
 import { logSigmoid, sigmoid } from './sigmoid.js';
+import { sumElementLosses } from './element-sum.js';
 
 /**
  * Returns sum_i w_i QFL_i. When given, grad[i] is set to w_i dQFL_i/dx_i and perElement[i] to QFL_i
@@ -20,24 +21,17 @@ export function qualityFocalLoss(
   logits: ArrayLike<number>, targets: ArrayLike<number>, weights: ArrayLike<number>,
   alpha: number, gamma: number, grad?: Float64Array, perElement?: Float64Array,
 ): number {
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const w = weights[i];
-    if (w === 0 && !perElement) { if (grad) grad[i] = 0; continue; }
-    const x = logits[i], y = targets[i];
+  return sumElementLosses(logits, targets, weights, (x, y, w, wantGrad, out) => {
     const p = sigmoid(x);
     const d = p - y, ad = Math.abs(d);
     const bce = -y * logSigmoid(x) - (1 - y) * logSigmoid(-x);
     const alphaT = y > 0 ? alpha : 1 - alpha;
     const mod = gamma === 0 ? 1 : Math.pow(ad, gamma);
-    const loss = alphaT * mod * bce;
-    if (perElement) perElement[i] = loss;
-    sum += w * loss;
-    if (grad) {
+    out.loss = alphaT * mod * bce;
+    if (wantGrad) {
       // gamma |d|^(gamma-1) sign(d) = gamma |d|^gamma / d; at d = 0 the term is 0 for gamma > 1
       const dMod = gamma === 0 || ad === 0 ? 0 : gamma * Math.pow(ad, gamma - 1) * Math.sign(d);
-      grad[i] = w * alphaT * (dMod * p * (1 - p) * bce + mod * d);
+      out.grad = w * alphaT * (dMod * p * (1 - p) * bce + mod * d);
     }
-  }
-  return sum;
+  }, grad, perElement);
 }
